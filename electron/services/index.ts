@@ -1,0 +1,105 @@
+import os from 'node:os';
+
+import type { AppInfo } from '../../shared/api/app';
+import type { ApiRouter } from './api-router';
+import { createApiRouter } from './api-router';
+import { createAssetsDomain } from './assets';
+import type { DomainDeps } from './domain';
+import type { EventBus } from './event-bus';
+import { createEventBus } from './event-bus';
+import type { Logger } from './logger';
+import { createObsDomain } from './obs';
+import { createSalesDomain } from './sales';
+import type { Encryptor } from './secret-store';
+import { createSecretStore } from './secret-store';
+import { SettingsStore } from './settings-store';
+import { createShowDomain } from './show';
+
+export interface StudioServicesOptions {
+  dataDir: string;
+  appRoot: string;
+  logger: Logger;
+  mode: 'electron' | 'host';
+  version: string;
+  encryptor?: Encryptor;
+  /** The URL of the program output, where one exists (host mode). */
+  programUrl?: () => string | undefined;
+}
+
+/** Every service, built once at start-up; the transports are given `router` and `bus`. */
+export interface StudioServices {
+  readonly router: ApiRouter;
+  readonly bus: EventBus;
+  readonly settings: SettingsStore;
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The composition root shared by Electron's main process and the headless studio host. */
+export function createStudioServices(options: StudioServicesOptions): StudioServices {
+  const { logger } = options;
+  const bus = createEventBus((error) => logger.error('event listener failed', { error: String(error) }));
+  const settings = new SettingsStore(options.dataDir, bus.emit);
+  const deps = (name: string): DomainDeps => ({
+    dataDir: options.dataDir,
+    appRoot: options.appRoot,
+    logger: logger.child(name),
+    emit: bus.emit,
+    secrets: createSecretStore(options.dataDir, options.encryptor),
+    settings,
+    mode: options.mode,
+  });
+
+  const obs = createObsDomain(deps('obs'));
+  const sales = createSalesDomain(deps('sales'));
+  const assets = createAssetsDomain(deps('assets'));
+  const show = createShowDomain(deps('show'));
+  const domains = [obs, sales, assets, show];
+
+  const info = (): AppInfo => {
+    const programUrl = options.programUrl?.();
+    return {
+      name: 'Harvest Studio',
+      version: options.version,
+      mode: options.mode,
+      platform: `${os.platform()}-${os.arch()}`,
+      dataDir: options.dataDir,
+      ...(programUrl === undefined ? {} : { programUrl }),
+    };
+  };
+
+  const router = createApiRouter(
+    {
+      'app:info': info,
+      'app:report-error': (input) => {
+        logger.child('renderer').error(input.message, { where: input.where, stack: input.stack });
+      },
+      'settings:get': () => settings.get(),
+      'settings:update': (patch) => settings.update(patch),
+      ...obs.handlers,
+      ...sales.handlers,
+      ...assets.handlers,
+      ...show.handlers,
+    },
+    logger.child('api'),
+  );
+
+  return {
+    router,
+    bus,
+    settings,
+    async start() {
+      for (const domain of domains) await domain.start?.();
+    },
+    async close() {
+      // Reverse order: the show domain drains before the stores it writes to.
+      for (const domain of [...domains].reverse()) {
+        try {
+          await domain.close();
+        } catch (error) {
+          logger.error('close failed', { error: String(error) });
+        }
+      }
+    },
+  };
+}
