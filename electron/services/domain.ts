@@ -16,6 +16,11 @@ export interface DomainDeps {
   readonly mode: 'electron' | 'host';
   /** Folder of the app's bundled files (assets/, dist/renderer), read-only at run time. */
   readonly appRoot: string;
+  /**
+   * Path of a better-sqlite3 binary built for this runtime (Electron's ABI differs from Node's);
+   * pass it as `new Database(file, { nativeBinding })`. Undefined: the default Node build.
+   */
+  readonly sqliteNativeBinding?: string;
 }
 
 /**

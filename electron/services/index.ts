@@ -22,6 +22,7 @@ export interface StudioServicesOptions {
   mode: 'electron' | 'host';
   version: string;
   encryptor?: Encryptor;
+  sqliteNativeBinding?: string;
   /** The URL of the program output, where one exists (host mode). */
   programUrl?: () => string | undefined;
 }
@@ -48,6 +49,7 @@ export function createStudioServices(options: StudioServicesOptions): StudioServ
     secrets: createSecretStore(options.dataDir, options.encryptor),
     settings,
     mode: options.mode,
+    ...(options.sqliteNativeBinding === undefined ? {} : { sqliteNativeBinding: options.sqliteNativeBinding }),
   });
 
   const obs = createObsDomain(deps('obs'));
