@@ -1,7 +1,20 @@
-// The 'show' domain of the API contract. Requests are named 'show:verb'.
+import { z } from 'zod';
 
-export const showRequests = {} as const;
+import { compositorSceneSchema } from '../compositor/scene';
+import { request } from './define';
 
-export const showEvents = {} as const;
+// The 'show' domain: presets, the run of show, and the scene on program. Requests are 'show:verb'.
+
+export const showRequests = {
+  /** The scene the program output shows now. */
+  'show:get-scene': request(z.void(), compositorSceneSchema),
+  /** Puts a scene on program directly (preset editor preview, tests). */
+  'show:set-scene': request(compositorSceneSchema, z.void()),
+} as const;
+
+export const showEvents = {
+  /** Every window re-renders the program from this. */
+  'show:scene-changed': compositorSceneSchema,
+} as const;
 
 export const showErrorCodes = [] as const;
