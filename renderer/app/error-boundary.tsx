@@ -1,0 +1,48 @@
+import type { ErrorInfo, ReactNode } from 'react';
+import { Component } from 'react';
+import { Translation } from 'react-i18next';
+
+import { studio } from '../api/client';
+
+interface Props {
+  children: ReactNode;
+}
+interface State {
+  hasError: boolean;
+}
+
+/** The one error boundary at the root: logs the crash and offers a reload instead of a blank window. */
+export class RootErrorBoundary extends Component<Props, State> {
+  override state: State = { hasError: false };
+
+  static getDerivedStateFromError(): State {
+    return { hasError: true };
+  }
+
+  override componentDidCatch(error: Error, info: ErrorInfo): void {
+    void studio
+      .call('app:report-error', {
+        message: error.message,
+        stack: `${error.stack ?? ''}\n${info.componentStack ?? ''}`.slice(0, 20_000),
+        where: 'root-boundary',
+      })
+      .catch(() => undefined);
+  }
+
+  override render(): ReactNode {
+    if (!this.state.hasError) return this.props.children;
+    return (
+      <Translation>
+        {(t) => (
+          <div className="boundary" role="alert">
+            <h1>{t('boundary.title')}</h1>
+            <p>{t('boundary.body')}</p>
+            <button type="button" className="primary" onClick={() => location.reload()}>
+              {t('boundary.reload')}
+            </button>
+          </div>
+        )}
+      </Translation>
+    );
+  }
+}

@@ -1,0 +1,83 @@
+import { useTranslation } from 'react-i18next';
+
+import type { Language, OutputFormat } from '../../shared/api/app';
+import { languageSchema, outputFormatSchema } from '../../shared/api/app';
+import { useSettings } from '../state/settings';
+
+const languageNames: Record<Language, string> = { 'zh-CN': '简体中文', en: 'English' };
+
+/** Language, program output size, and (from the OBS work) the OBS connection. */
+export function SettingsPage() {
+  const { t } = useTranslation();
+  const settings = useSettings((s) => s.settings);
+  const info = useSettings((s) => s.info);
+  const update = useSettings((s) => s.update);
+
+  return (
+    <section className="settings">
+      <h1>{t('settings.title')}</h1>
+      <div className="card">
+        <label className="field">
+          <span>{t('settings.language')}</span>
+          <select
+            data-testid="language"
+            value={settings.language}
+            onChange={(e) => void update({ language: languageSchema.parse(e.target.value) })}
+          >
+            {languageSchema.options.map((lng) => (
+              <option key={lng} value={lng}>
+                {languageNames[lng]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span>{t('settings.output')}</span>
+          <select
+            data-testid="output-format"
+            value={settings.outputFormat}
+            onChange={(e) => void update({ outputFormat: outputFormatSchema.parse(e.target.value) })}
+          >
+            {outputFormatSchema.options.map((format: OutputFormat) => (
+              <option key={format} value={format}>
+                {t(`settings.formats.${format}`)}
+              </option>
+            ))}
+          </select>
+          <small>{t('settings.outputHint')}</small>
+        </label>
+      </div>
+      <div className="card" data-section="obs">
+        <h2>{t('settings.obs')}</h2>
+        <SettingsObsSlot />
+      </div>
+      {info !== undefined && (
+        <div className="card">
+          <h2>{t('settings.about')}</h2>
+          <dl className="facts">
+            <dt>{t('settings.mode')}</dt>
+            <dd>{t(`settings.modes.${info.mode}`)}</dd>
+            <dt>{t('settings.dataDir')}</dt>
+            <dd>
+              <code>{info.dataDir}</code>
+            </dd>
+            {info.programUrl !== undefined && (
+              <>
+                <dt>{t('settings.programUrl')}</dt>
+                <dd>
+                  <code>{info.programUrl}</code>
+                </dd>
+              </>
+            )}
+            <dt>Version</dt>
+            <dd>{info.version}</dd>
+          </dl>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function SettingsObsSlot() {
+  return null;
+}
