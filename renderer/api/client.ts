@@ -14,7 +14,10 @@ declare global {
 /** The typed API as the UI sees it. */
 export interface StudioClient {
   readonly transport: 'ipc' | 'ws';
-  call<K extends RequestName>(name: K, ...input: RequestInput<K> extends void ? [] : [RequestInput<K>]): Promise<RequestOutput<K>>;
+  call<K extends RequestName>(
+    name: K,
+    ...input: RequestInput<K> extends void ? [] : [RequestInput<K>]
+  ): Promise<RequestOutput<K>>;
   on<K extends EventName>(name: K, listener: (payload: EventPayload<K>) => void): () => void;
   /** Called when the transport drops or comes back (WebSocket only). */
   onTransport(listener: (connected: boolean) => void): () => void;

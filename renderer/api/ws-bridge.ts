@@ -56,7 +56,10 @@ export function createWsBridge(url: string): StudioBridge {
           settle({ ok: false, error: { code: 'app/not-connected', message: 'Lost the connection to the studio' } });
         }
         for (const listener of listeners) listener('app:transport', { connected: false });
-        setTimeout(() => void open().then(() => listeners.forEach((l) => l('app:transport', { connected: true }))), retryMs);
+        setTimeout(
+          () => void open().then(() => listeners.forEach((l) => l('app:transport', { connected: true }))),
+          retryMs,
+        );
         retryMs = Math.min(retryMs * 2, 5_000);
       });
     });

@@ -2,8 +2,8 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { studio } from '../api/client';
-import { AnalyticsPageSlot, ProductsPageSlot, ShowsPageSlot, StudioPageSlot } from '../pages/slots';
 import { SettingsPage } from '../pages/settings-page';
+import { AnalyticsPageSlot, ProductsPageSlot, ShowsPageSlot, StudioPageSlot } from '../pages/slots';
 import type { PageId } from '../state/navigation';
 import { pages, useNavigation } from '../state/navigation';
 import { ErrorPanel } from './error-panel';

@@ -78,7 +78,10 @@ export async function ensureObs(): Promise<{ info: ObsInfo; stop: () => Promise<
       available: true,
     },
     stop: async () => {
-      execFileSync('bash', [stopScript, stateDir], { stdio: 'ignore', env: { ...process.env, OBS_WS_PORT: String(port) } });
+      execFileSync('bash', [stopScript, stateDir], {
+        stdio: 'ignore',
+        env: { ...process.env, OBS_WS_PORT: String(port) },
+      });
     },
   };
 }
