@@ -22,7 +22,7 @@ export function SettingsPage() {
           <select
             data-testid="language"
             value={settings.language}
-            onChange={(e) => void update({ language: languageSchema.parse(e.target.value) })}
+            onChange={(e) => void update({ language: e.target.value as Language })}
           >
             {languageSchema.options.map((lng) => (
               <option key={lng} value={lng}>
@@ -36,7 +36,8 @@ export function SettingsPage() {
           <select
             data-testid="output-format"
             value={settings.outputFormat}
-            onChange={(e) => void update({ outputFormat: outputFormatSchema.parse(e.target.value) })}
+            // The services validate; a bad value comes back as a coded error in the error panel.
+            onChange={(e) => void update({ outputFormat: e.target.value as OutputFormat })}
           >
             {outputFormatSchema.options.map((format: OutputFormat) => (
               <option key={format} value={format}>

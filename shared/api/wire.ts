@@ -5,7 +5,7 @@ export const clientMessageSchema = z.object({
   type: z.literal('call'),
   id: z.number().int().positive(),
   name: z.string().max(100),
-  payload: z.unknown(),
+  payload: z.unknown().optional(),
 });
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 
