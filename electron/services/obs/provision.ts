@@ -10,7 +10,8 @@ export type ObsCall = <T extends keyof OBSRequestTypes>(
   requestData?: OBSRequestTypes[T],
 ) => Promise<OBSResponseTypes[T]>;
 
-type JsonObject = Record<string, unknown>;
+/** obs-websocket's JSON object type, without depending on type-fest directly. */
+type JsonObject = OBSRequestTypes['SetInputSettings']['inputSettings'];
 
 /**
  * Capture kinds in order of preference per platform (GetVersion.platform). Window capture of the
