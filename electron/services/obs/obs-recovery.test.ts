@@ -96,8 +96,8 @@ describe.skipIf(!obs.available)('ObsService when OBS dies and comes back', () =>
     expect(reconnectMs).toBeLessThan(15_000);
     await service.switchProgramScene(scene);
     await waitForState(service, (s) => s.programScene === scene, 5000, 'program scene after reconnect');
-    console.info(
-      `[obs recovery] loss reported in ${reportedMs.toFixed(0)} ms, reconnected ${reconnectMs.toFixed(0)} ms after restart began`,
+    process.stderr.write(
+      `[obs recovery] loss reported in ${reportedMs.toFixed(0)} ms, back ${reconnectMs.toFixed(0)} ms after the restart began\n`,
     );
   });
 });
