@@ -4,9 +4,11 @@ import { defineConfig } from 'vitest/config';
 // with the shared electron mock) and `e2e` (Playwright driving Debian's Chromium against the
 // built studio host). e2e files run one at a time: the machine has 2 cores.
 export default defineConfig({
+  define: { __APP_VERSION__: JSON.stringify('0.0.0-test') },
   test: {
     projects: [
       {
+        extends: true,
         test: {
           name: 'unit',
           include: ['shared/**/*.test.ts', 'electron/**/*.test.ts', 'renderer/**/*.test.ts', 'test/unit/**/*.test.ts'],
@@ -18,6 +20,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.e2e.test.ts'],

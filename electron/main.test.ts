@@ -1,0 +1,50 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { describe, expect, it, vi } from 'vitest';
+
+import { app, BrowserWindow, ipcMain, protocol, session } from '../test/mocks/electron';
+
+vi.mock('electron', () => import('../test/mocks/electron'));
+
+describe('Electron main', () => {
+  it('opens a control window and an exact-size program window, hardened, on our own origin', async () => {
+    const userData = fs.mkdtempSync(path.join(os.tmpdir(), 'harvest-main-'));
+    app.getPath.mockReturnValue(userData);
+    await import('./main');
+    await vi.waitFor(() => expect(BrowserWindow.instances[1]?.loadURL).toHaveBeenCalled());
+
+    expect(protocol.registerSchemesAsPrivileged).toHaveBeenCalledWith([
+      expect.objectContaining({ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) }),
+    ]);
+    expect(protocol.handle).toHaveBeenCalledWith('app', expect.any(Function));
+    expect(session.defaultSession.permissionRequestHandler).toBeDefined();
+    expect(ipcMain.handlers.has('studio:call')).toBe(true);
+
+    const [control, program] = BrowserWindow.instances;
+    expect(control?.loadURL).toHaveBeenCalledWith('app://studio/');
+    expect(program?.loadURL).toHaveBeenCalledWith('app://studio/program');
+    expect(program?.options).toMatchObject({ width: 1920, height: 1080, frame: false });
+    for (const win of [control, program]) {
+      expect(win?.options.webPreferences).toMatchObject({
+        sandbox: true,
+        contextIsolation: true,
+        nodeIntegration: false,
+      });
+    }
+
+    // Closing the program window hides it; it is an output, not a document.
+    const closeEvent = { preventDefault: vi.fn() };
+    program?.emit('close', closeEvent);
+    expect(closeEvent.preventDefault).toHaveBeenCalled();
+    expect(program?.hide).toHaveBeenCalled();
+
+    // Quitting drains the services first, then exits.
+    const quitEvent = { preventDefault: vi.fn() };
+    app.emit('before-quit', quitEvent);
+    expect(quitEvent.preventDefault).toHaveBeenCalled();
+    await vi.waitFor(() => expect(app.exit).toHaveBeenCalledWith(0));
+    fs.rmSync(userData, { recursive: true, force: true });
+  });
+});
