@@ -1,0 +1,160 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import type { EventName } from '../../../shared/api/contract';
+import { StudioError } from '../../../shared/api/result';
+import { buildGlb } from '../../../shared/compositor/glb-builder';
+import type { DomainDeps } from '../domain';
+import { createNullLogger } from '../logger';
+import type { AssetsService } from './index';
+import { createAssetsService } from './index';
+
+const repo = path.resolve(import.meta.dirname, '../../..');
+const jpeg = path.join(repo, 'node_modules/fingerpose/assets/nocurl.jpg');
+
+function triangleGlb(): Uint8Array {
+  const positions = new Uint8Array(new Float32Array([0, 0, 0, 1, 0, 0, 0, 1, 0]).buffer);
+  return buildGlb(
+    {
+      asset: { version: '2.0' },
+      buffers: [{ byteLength: 36 }],
+      bufferViews: [{ buffer: 0, byteLength: 36 }],
+      accessors: [{ bufferView: 0, componentType: 5126, count: 3, type: 'VEC3' }],
+      meshes: [{ primitives: [{ attributes: { POSITION: 0 } }] }],
+      nodes: [{ mesh: 0 }],
+    },
+    positions,
+  );
+}
+
+async function codeOf(fn: () => unknown): Promise<string> {
+  try {
+    await fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(StudioError);
+    return (error as StudioError).code;
+  }
+  return 'no error';
+}
+
+describe('assets service', () => {
+  let dataDir: string;
+  let srcDir: string;
+  let events: EventName[];
+  let service: AssetsService;
+
+  beforeEach(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'assets-data-'));
+    srcDir = fs.mkdtempSync(path.join(os.tmpdir(), 'assets-src-'));
+    events = [];
+    const deps = {
+      dataDir,
+      appRoot: repo,
+      logger: createNullLogger(),
+      emit: (name: EventName) => events.push(name),
+      mode: 'host',
+    } as unknown as DomainDeps;
+    service = createAssetsService(deps);
+  });
+
+  afterEach(() => {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(srcDir, { recursive: true, force: true });
+  });
+
+  it('lists the shipped samples and cannot remove them', async () => {
+    const samples = service.list().filter((e) => e.builtIn);
+    expect(samples.map((e) => e.id)).toEqual(
+      expect.arrayContaining(['sample-oranges-crate', 'sample-honey-jar', 'sample-tea-tin', 'sample-orchard']),
+    );
+    expect(samples.find((e) => e.id === 'sample-orchard')?.kind).toBe('image');
+    expect(await codeOf(() => service.remove('sample-honey-jar'))).toBe('assets/built-in');
+    expect((await service.locate('sample-tea-tin'))?.path).toBe(path.join(repo, 'assets/samples/tea-tin.glb'));
+  });
+
+  it('imports a model and an image, survives a restart, and removes them', async () => {
+    const glb = path.join(srcDir, '脐橙.glb');
+    fs.writeFileSync(glb, triangleGlb());
+    const model = service.importFile(glb);
+    expect(model).toMatchObject({ kind: 'model', name: '脐橙', triangles: 1, builtIn: false });
+    const image = service.importFile(jpeg, 'hand');
+    expect(image).toMatchObject({ kind: 'image', width: 480, height: 640 });
+    expect(events).toEqual(['assets:changed', 'assets:changed']);
+
+    const file = service.resolveLibraryPath(model.url);
+    expect(file).toBeDefined();
+    expect(fs.readFileSync(file!)).toEqual(Buffer.from(triangleGlb()));
+    expect(service.resolveLibraryPath('library/../settings.json')).toBeUndefined();
+    expect(service.resolveLibraryPath('library/files/../index.json')).toBeUndefined();
+
+    const again = createAssetsService({
+      dataDir,
+      appRoot: repo,
+      logger: createNullLogger(),
+      emit: () => undefined,
+    } as unknown as DomainDeps);
+    expect(again.list().filter((e) => !e.builtIn).map((e) => e.id)).toEqual([model.id, image.id]);
+
+    service.remove(model.id);
+    expect(fs.existsSync(file!)).toBe(false);
+    expect(service.list().some((e) => e.id === model.id)).toBe(false);
+  });
+
+  it('refuses bad model files with coded errors and keeps nothing of them', async () => {
+    const good = triangleGlb();
+    const cases: [string, Uint8Array | Buffer, string][] = [
+      ['truncated.glb', good.subarray(0, good.length - 8), 'assets/truncated'],
+      ['magic.glb', Buffer.concat([Buffer.from('GLTF'), Buffer.from(good.subarray(4))]), 'assets/not-a-model'],
+      ['photo.glb', fs.readFileSync(jpeg), 'assets/not-a-model'],
+      ['notes.txt', Buffer.from('hello'), 'assets/unsupported-type'],
+      ['model.png', good, 'assets/unsupported-type'],
+    ];
+    for (const [name, bytes, code] of cases) {
+      const file = path.join(srcDir, name);
+      fs.writeFileSync(file, bytes);
+      expect(await codeOf(() => service.importFile(file)), name).toBe(code);
+    }
+    expect(await codeOf(() => service.importFile(path.join(srcDir, 'missing.glb')))).toBe('assets/not-found');
+    expect(service.list().filter((e) => !e.builtIn)).toEqual([]);
+    expect(events).toEqual([]);
+  });
+
+  it('adopts staged files for show packages by their own id', async () => {
+    const staged = path.join(srcDir, 'staged.glb');
+    fs.writeFileSync(staged, triangleGlb());
+    await service.adopt({ assetId: 'pkg:crate/1', kind: 'model', fileName: 'crate.glb', file: staged });
+    expect(fs.existsSync(staged)).toBe(false);
+    const found = await service.locate('pkg:crate/1');
+    expect(found?.kind).toBe('model');
+    expect(fs.existsSync(found!.path)).toBe(true);
+  });
+
+  it('keeps a downloaded model only if it loads, and never keeps a non-model', async () => {
+    const task = Buffer.concat([Buffer.from([0x50, 0x4b, 3, 4]), Buffer.alloc(100)]);
+    const tflite = Buffer.concat([Buffer.alloc(4), Buffer.from('TFL3'), Buffer.alloc(100)]);
+    const fakeFetch = (async (url: string) => {
+      if (url.endsWith('.task')) return new Response(task);
+      if (url.includes('selfie')) return new Response(tflite);
+      return new Response('<html>captive portal</html>');
+    }) as unknown as typeof fetch;
+    const status = await service.downloadModels(fakeFetch);
+    const byName = Object.fromEntries(status.official.map((m) => [m.name, m.state]));
+    expect(byName).toEqual({
+      'hand_landmarker.task': 'downloaded',
+      'selfie_segmenter.tflite': 'downloaded',
+      'blaze_face_short_range.tflite': 'absent',
+    });
+    expect(status.preferOfficial).toBe(true);
+    const after = service.confirmModel('selfie_segmenter.tflite', false);
+    expect(after.official.find((m) => m.name === 'selfie_segmenter.tflite')?.state).toBe('rejected');
+    expect(service.confirmModel('hand_landmarker.task', true).official[0]?.state).toBe('verified');
+    const failing = (async () => {
+      throw new Error('offline');
+    }) as unknown as typeof fetch;
+    fs.rmSync(path.join(dataDir, 'assets/models/hand_landmarker.task'));
+    expect(await codeOf(() => service.downloadModels(failing))).toBe('assets/download-failed');
+  });
+});
