@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+// `npm run dist`: build, then make installers with electron-builder (Windows NSIS, macOS dmg,
+// Linux AppImage/deb). Needs internet (Electron runtime, native rebuild for Electron); it cannot
+// run on our CI machines. Extra arguments go to electron-builder, e.g. `npm run dist -- --win`.
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const run = (cmd, args) => {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+};
+run(process.execPath, [path.join(root, 'scripts/build.mjs')]);
+run(path.join(root, 'node_modules/.bin/electron-builder'), [
+  '--config',
+  'electron-builder.yml',
+  ...process.argv.slice(2),
+]);
