@@ -4,8 +4,12 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { runObs, useObsStore, useObsSync } from '../../state/obs-state';
+import { ObsStatusBar } from './obs-status-bar';
 
-/** Host, port and password of OBS's WebSocket server, connect/disconnect, and the RTMP destination. */
+/**
+ * Host, port and password of OBS's WebSocket server, connect/disconnect (with the status bar, so
+ * the result shows where the user typed), and the RTMP destination.
+ */
 export function ObsConnectionSettings() {
   const { t } = useTranslation('obs');
   const state = useObsSync();
@@ -48,6 +52,7 @@ export function ObsConnectionSettings() {
 
   return (
     <div className="obs-settings" data-testid="obs-connection-settings">
+      <ObsStatusBar />
       <form
         className="obs-settings__row"
         onSubmit={(e) => {

@@ -23,11 +23,19 @@ function Badges({ state }: { state: ObsState }) {
   return (
     <span className="obs-badges">
       <span className={streamClass} data-testid="obs-badge-live" data-state={stream.state}>
-        {stream.state === 'starting' ? t('status.liveStarting') : t('status.live')}
+        {stream.state === 'stopped'
+          ? t('status.offAir')
+          : stream.state === 'starting'
+            ? t('status.liveStarting')
+            : t('status.live')}
         {stream.state === 'started' && stream.timecode !== null ? ` ${stream.timecode.slice(0, 8)}` : ''}
       </span>
       <span className={recClass} data-testid="obs-badge-rec" data-state={record.state}>
-        {record.state === 'paused' ? t('status.recPaused') : t('status.rec')}
+        {record.state === 'stopped'
+          ? t('status.notRecording')
+          : record.state === 'paused'
+            ? t('status.recPaused')
+            : t('status.rec')}
       </span>
       {virtualCam.available && (
         <span
