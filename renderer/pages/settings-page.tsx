@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 
 import type { Language, OutputFormat } from '../../shared/api/app';
 import { languageSchema, outputFormatSchema } from '../../shared/api/app';
+import { ObsConnectionSettings } from '../features/obs/obs-connection-settings';
 import { useSettings } from '../state/settings';
 
 const languageNames: Record<Language, string> = { 'zh-CN': '简体中文', en: 'English' };
@@ -80,5 +81,5 @@ export function SettingsPage() {
 }
 
 function SettingsObsSlot() {
-  return null;
+  return <ObsConnectionSettings />;
 }
