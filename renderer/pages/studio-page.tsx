@@ -1,0 +1,37 @@
+import './studio-page.css';
+
+import type { ReactNode } from 'react';
+
+import { ObsControls } from '../features/obs/obs-controls';
+import { ObsStatusBar } from '../features/obs/obs-status-bar';
+import { useObsHotkeys } from '../features/obs/use-obs-hotkeys';
+
+/** Where the other domains' live tools go; each slot is filled as its work lands. */
+export interface StudioPageSlots {
+  preview?: ReactNode;
+  live?: ReactNode;
+  sales?: ReactNode;
+}
+
+/**
+ * The live page: OBS at a glance on top, the picture in the middle, the run of show and quick sales
+ * entry on the right, OBS actions under the picture.
+ */
+export function StudioPage({ preview, live, sales }: StudioPageSlots) {
+  useObsHotkeys();
+  return (
+    <section className="studio">
+      <ObsStatusBar />
+      <div className="studio-grid">
+        <div className="studio-main">
+          <div className="studio-preview">{preview}</div>
+          <ObsControls />
+        </div>
+        <aside className="studio-side">
+          {live}
+          {sales}
+        </aside>
+      </div>
+    </section>
+  );
+}
