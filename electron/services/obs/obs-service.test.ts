@@ -1,11 +1,14 @@
 // The OBS service against the real headless OBS of this test run (test/support/global-setup.ts).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
 import type OBSWebSocket from 'obs-websocket-js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { WebSocketServer } from 'ws';
 
 import { obsCaptureInputName } from '../../../shared/api/obs';
 import type { StudioError } from '../../../shared/api/result';
@@ -102,6 +105,46 @@ describe.skipIf(!obs.available)('ObsService with the real OBS', () => {
       const s = service();
       const error = await rejection(s.connect({ host: '127.0.0.1', port: await freePort(), password: 'x' }));
       expect(error.code).toBe('obs/unreachable');
+    });
+
+    it('says obs/protocol-mismatch for a server that is not obs-websocket 5', async () => {
+      // An HTTP server (no WebSocket at all), and a WebSocket server without OBS's subprotocol
+      // (as obs-websocket 4 behaves).
+      const httpServer = http.createServer((_req, res) => res.end('hello'));
+      await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+      const wsServer = new WebSocketServer({ port: 0, host: '127.0.0.1', handleProtocols: () => false });
+      await new Promise<void>((resolve) => wsServer.once('listening', resolve));
+      try {
+        for (const server of [httpServer.address(), wsServer.address()]) {
+          const s = service();
+          const serverPort = typeof server === 'object' && server !== null ? server.port : 0;
+          const error = await rejection(s.connect({ host: '127.0.0.1', port: serverPort, password: 'x' }));
+          expect(error.code).toBe('obs/protocol-mismatch');
+          expect(s.getState().connection.status).toBe('disconnected');
+        }
+      } finally {
+        httpServer.close();
+        wsServer.close();
+      }
+    });
+
+    it('gives up a connect that gets no answer with obs/timeout', async () => {
+      // Accepts TCP but never answers the WebSocket handshake.
+      const sockets: net.Socket[] = [];
+      const silent = net.createServer((socket) => sockets.push(socket));
+      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+      try {
+        const s = service({ connectTimeoutMs: 300 });
+        const address = silent.address();
+        const silentPort = typeof address === 'object' && address !== null ? address.port : 0;
+        const started = performance.now();
+        const error = await rejection(s.connect({ host: '127.0.0.1', port: silentPort, password: 'x' }));
+        expect(error.code).toBe('obs/timeout');
+        expect(performance.now() - started).toBeLessThan(2000);
+      } finally {
+        for (const socket of sockets) socket.destroy();
+        silent.close();
+      }
     });
 
     it('fails fast with obs/not-connected while disconnected', async () => {

@@ -59,6 +59,26 @@ interface PendingCall {
 /** Connect failures that retrying cannot fix: stop and tell the user. */
 const fatalConnectErrors: ReadonlySet<string> = new Set<ObsErrorCode>(['obs/auth-failed', 'obs/protocol-mismatch']);
 
+/**
+ * Closes a client without waiting long: disconnect() awaits the close handshake, which a frozen
+ * OBS never completes (ws then gives up on its own after 30 s).
+ */
+async function closeClient(client: OBSWebSocket, logger: Logger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      client.disconnect(),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, 1000);
+      }),
+    ]);
+  } catch (error) {
+    logger.debug('disconnect failed', { error: String(error) });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 function hostForUrl(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
@@ -213,13 +233,7 @@ export class ObsService {
     const client = this.client;
     this.client = undefined;
     this.rejectPending(new StudioError('obs/closed', 'The connection to OBS was closed by the studio.'));
-    if (client !== undefined) {
-      try {
-        await client.disconnect();
-      } catch (error) {
-        this.logger.debug('disconnect failed', { error: String(error) });
-      }
-    }
+    if (client !== undefined) await closeClient(client, this.logger);
   }
 
   /** One connection attempt: open, identify, resync, then mark connected. */
@@ -244,14 +258,14 @@ export class ObsService {
       ]);
     } catch (error) {
       client.removeAllListeners();
-      await client.disconnect().catch(() => undefined);
+      await closeClient(client, this.logger);
       throw error;
     } finally {
       clearTimeout(timer);
     }
     if (gen !== this.generation) {
       client.removeAllListeners();
-      await client.disconnect().catch(() => undefined);
+      await closeClient(client, this.logger);
       throw new StudioError('obs/closed', 'A newer connection attempt replaced this one.');
     }
     this.client = client;
@@ -262,7 +276,7 @@ export class ObsService {
       // Identified but not in sync: drop this socket; the caller retries from scratch.
       if (this.client === client) this.client = undefined;
       client.removeAllListeners();
-      await client.disconnect().catch(() => undefined);
+      await closeClient(client, this.logger);
       throw error;
     }
     this.update((s) => {
