@@ -4,7 +4,7 @@ import { compositorSceneSchema } from '../compositor/scene';
 import { docIdSchema, productRefSchema } from '../show/ids';
 import { endedShowSchema, liveChangedSchema, liveStateSchema } from '../show/live';
 import { presetInputSchema, presetSchema, presetTemplateSchema } from '../show/preset';
-import { showProductSchema } from '../show/product';
+import { productMediaSchema, showProductSchema } from '../show/product';
 import { rundownInputSchema, rundownSchema, rundownSummarySchema } from '../show/rundown';
 import { guardCategorySchema, guardTermSchema, guardTermsSchema } from '../show/text-guard';
 import { request } from './define';
@@ -36,7 +36,13 @@ export type GuardFinding = z.infer<typeof guardFindingSchema>;
 /** A show package on disk, or its bytes (the browser has no paths). */
 const packageSourceSchema = z.union([
   z.object({ path: z.string().min(1).max(4096) }),
-  z.object({ fileName: z.string().min(1).max(200), dataBase64: z.string().min(1).max(96 * 1024 * 1024) }),
+  z.object({
+    fileName: z.string().min(1).max(200),
+    dataBase64: z
+      .string()
+      .min(1)
+      .max(96 * 1024 * 1024),
+  }),
 ]);
 
 export const packageImportResultSchema = z.object({
@@ -79,6 +85,11 @@ export const showRequests = {
   'show:preset-preview': request(scenePreviewInputSchema, compositorSceneSchema),
   /** The products presets can show (from the sales store), in the shape the show domain uses. */
   'show:products': request(z.void(), z.array(showProductSchema)),
+  /** Sets a product's story, photo and 3D model (kept by the show domain beside the sales record). */
+  'show:product-media-set': request(
+    z.object({ productId: productRefSchema, media: productMediaSchema }),
+    showProductSchema,
+  ),
   /** Creates or updates the OBS scenes every preset is bound to. */
   'show:obs-provision': request(z.void(), z.object({ scenes: z.array(z.string()) })),
 
@@ -117,7 +128,11 @@ export const showRequests = {
 
   /** Writes a rundown with its presets, products and their files as one zip. */
   'show:package-export': request(
-    z.object({ rundownId: docIdSchema, path: z.string().min(1).max(4096).optional(), inline: z.boolean().default(false) }),
+    z.object({
+      rundownId: docIdSchema,
+      path: z.string().min(1).max(4096).optional(),
+      inline: z.boolean().default(false),
+    }),
     z.object({ path: z.string(), bytes: z.number().int(), sha256: z.string(), dataBase64: z.string().optional() }),
   ),
   /** Imports a package all or nothing: a broken or hostile one is refused and nothing is written. */

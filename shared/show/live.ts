@@ -81,7 +81,10 @@ export interface LiveTiming {
 }
 
 /** Computes the timers of the live show at `now`. */
-export function liveTiming(live: Pick<LiveState, 'startedAt' | 'segmentStartedAt' | 'index' | 'segments'>, now: number): LiveTiming {
+export function liveTiming(
+  live: { startedAt: number; segmentStartedAt: number; index: number; segments: readonly { plannedSec: number }[] },
+  now: number,
+): LiveTiming {
   const segment = live.segments[live.index];
   const plannedMs = (segment?.plannedSec ?? 0) * 1000;
   const segmentElapsedMs = Math.max(0, now - live.segmentStartedAt);
@@ -106,6 +109,7 @@ export function formatClock(ms: number): string {
   const h = Math.floor(total / 3600);
   const m = Math.floor((total % 3600) / 60);
   const s = total % 60;
-  const body = h > 0 ? `${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}` : `${m}:${String(s).padStart(2, '0')}`;
+  const body =
+    h > 0 ? `${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}` : `${m}:${String(s).padStart(2, '0')}`;
   return negative ? `-${body}` : body;
 }

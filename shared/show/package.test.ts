@@ -57,7 +57,14 @@ function manifest(): PackageManifest {
     ],
     files: [
       { path: 'files/bg-1.jpg', assetId: 'bg-1', kind: 'image', fileName: 'bg.jpg', bytes: 3, sha256: 'a'.repeat(64) },
-      { path: 'files/photo-1.png', assetId: 'photo-1', kind: 'image', fileName: 'p.png', bytes: 3, sha256: 'b'.repeat(64) },
+      {
+        path: 'files/photo-1.png',
+        assetId: 'photo-1',
+        kind: 'image',
+        fileName: 'p.png',
+        bytes: 3,
+        sha256: 'b'.repeat(64),
+      },
     ],
   });
 }

@@ -29,7 +29,10 @@ export const packageLimits = {
 export const packageEntryPattern = /^(?:manifest\.json|files\/[a-z0-9][a-z0-9._-]{0,99})$/;
 
 export const packageFileSchema = z.object({
-  path: z.string().regex(packageEntryPattern).refine((p) => p !== 'manifest.json', 'a file cannot be the manifest'),
+  path: z
+    .string()
+    .regex(packageEntryPattern)
+    .refine((p) => p !== 'manifest.json', 'a file cannot be the manifest'),
   assetId: assetIdSchema,
   kind: z.enum(['model', 'image', 'video']),
   /** The name it had in the library, for display. */

@@ -48,7 +48,12 @@ describe('resolvePreset', () => {
     expect(scene.presetId).toBe('p1');
     expect(scene.layout).toBe('pip');
     expect(scene.model).toEqual({ assetId: 'model-orange-crate', anchor: 'hand', scale: 1.5 });
-    expect(scene.overlays.productCard).toMatchObject({ visible: true, name: '赣南脐橙 5斤装', priceFen: 3990, unit: '箱' });
+    expect(scene.overlays.productCard).toMatchObject({
+      visible: true,
+      name: '赣南脐橙 5斤装',
+      priceFen: 3990,
+      unit: '箱',
+    });
     expect(Array.from(scene.overlays.productCard.story)).toHaveLength(120);
     expect(scene.overlays.lowerThird).toEqual({ visible: true, name: '李明', title: '副县长' });
     expect(scene.overlays.qr).toEqual({ visible: true, url: 'https://example.com/dy', caption: '扫码下单' });

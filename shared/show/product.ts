@@ -27,3 +27,16 @@ export const showProductSchema = z.object({
 });
 /** A product, as presets and the run of show see it. */
 export type ShowProduct = z.infer<typeof showProductSchema>;
+
+/**
+ * What the show domain keeps about a product beside the sales store's record: its story and the
+ * assets (photo, 3D model) the product card and compositor show.
+ */
+export const productMediaSchema = z.object({
+  story: z.string().max(2000),
+  photoAssetId: assetIdSchema.nullable(),
+  modelAssetId: assetIdSchema.nullable(),
+});
+export type ProductMedia = z.infer<typeof productMediaSchema>;
+
+export const emptyProductMedia: ProductMedia = { story: '', photoAssetId: null, modelAssetId: null };

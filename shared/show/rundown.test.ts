@@ -53,7 +53,12 @@ describe('rundown', () => {
 
   it('duplicates a past show as a new plan: new ids, same content, no runs', () => {
     let n = 0;
-    const copy = duplicateRundown(rundown(), { id: 'show-2', title: '秋收专场 第二场', now: 5, newSegmentId: () => `n${++n}` });
+    const copy = duplicateRundown(rundown(), {
+      id: 'show-2',
+      title: '秋收专场 第二场',
+      now: 5,
+      newSegmentId: () => `n${++n}`,
+    });
     expect(copy.id).toBe('show-2');
     expect(copy.runs).toEqual([]);
     expect(copy.copiedFrom).toBe('show-1');

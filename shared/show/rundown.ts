@@ -4,7 +4,11 @@ import { docIdSchema, productRefSchema } from './ids';
 import type { GuardedText } from './text-guard';
 
 /** Planned length of a segment: 10 s to 4 h. */
-export const plannedSecSchema = z.number().int().min(10).max(4 * 3600);
+export const plannedSecSchema = z
+  .number()
+  .int()
+  .min(10)
+  .max(4 * 3600);
 
 /** One segment of a show: a product, the preset it is shown with, who is on air, and the plan. */
 export const segmentSchema = z.object({
@@ -51,10 +55,12 @@ export const rundownSchema = z.object({
 export type Rundown = z.infer<typeof rundownSchema>;
 
 /** What the editor sends: no id creates a rundown; runs are the service's to write. */
-export const rundownInputSchema = rundownSchema.omit({ id: true, runs: true, createdAt: true, updatedAt: true }).extend({
-  id: docIdSchema.optional(),
-  segments: z.array(segmentSchema.extend({ id: docIdSchema.optional() })).max(200),
-});
+export const rundownInputSchema = rundownSchema
+  .omit({ id: true, runs: true, createdAt: true, updatedAt: true })
+  .extend({
+    id: docIdSchema.optional(),
+    segments: z.array(segmentSchema.extend({ id: docIdSchema.optional() })).max(200),
+  });
 export type RundownInput = z.input<typeof rundownInputSchema>;
 
 /** The list view of a rundown. */

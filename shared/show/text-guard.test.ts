@@ -31,7 +31,9 @@ describe('text guard', () => {
     expect(foldForGuard(text)).toHaveLength(text.length);
     const hits = checkText(text, defaultGuardTerms);
     expect(hits.map((h) => h.text)).toEqual(['１００％', '保证']);
-    expect(checkText('NO.1 BEST', [{ term: 'best', category: 'custom', reason: 'r', exceptions: [] }])[0]?.text).toBe('BEST');
+    expect(checkText('NO.1 BEST', [{ term: 'best', category: 'custom', reason: 'r', exceptions: [] }])[0]?.text).toBe(
+      'BEST',
+    );
   });
 
   it('uses the user-edited list: removed terms stop matching, added ones match', () => {
