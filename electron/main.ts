@@ -62,6 +62,8 @@ async function main(): Promise<void> {
   const program = new BrowserWindow(programWindowOptions(preload, services.settings.get().outputFormat));
   control.once('ready-to-show', () => control.show());
   program.once('ready-to-show', () => program.showInactive());
+  // OBS's window capture matches the title: the page may not rename the window.
+  program.on('page-title-updated', (event) => event.preventDefault());
   // The program window is an output, not a place to work: closing it only hides it.
   program.on('close', (event) => {
     if (!isQuitting) {

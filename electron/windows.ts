@@ -2,10 +2,11 @@ import type { BrowserWindowConstructorOptions } from 'electron';
 
 import type { OutputFormat } from '../shared/api/app';
 import { outputFormats } from '../shared/api/app';
+import { obsProgramWindowTitle } from '../shared/api/obs';
 import { secureWebPreferences } from './security/window-security';
 
-/** OBS finds the program window by this title (window capture on Windows and macOS). */
-export const programWindowTitle = 'Harvest Studio Program';
+/** OBS finds the program window by this title (window capture), so it never changes. */
+export const programWindowTitle = obsProgramWindowTitle;
 
 export function controlWindowOptions(preload: string): BrowserWindowConstructorOptions {
   return {
