@@ -57,3 +57,11 @@ export function formatFen(amount: Fen | number, options: { symbol?: boolean } = 
   const text = `${grouped}.${cents.toString().padStart(2, '0')}`;
   return `${negative ? '-' : ''}${options.symbol === false ? '' : '¥'}${text}`;
 }
+
+/** Fen as a plain decimal yuan string for files ("1234.50", "-3.10"): no symbol, no grouping. */
+export function fenToDecimal(amount: Fen | number): string {
+  if (!Number.isSafeInteger(amount)) throw new RangeError(`fen must be a safe integer, got ${amount}`);
+  const negative = amount < 0;
+  const abs = Math.abs(amount);
+  return `${negative ? '-' : ''}${Math.trunc(abs / 100)}.${(abs % 100).toString().padStart(2, '0')}`;
+}

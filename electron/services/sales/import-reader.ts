@@ -1,0 +1,411 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
+import Papa from 'papaparse';
+
+import { StudioError } from '../../../shared/api/result';
+import type { ImportPreview } from '../../../shared/api/sales';
+import type { CellValue } from '../../../shared/sales/import/cells';
+
+// Reads order export files row by row with bounded memory: CSV (any delimiter papaparse detects)
+// in UTF-8 / UTF-8 BOM / GB18030 (GBK) / UTF-16, XLSX through exceljs' streaming reader, and the
+// HTML-table ".xls" some platforms produce. Pure parsing of the rows lives in shared/sales/import.
+
+/** Where the bytes come from: a file on disk, or bytes uploaded from a browser. */
+export type FileSource = { kind: 'path'; path: string } | { kind: 'bytes'; name: string; bytes: Buffer };
+
+export type FileKind = ImportPreview['kind'];
+export type FileEncoding = ImportPreview['encoding'];
+
+/** A row as read, with its spreadsheet row number and sheet. */
+export interface FileRow {
+  readonly cells: CellValue[];
+  readonly line: number;
+  readonly sheet: string | null;
+}
+
+export interface SniffResult {
+  readonly kind: FileKind;
+  readonly encoding: FileEncoding;
+  readonly size: number;
+  readonly name: string;
+}
+
+/** Size limits: CSV streams, so only disk speed bounds it; xlsx keeps shared strings in memory. */
+export const importLimits = { csvBytes: 4 * 1024 ** 3, xlsxBytes: 300 * 1024 ** 2, htmlBytes: 64 * 1024 ** 2 };
+
+function fileName(source: FileSource): string {
+  return source.kind === 'path' ? path.basename(source.path) : source.name;
+}
+
+async function readHead(source: FileSource, bytes: number): Promise<Buffer> {
+  if (source.kind === 'bytes') return source.bytes.subarray(0, bytes);
+  const handle = await fs.promises.open(source.path, 'r');
+  try {
+    const buffer = Buffer.alloc(bytes);
+    const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function sizeOf(source: FileSource): Promise<number> {
+  if (source.kind === 'bytes') return source.bytes.length;
+  try {
+    const stat = await fs.promises.stat(source.path);
+    if (!stat.isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
+    return stat.size;
+  } catch (error) {
+    throw new StudioError('sales/import-unreadable', 'The file cannot be read.', {
+      detail: String(error),
+      params: { file: fileName(source) },
+      cause: error,
+    });
+  }
+}
+
+const magic: readonly { bytes: readonly number[]; what: string }[] = [
+  { bytes: [0x89, 0x50, 0x4e, 0x47], what: 'png' },
+  { bytes: [0xff, 0xd8, 0xff], what: 'jpeg' },
+  { bytes: [0x47, 0x49, 0x46, 0x38], what: 'gif' },
+  { bytes: [0x25, 0x50, 0x44, 0x46], what: 'pdf' },
+  { bytes: [0x1f, 0x8b], what: 'gzip' },
+  { bytes: [0x52, 0x61, 0x72, 0x21], what: 'rar' },
+  { bytes: [0x37, 0x7a, 0xbc, 0xaf], what: '7z' },
+  { bytes: [0x53, 0x51, 0x4c, 0x69, 0x74, 0x65], what: 'sqlite' },
+  { bytes: [0x7f, 0x45, 0x4c, 0x46], what: 'elf' },
+  { bytes: [0x4d, 0x5a], what: 'exe' },
+];
+
+function startsWith(head: Buffer, bytes: readonly number[]): boolean {
+  return bytes.every((b, i) => head[i] === b);
+}
+
+function isValidUtf8(bytes: Buffer): boolean {
+  try {
+    // stream: true tolerates a multi-byte sequence cut at the end of the sample.
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function notATable(name: string, what: string): StudioError {
+  return new StudioError('sales/import-not-a-table', 'This file is not a table of orders.', {
+    detail: what,
+    params: { file: name },
+  });
+}
+
+/**
+ * Decides what a file is from its first bytes, never from its extension: a .csv may be a
+ * renamed picture, a .xls may be CSV text or an HTML table, a .csv may really be an xlsx.
+ */
+export async function sniffFile(source: FileSource): Promise<SniffResult> {
+  const name = fileName(source);
+  const size = await sizeOf(source);
+  if (size === 0) throw new StudioError('sales/import-empty', 'The file is empty.', { params: { file: name } });
+  const head = await readHead(source, 64 * 1024);
+  const tooLarge = (limit: number) =>
+    new StudioError('sales/import-too-large', 'The file is too large to import.', {
+      params: { file: name, mb: Math.round(size / 1024 ** 2), limitMb: Math.round(limit / 1024 ** 2) },
+    });
+
+  if (startsWith(head, [0x50, 0x4b, 0x03, 0x04])) {
+    if (size > importLimits.xlsxBytes) throw tooLarge(importLimits.xlsxBytes);
+    return { kind: 'xlsx', encoding: 'binary', size, name };
+  }
+  if (startsWith(head, [0xd0, 0xcf, 0x11, 0xe0])) {
+    throw new StudioError('sales/import-old-xls', 'Old binary .xls files cannot be read; save it as .xlsx or .csv.', {
+      params: { file: name },
+    });
+  }
+  for (const m of magic) if (startsWith(head, m.bytes)) throw notATable(name, m.what);
+  if (size > importLimits.csvBytes) throw tooLarge(importLimits.csvBytes);
+
+  let encoding: FileEncoding;
+  if (startsWith(head, [0xef, 0xbb, 0xbf])) encoding = 'utf-8-bom';
+  else if (startsWith(head, [0xff, 0xfe])) encoding = 'utf-16le';
+  else if (startsWith(head, [0xfe, 0xff])) encoding = 'utf-16be';
+  else {
+    const sample = head.subarray(0, 4096);
+    let evenNul = 0;
+    let oddNul = 0;
+    let control = 0;
+    for (let i = 0; i < sample.length; i++) {
+      const b = sample[i] ?? 0;
+      if (b === 0) {
+        if (i % 2 === 0) evenNul++;
+        else oddNul++;
+      } else if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c && b !== 0x1a) control++;
+    }
+    // UTF-16 without a BOM: every other byte of ASCII text is zero.
+    if (oddNul > sample.length / 4 && evenNul === 0) encoding = 'utf-16le';
+    else if (evenNul > sample.length / 4 && oddNul === 0) encoding = 'utf-16be';
+    else if (evenNul + oddNul > 0 || control > sample.length / 100) throw notATable(name, 'binary');
+    else {
+      let window = head;
+      // A head of pure ASCII says nothing; look further for the first non-ASCII bytes.
+      if (!head.some((b) => b >= 0x80) && source.kind === 'path' && size > head.length) {
+        window = await firstNonAscii(source.path);
+      } else if (!head.some((b) => b >= 0x80) && source.kind === 'bytes') {
+        const i = source.bytes.findIndex((b) => b >= 0x80);
+        window = i < 0 ? head : source.bytes.subarray(Math.max(0, i - 16), i + 64 * 1024);
+      }
+      encoding = isValidUtf8(window) ? 'utf-8' : 'gb18030';
+    }
+  }
+  const text = decodeSample(head, encoding);
+  const replaced = (text.match(/\uFFFD/gu) ?? []).length;
+  if (replaced > Math.max(3, text.length / 200)) {
+    throw new StudioError('sales/import-encoding', 'The text encoding of this file is not one we can read.', {
+      params: { file: name, encoding },
+    });
+  }
+  const trimmed = text
+    .replace(/^\uFEFF/u, '')
+    .trimStart()
+    .slice(0, 2000)
+    .toLowerCase();
+  if (trimmed.startsWith('<') && /<table|<html/u.test(trimmed)) {
+    if (size > importLimits.htmlBytes) throw tooLarge(importLimits.htmlBytes);
+    return { kind: 'html', encoding, size, name };
+  }
+  return { kind: 'csv', encoding, size, name };
+}
+
+async function firstNonAscii(file: string): Promise<Buffer> {
+  const stream = fs.createReadStream(file, { start: 0, end: 16 * 1024 ** 2, highWaterMark: 256 * 1024 });
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    const i = chunk.findIndex((b) => b >= 0x80);
+    if (i >= 0) {
+      stream.destroy();
+      return chunk.subarray(Math.max(0, i - 16));
+    }
+  }
+  return Buffer.alloc(0);
+}
+
+function decodeSample(head: Buffer, encoding: FileEncoding): string {
+  switch (encoding) {
+    case 'utf-8':
+    case 'utf-8-bom':
+      return new TextDecoder('utf-8').decode(head, { stream: true });
+    case 'gb18030':
+    case 'utf-16le':
+    case 'utf-16be': {
+      const decoder = iconv.getDecoder(encoding);
+      return decoder.write(head);
+    }
+    case 'binary':
+      return '';
+  }
+}
+
+/** A Transform from bytes to text in the given encoding (BOM stripped). */
+function decoderStream(encoding: FileEncoding, name: string): Transform {
+  if (encoding === 'utf-8' || encoding === 'utf-8-bom') {
+    const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+    return new Transform({
+      decodeStrings: true,
+      transform(chunk: Buffer, _enc, done) {
+        try {
+          done(null, decoder.decode(chunk, { stream: true }));
+        } catch (error) {
+          done(
+            new StudioError('sales/import-encoding', 'Part of this file is not valid UTF-8 text.', {
+              params: { file: name, encoding },
+              cause: error,
+            }),
+          );
+        }
+      },
+      flush(done) {
+        try {
+          done(null, decoder.decode());
+        } catch (error) {
+          done(error as Error);
+        }
+      },
+    });
+  }
+  const decoder = iconv.getDecoder(encoding === 'binary' ? 'latin1' : encoding, { stripBOM: true });
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      done(null, decoder.write(chunk));
+    },
+    flush(done) {
+      done(null, decoder.end() ?? '');
+    },
+  });
+}
+
+function byteStream(source: FileSource, onBytes: (n: number) => void): Readable {
+  const stream =
+    source.kind === 'path'
+      ? fs.createReadStream(source.path, { highWaterMark: 256 * 1024 })
+      : Readable.from(chunks(source.bytes, 256 * 1024));
+  stream.on('data', (chunk: Buffer) => onBytes(chunk.length));
+  return stream;
+}
+
+function* chunks(bytes: Buffer, size: number): Generator<Buffer> {
+  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+}
+
+/**
+ * Rows of a CSV file, in batches, with their row numbers. Blank lines are kept (as empty rows)
+ * so numbering matches what a spreadsheet shows.
+ */
+async function* csvRows(
+  source: FileSource,
+  sniff: SniffResult,
+  onBytes: (n: number) => void,
+): AsyncGenerator<FileRow[]> {
+  const parser = Papa.parse(Papa.NODE_STREAM_INPUT, { skipEmptyLines: false, delimiter: '' });
+  const bytes = byteStream(source, onBytes);
+  const decode = decoderStream(sniff.encoding, sniff.name);
+  const flowing = pipeline(bytes, decode, parser);
+  // Swallow here; the iteration below sees the same error through the parser stream.
+  let failure: unknown;
+  flowing.catch((error: unknown) => {
+    failure = error;
+  });
+  let line = 0;
+  let batch: FileRow[] = [];
+  try {
+    for await (const row of parser as AsyncIterable<string[]>) {
+      line += 1;
+      batch.push({ cells: row, line, sheet: null });
+      if (batch.length >= 2000) {
+        yield batch;
+        batch = [];
+      }
+    }
+  } catch (error) {
+    throw failure ?? error;
+  }
+  await flowing.catch(() => undefined);
+  if (failure !== undefined) throw failure;
+  if (batch.length > 0) yield batch;
+}
+
+function cellValue(value: ExcelJS.CellValue): CellValue {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  if (value instanceof Date) return value;
+  if (typeof value === 'object') {
+    if ('richText' in value) return value.richText.map((r) => r.text).join('');
+    if ('formula' in value || 'sharedFormula' in value) {
+      const result = (value as { result?: unknown }).result;
+      if (result === undefined || result === null) return null;
+      if (typeof result === 'object' && !(result instanceof Date)) return null;
+      return result as CellValue;
+    }
+    if ('text' in value && typeof value.text === 'string') return value.text;
+    if ('error' in value) return null;
+  }
+  return null;
+}
+
+/** Rows of every worksheet, in order; exceljs' streaming reader ignores the (often wrong) dimension. */
+async function* xlsxRows(source: FileSource, onBytes: (n: number) => void): AsyncGenerator<FileRow[]> {
+  const input = byteStream(source, onBytes);
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
+    sharedStrings: 'cache',
+    hyperlinks: 'ignore',
+    styles: 'cache',
+    worksheets: 'emit',
+    entries: 'ignore',
+  });
+  try {
+    for await (const sheet of reader) {
+      const name = (sheet as unknown as { name?: string }).name ?? null;
+      let batch: FileRow[] = [];
+      for await (const row of sheet) {
+        const values = row.values as ExcelJS.CellValue[];
+        const cells: CellValue[] = [];
+        for (let i = 1; i < values.length; i++) cells.push(cellValue(values[i]));
+        batch.push({ cells, line: row.number, sheet: name });
+        if (batch.length >= 2000) {
+          yield batch;
+          batch = [];
+        }
+      }
+      if (batch.length > 0) yield batch;
+    }
+  } catch (error) {
+    if (error instanceof StudioError) throw error;
+    throw notATable(sniffName(source), `xlsx: ${String(error)}`);
+  }
+}
+
+function sniffName(source: FileSource): string {
+  return fileName(source);
+}
+
+const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+
+function htmlText(cell: string): string {
+  return cell
+    .replace(/<br\s*\/?>/giu, ' ')
+    .replace(/<[^>]*>/gu, '')
+    .replace(/&(#x?[0-9a-f]+|[a-z]+);/giu, (m, e: string) => {
+      if (e.startsWith('#x') || e.startsWith('#X')) return String.fromCodePoint(parseInt(e.slice(2), 16));
+      if (e.startsWith('#')) return String.fromCodePoint(Number(e.slice(1)));
+      return entities[e.toLowerCase()] ?? m;
+    })
+    .trim();
+}
+
+/** The HTML-table ".xls" some platforms and ERPs export; small enough to read whole. */
+async function* htmlRows(
+  source: FileSource,
+  sniff: SniffResult,
+  onBytes: (n: number) => void,
+): AsyncGenerator<FileRow[]> {
+  const parts: Buffer[] = [];
+  for await (const chunk of byteStream(source, onBytes) as AsyncIterable<Buffer>) parts.push(chunk);
+  const decoder = decoderStream(sniff.encoding, sniff.name);
+  const text = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    decoder.on('data', (s: string) => (out += s));
+    decoder.on('end', () => resolve(out));
+    decoder.on('error', reject);
+    decoder.end(Buffer.concat(parts));
+  });
+  let line = 0;
+  let batch: FileRow[] = [];
+  for (const tr of text.matchAll(/<tr\b[^>]*>([\s\S]*?)<\/tr>/giu)) {
+    line += 1;
+    const cells = [...(tr[1] ?? '').matchAll(/<t[dh]\b[^>]*>([\s\S]*?)<\/t[dh]>/giu)].map((m) => htmlText(m[1] ?? ''));
+    batch.push({ cells, line, sheet: null });
+    if (batch.length >= 2000) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+/** Every row of a sniffed file, in batches; `onBytes` reports progress through the file. */
+export function readRows(
+  source: FileSource,
+  sniff: SniffResult,
+  onBytes: (n: number) => void,
+): AsyncGenerator<FileRow[]> {
+  switch (sniff.kind) {
+    case 'csv':
+      return csvRows(source, sniff, onBytes);
+    case 'xlsx':
+      return xlsxRows(source, onBytes);
+    case 'html':
+      return htmlRows(source, sniff, onBytes);
+  }
+}

@@ -1,0 +1,1257 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import Database from 'better-sqlite3';
+
+import { StudioError } from '../../../shared/api/result';
+import type {
+  ColumnMapping,
+  ImportedOrder,
+  ImportResult,
+  LiveSegment,
+  Product,
+  ProductAnalytics,
+  Sale,
+  SalesConfig,
+  SaleSource,
+  SalesPlatform,
+  SaleStatus,
+  Segment,
+  Show,
+  ShowAnalytics,
+} from '../../../shared/api/sales';
+import { columnMappingSchema, salesPlatformSchema } from '../../../shared/api/sales';
+import type { Fen } from '../../../shared/money';
+import type { RollupRow } from '../../../shared/sales/analytics';
+import { addTotals, buildShowAnalytics, emptyTotals, perMinute } from '../../../shared/sales/analytics';
+import type { AttributableSegment, Attribution } from '../../../shared/sales/attribution';
+import { attributeOrder } from '../../../shared/sales/attribution';
+import type { StagedOrder } from '../../../shared/sales/import/normalise';
+import { createProductMatcher } from '../../../shared/sales/product-match';
+import { latestVersion, migrate } from './migrations';
+
+// The sales log on SQLite. Synchronous (better-sqlite3), so it only ever runs inside the sales
+// worker thread; the rest of the app talks to it through SalesStore. Every write that the UI is
+// told about has been committed with synchronous=FULL before the method returns.
+
+/** Validated inputs, as the handlers pass them on. */
+export interface ProductSave {
+  id?: string | undefined;
+  name: string;
+  sku: string;
+  unit: string;
+  priceFen: Fen;
+  origin: string;
+  certifications: string[];
+  shopLinks: Partial<Record<SalesPlatform, string>>;
+}
+
+export interface ShowCreate {
+  title: string;
+  platforms: SalesPlatform[];
+  hosts: string[];
+  plannedStart: number | null;
+  timeZone: string;
+}
+
+export interface SegmentStartInput {
+  showId: string;
+  productId: string | null;
+  host: string;
+  guest: string | null;
+  presetId: string | null;
+  startedAt?: number | undefined;
+}
+
+export interface SaleInput {
+  productId?: string | undefined;
+  quantity: number;
+  amountFen?: Fen | undefined;
+  unitPriceFen?: Fen | undefined;
+  platform?: SalesPlatform | undefined;
+  orderedAt?: number | undefined;
+  note: string;
+  entryKey?: string | undefined;
+}
+
+/** A feed order after the service resolved its time to UTC ms. */
+export interface FeedSaleInput {
+  feed: string;
+  platform: SalesPlatform;
+  orderId: string;
+  lineId: string;
+  status: 'placed' | 'paid' | 'refunded' | 'cancelled';
+  orderedAt: number;
+  productId?: string | undefined;
+  externalProductId?: string | undefined;
+  productTitle: string;
+  quantity: number;
+  amountFen?: Fen | undefined;
+}
+
+export interface SaleQuery {
+  showId?: string | undefined;
+  segmentId?: string | undefined;
+  productId?: string | undefined;
+  source?: SaleSource | undefined;
+  beforeId?: number | undefined;
+  limit: number;
+}
+
+/** One row of an export, joined with its show, segment and product. */
+export interface ExportRow {
+  sale: Sale;
+  showTitle: string | null;
+  timeZone: string | null;
+  host: string | null;
+  guest: string | null;
+  productName: string | null;
+}
+
+export type ExportScope =
+  | { kind: 'show'; showId: string }
+  | { kind: 'product'; productId: string }
+  | { kind: 'range'; from: number; to: number };
+
+/** Totals of an import file once staged. */
+export interface StageSummary {
+  staged: number;
+  repeatedRows: number;
+  duplicateRows: number;
+  orders: number;
+  amountFen: number;
+  unmatchedProducts: number;
+  sample: ImportedOrder[];
+}
+
+export interface SalesDbOptions {
+  file: string;
+  nativeBinding?: string | undefined;
+  /** How long to wait for another connection's lock before reporting sales/db-locked. */
+  busyTimeoutMs?: number;
+  now?: () => number;
+}
+
+interface SaleRow {
+  id: number;
+  show_id: string | null;
+  segment_id: string | null;
+  product_id: string | null;
+  product_title: string;
+  quantity: number;
+  unit_price_fen: number;
+  amount_fen: number;
+  platform: string | null;
+  source: SaleSource;
+  external_order_id: string | null;
+  ordered_at: number;
+  entered_at: number;
+  status: SaleStatus;
+  off_air: number;
+  attribution: 'live' | 'grace' | 'none';
+  note: string;
+}
+
+interface ProductRow {
+  id: string;
+  name: string;
+  sku: string;
+  unit: string;
+  price_fen: number;
+  origin: string;
+  certifications: string;
+  shop_links: string;
+  archived: number;
+  created_at: number;
+  updated_at: number;
+}
+
+interface ShowRow {
+  id: string;
+  title: string;
+  platforms: string;
+  hosts: string;
+  planned_start: number | null;
+  time_zone: string;
+  created_at: number;
+}
+
+interface SegmentRow {
+  id: string;
+  show_id: string;
+  product_id: string | null;
+  host: string;
+  guest: string | null;
+  preset_id: string | null;
+  started_at: number;
+  ended_at: number | null;
+}
+
+interface StageRow {
+  seq: number;
+  line: number;
+  order_id: string;
+  line_key: string;
+  order_count: number;
+  ordered_at: number;
+  date_only: number;
+  product_title: string;
+  product_id: string | null;
+  quantity: number;
+  unit_price_fen: number;
+  amount_fen: number;
+  status: SaleStatus;
+}
+
+interface StageJob {
+  fileName: string;
+  platform: SalesPlatform;
+  match: (hint: { externalProductId: string; sku: string; title: string }) => string | null;
+  staged: number;
+  repeated: number;
+}
+
+const defaultGraceMs = 120_000;
+const countedStatuses = "('placed', 'paid')";
+
+function parseJson<T>(text: string, fallback: T): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+function platformOrNull(value: string | null): SalesPlatform | null {
+  const parsed = salesPlatformSchema.safeParse(value);
+  return parsed.success ? parsed.data : null;
+}
+
+function toSale(row: SaleRow): Sale {
+  return {
+    id: row.id,
+    showId: row.show_id,
+    segmentId: row.segment_id,
+    productId: row.product_id,
+    productTitle: row.product_title,
+    quantity: row.quantity,
+    unitPriceFen: row.unit_price_fen as Fen,
+    amountFen: row.amount_fen as Fen,
+    platform: platformOrNull(row.platform),
+    source: row.source,
+    externalOrderId: row.external_order_id,
+    orderedAt: row.ordered_at,
+    enteredAt: row.entered_at,
+    status: row.status,
+    isOffAir: row.off_air === 1,
+    attribution: row.attribution,
+    note: row.note,
+  };
+}
+
+function toProduct(row: ProductRow): Product {
+  return {
+    id: row.id,
+    name: row.name,
+    sku: row.sku,
+    unit: row.unit,
+    priceFen: row.price_fen as Fen,
+    origin: row.origin,
+    certifications: parseJson<string[]>(row.certifications, []),
+    shopLinks: parseJson<Partial<Record<SalesPlatform, string>>>(row.shop_links, {}),
+    isArchived: row.archived === 1,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function toShow(row: ShowRow): Show {
+  return {
+    id: row.id,
+    title: row.title,
+    platforms: parseJson<SalesPlatform[]>(row.platforms, []),
+    hosts: parseJson<string[]>(row.hosts, []),
+    plannedStart: row.planned_start,
+    timeZone: row.time_zone,
+    createdAt: row.created_at,
+  };
+}
+
+function toSegment(row: SegmentRow): Segment {
+  return {
+    id: row.id,
+    showId: row.show_id,
+    productId: row.product_id,
+    host: row.host,
+    guest: row.guest,
+    presetId: row.preset_id,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+  };
+}
+
+function notFound(what: string, id: string | number): StudioError {
+  return new StudioError('sales/not-found', `No ${what} ${id}.`, { params: { what, id: String(id) } });
+}
+
+function checkedAmount(unitFen: number, quantity: number): Fen {
+  const amount = unitFen * quantity;
+  if (!Number.isSafeInteger(amount)) {
+    throw new StudioError('sales/invalid-amount', 'The amount is too large.', { params: { unitFen, quantity } });
+  }
+  return amount as Fen;
+}
+
+/** The sales database: open, migrate, and every query the sales domain needs. */
+export class SalesDb {
+  readonly file: string;
+  private readonly db: Database.Database;
+  private readonly now: () => number;
+  private readonly jobs = new Map<string, StageJob>();
+  private hasStageTable = false;
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(options: SalesDbOptions) {
+    this.file = options.file;
+    this.now = options.now ?? Date.now;
+    fs.mkdirSync(path.dirname(options.file), { recursive: true });
+    this.db = new Database(
+      options.file,
+      options.nativeBinding === undefined ? {} : { nativeBinding: options.nativeBinding },
+    );
+    try {
+      this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+      // WAL + FULL: a commit is on disk (WAL fsynced) before the call returns, and readers never
+      // block the writer. Proven by the crash test (SIGKILL at random moments).
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = FULL');
+      this.db.pragma('foreign_keys = ON');
+      this.db.pragma('temp_store = FILE');
+      migrate(this.db);
+      // A real write at open: a read-only folder, a full disk or a lock shows up now, not at
+      // the first sale of the show.
+      this.stmt("INSERT OR REPLACE INTO config (key, value) VALUES ('opened_at', ?)").run(String(this.now()));
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
+  }
+
+  /** Prepared statements are cached: preparing costs more than running most of these. */
+  private stmt(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (statement === undefined) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  close(): void {
+    if (!this.db.open) return;
+    try {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch {
+      // A checkpoint is an optimisation; the WAL is replayed on the next open anyway.
+    }
+    this.db.close();
+  }
+
+  schemaVersion(): number {
+    return this.db.pragma('user_version', { simple: true }) as number;
+  }
+
+  integrityCheck(): string {
+    return String(this.db.pragma('integrity_check', { simple: true }));
+  }
+
+  /** EXPLAIN QUERY PLAN of a statement, for the index tests. */
+  explain(sql: string, params: unknown[] = []): string[] {
+    return (this.stmt(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail);
+  }
+
+  /** The analytics and lookup statements, by name, so tests can check their plans. */
+  static readonly queries = {
+    showRollup: `SELECT segment_id, product_id, minute, gmv_fen, orders, units, refunded_fen, refunded_orders,
+      off_air_orders FROM sales_minute WHERE show_id = ?`,
+    productRollup: `SELECT show_id, segment_id, sum(gmv_fen) gmv_fen, sum(orders) orders, sum(units) units,
+      sum(refunded_fen) refunded_fen, sum(refunded_orders) refunded_orders, sum(off_air_orders) off_air_orders
+      FROM sales_minute WHERE product_id = ? GROUP BY show_id, segment_id`,
+    productSegments: `SELECT show_id, count(*) n, sum(ifnull(ended_at, ?) - started_at) ms FROM segments
+      WHERE product_id = ? GROUP BY show_id`,
+    showSegments: 'SELECT * FROM segments WHERE show_id = ? ORDER BY started_at',
+    liveSegment: 'SELECT * FROM segments WHERE ended_at IS NULL ORDER BY started_at DESC LIMIT 1',
+    segmentsBefore: 'SELECT * FROM segments WHERE started_at <= ? ORDER BY started_at DESC LIMIT 64',
+    lastManual: `SELECT * FROM sales WHERE source = 'manual' AND status IN ${countedStatuses} ORDER BY id DESC LIMIT 1`,
+    byExternal: `SELECT * FROM sales WHERE platform = ? AND external_order_id = ? AND external_line = ?`,
+    byEntryKey: 'SELECT * FROM sales WHERE entry_key = ?',
+    showSales: 'SELECT * FROM sales WHERE show_id = ? AND id < ? ORDER BY id DESC LIMIT ?',
+    salesInRange: 'SELECT * FROM sales WHERE ordered_at >= ? AND ordered_at < ?',
+  } as const;
+
+  // -------------------------------------------------------------------------------------------
+  // Config
+
+  config(): SalesConfig {
+    const row = this.stmt("SELECT value FROM config WHERE key = 'graceMs'").get() as { value: string } | undefined;
+    const graceMs = row === undefined ? defaultGraceMs : Number(row.value);
+    return { graceMs: Number.isSafeInteger(graceMs) && graceMs >= 0 ? graceMs : defaultGraceMs };
+  }
+
+  updateConfig(patch: Partial<SalesConfig>): SalesConfig {
+    if (patch.graceMs !== undefined) {
+      this.stmt("INSERT OR REPLACE INTO config (key, value) VALUES ('graceMs', ?)").run(String(patch.graceMs));
+    }
+    return this.config();
+  }
+
+  getSetting(key: string): string | null {
+    const row = this.stmt('SELECT value FROM config WHERE key = ?').get(`x:${key}`) as { value: string } | undefined;
+    return row?.value ?? null;
+  }
+
+  setSetting(key: string, value: string): void {
+    this.stmt('INSERT OR REPLACE INTO config (key, value) VALUES (?, ?)').run(`x:${key}`, value);
+  }
+
+  private audit(action: string, entity: string, entityId: string | number, detail: unknown): void {
+    this.db
+      .prepare('INSERT INTO audit (at, action, entity, entity_id, detail) VALUES (?, ?, ?, ?, ?)')
+      .run(this.now(), action, entity, String(entityId), JSON.stringify(detail));
+  }
+
+  /** The audit trail of one entity, oldest first. */
+  auditOf(entity: string, entityId: string | number): { at: number; action: string; detail: unknown }[] {
+    return (
+      this.db
+        .prepare('SELECT at, action, detail FROM audit WHERE entity = ? AND entity_id = ? ORDER BY id')
+        .all(entity, String(entityId)) as { at: number; action: string; detail: string }[]
+    ).map((r) => ({ at: r.at, action: r.action, detail: parseJson<unknown>(r.detail, null) }));
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Products
+
+  listProducts(includeArchived: boolean): Product[] {
+    const sql = includeArchived
+      ? 'SELECT * FROM products ORDER BY archived, name'
+      : 'SELECT * FROM products WHERE archived = 0 ORDER BY name';
+    return (this.stmt(sql).all() as ProductRow[]).map(toProduct);
+  }
+
+  getProduct(id: string): Product {
+    const row = this.stmt('SELECT * FROM products WHERE id = ?').get(id) as ProductRow | undefined;
+    if (row === undefined) throw notFound('product', id);
+    return toProduct(row);
+  }
+
+  saveProduct(input: ProductSave): Product {
+    const now = this.now();
+    return this.db.transaction(() => {
+      const values = {
+        name: input.name,
+        sku: input.sku,
+        unit: input.unit,
+        price_fen: input.priceFen,
+        origin: input.origin,
+        certifications: JSON.stringify(input.certifications),
+        shop_links: JSON.stringify(input.shopLinks),
+        now,
+      };
+      if (input.id === undefined) {
+        const id = randomUUID();
+        this.db
+          .prepare(
+            `INSERT INTO products (id, name, sku, unit, price_fen, origin, certifications, shop_links, created_at, updated_at)
+             VALUES (@id, @name, @sku, @unit, @price_fen, @origin, @certifications, @shop_links, @now, @now)`,
+          )
+          .run({ ...values, id });
+        this.audit('create', 'product', id, { name: input.name, priceFen: input.priceFen });
+        return this.getProduct(id);
+      }
+      const before = this.getProduct(input.id);
+      this.db
+        .prepare(
+          `UPDATE products SET name = @name, sku = @sku, unit = @unit, price_fen = @price_fen, origin = @origin,
+             certifications = @certifications, shop_links = @shop_links, updated_at = @now WHERE id = @id`,
+        )
+        .run({ ...values, id: input.id });
+      this.audit('update', 'product', input.id, { before: { name: before.name, priceFen: before.priceFen } });
+      return this.getProduct(input.id);
+    })();
+  }
+
+  archiveProduct(id: string, isArchived: boolean): Product {
+    return this.db.transaction(() => {
+      const info = this.db
+        .prepare('UPDATE products SET archived = ?, updated_at = ? WHERE id = ?')
+        .run(isArchived ? 1 : 0, this.now(), id);
+      if (info.changes === 0) throw notFound('product', id);
+      this.audit(isArchived ? 'archive' : 'unarchive', 'product', id, {});
+      return this.getProduct(id);
+    })();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Shows and segments
+
+  createShow(input: ShowCreate): Show {
+    const id = randomUUID();
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO shows (id, title, platforms, hosts, planned_start, time_zone, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          id,
+          input.title,
+          JSON.stringify(input.platforms),
+          JSON.stringify(input.hosts),
+          input.plannedStart,
+          input.timeZone,
+          this.now(),
+        );
+      this.audit('create', 'show', id, { title: input.title });
+    })();
+    return this.getShow(id);
+  }
+
+  getShow(id: string): Show {
+    const row = this.stmt('SELECT * FROM shows WHERE id = ?').get(id) as ShowRow | undefined;
+    if (row === undefined) throw notFound('show', id);
+    return toShow(row);
+  }
+
+  listShows(limit: number): Show[] {
+    return (this.stmt('SELECT * FROM shows ORDER BY created_at DESC LIMIT ?').all(limit) as ShowRow[]).map(toShow);
+  }
+
+  getSegment(id: string): Segment {
+    const row = this.stmt('SELECT * FROM segments WHERE id = ?').get(id) as SegmentRow | undefined;
+    if (row === undefined) throw notFound('segment', id);
+    return toSegment(row);
+  }
+
+  /** Starts a segment, ending the one live before it at the same moment. */
+  startSegment(input: SegmentStartInput): { live: Segment; ended: Segment | null } {
+    const now = this.now();
+    const startedAt = input.startedAt ?? now;
+    return this.db.transaction(() => {
+      this.getShow(input.showId);
+      if (input.productId !== null) this.getProduct(input.productId);
+      let ended: Segment | null = null;
+      for (const row of this.stmt('SELECT * FROM segments WHERE ended_at IS NULL').all() as SegmentRow[]) {
+        const endAt = Math.max(row.started_at, startedAt);
+        this.stmt('UPDATE segments SET ended_at = ? WHERE id = ?').run(endAt, row.id);
+        this.audit('end', 'segment', row.id, { endedAt: endAt, by: 'next-segment' });
+        ended = { ...toSegment(row), endedAt: endAt };
+      }
+      const id = randomUUID();
+      this.db
+        .prepare(
+          `INSERT INTO segments (id, show_id, product_id, host, guest, preset_id, started_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(id, input.showId, input.productId, input.host, input.guest, input.presetId, startedAt);
+      this.audit('start', 'segment', id, { showId: input.showId, productId: input.productId, startedAt });
+      // A segment started in the past takes the sales recorded since then.
+      if (startedAt < now - 1000) this.reattribute(startedAt, now + 1);
+      return { live: this.getSegment(id), ended };
+    })();
+  }
+
+  endSegment(segmentId: string, endedAt?: number): Segment {
+    const now = this.now();
+    return this.db.transaction(() => {
+      const segment = this.getSegment(segmentId);
+      if (segment.endedAt !== null) return segment;
+      const at = Math.max(segment.startedAt, endedAt ?? now);
+      this.stmt('UPDATE segments SET ended_at = ? WHERE id = ?').run(at, segmentId);
+      this.audit('end', 'segment', segmentId, { endedAt: at });
+      if (at < now - 1000) this.reattribute(at, now + 1);
+      return this.getSegment(segmentId);
+    })();
+  }
+
+  liveSegment(): LiveSegment | null {
+    const row = this.stmt(SalesDb.queries.liveSegment).get() as SegmentRow | undefined;
+    if (row === undefined) return null;
+    const segment = toSegment(row);
+    const productRow =
+      segment.productId === null
+        ? undefined
+        : (this.stmt('SELECT * FROM products WHERE id = ?').get(segment.productId) as ProductRow | undefined);
+    return {
+      segment,
+      show: this.getShow(segment.showId),
+      product: productRow === undefined ? null : toProduct(productRow),
+    };
+  }
+
+  private segmentsAround(at: number): AttributableSegment[] {
+    const rows = this.stmt(SalesDb.queries.segmentsBefore).all(at) as SegmentRow[];
+    return rows.reverse().map((r) => ({
+      id: r.id,
+      showId: r.show_id,
+      productId: r.product_id,
+      startedAt: r.started_at,
+      endedAt: r.ended_at,
+    }));
+  }
+
+  private attribute(at: number, productId: string | null): Attribution {
+    return attributeOrder(this.segmentsAround(at), at, productId, this.config().graceMs);
+  }
+
+  /** Re-runs attribution for sales ordered in [from, to) after segments changed retroactively. */
+  private reattribute(from: number, to: number): void {
+    const update = this.stmt('UPDATE sales SET show_id = ?, segment_id = ?, off_air = ?, attribution = ? WHERE id = ?');
+    for (const row of this.stmt(SalesDb.queries.salesInRange).all(from, to) as SaleRow[]) {
+      const a = this.attribute(row.ordered_at, row.product_id);
+      if (a.segmentId === row.segment_id && (a.isOffAir ? 1 : 0) === row.off_air) continue;
+      update.run(a.showId, a.segmentId, a.isOffAir ? 1 : 0, a.how, row.id);
+      this.audit('reattribute', 'sale', row.id, { from: row.segment_id, to: a.segmentId });
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Sales
+
+  getSale(id: number): Sale {
+    const row = this.stmt('SELECT * FROM sales WHERE id = ?').get(id) as SaleRow | undefined;
+    if (row === undefined) throw notFound('sale', id);
+    return toSale(row);
+  }
+
+  private insertSale(values: {
+    showId: string | null;
+    segmentId: string | null;
+    productId: string | null;
+    productTitle: string;
+    quantity: number;
+    unitPriceFen: number;
+    amountFen: number;
+    platform: string | null;
+    source: SaleSource;
+    externalOrderId: string | null;
+    externalLine: string;
+    orderedAt: number;
+    enteredAt: number;
+    status: SaleStatus;
+    offAir: boolean;
+    attribution: Attribution['how'];
+    note: string;
+    entryKey: string | null;
+    orderCount: number;
+  }): number {
+    const info = this.db
+      .prepare(
+        `INSERT INTO sales (show_id, segment_id, product_id, product_title, quantity, unit_price_fen, amount_fen,
+           platform, source, external_order_id, external_line, ordered_at, entered_at, status, off_air, attribution,
+           note, entry_key, order_count)
+         VALUES (@showId, @segmentId, @productId, @productTitle, @quantity, @unitPriceFen, @amountFen, @platform,
+           @source, @externalOrderId, @externalLine, @orderedAt, @enteredAt, @status, @offAir, @attribution, @note,
+           @entryKey, @orderCount)`,
+      )
+      .run({ ...values, offAir: values.offAir ? 1 : 0 });
+    return Number(info.lastInsertRowid);
+  }
+
+  /** Quick entry: one committed sale in the live segment (or the one at `orderedAt`). */
+  recordSale(input: SaleInput): Sale {
+    const now = this.now();
+    return this.db.transaction(() => {
+      if (input.entryKey !== undefined) {
+        const existing = this.stmt(SalesDb.queries.byEntryKey).get(input.entryKey) as SaleRow | undefined;
+        if (existing !== undefined) return toSale(existing);
+      }
+      const live = this.liveSegment();
+      const productId = input.productId ?? live?.segment.productId ?? null;
+      if (productId === null) {
+        if (live === null) throw new StudioError('sales/no-live-segment', 'No segment is on air.');
+        throw new StudioError('sales/no-product', 'No product is on air: choose one.');
+      }
+      const product = this.getProduct(productId);
+      const unitPriceFen = input.unitPriceFen ?? product.priceFen;
+      const amountFen = input.amountFen ?? checkedAmount(unitPriceFen, input.quantity);
+      const orderedAt = input.orderedAt ?? now;
+      const attribution = this.attribute(orderedAt, productId);
+      const show = attribution.showId === null ? null : this.getShow(attribution.showId);
+      const platform = input.platform ?? (show?.platforms.length === 1 ? (show.platforms[0] ?? null) : null);
+      const id = this.insertSale({
+        showId: attribution.showId,
+        segmentId: attribution.segmentId,
+        productId,
+        productTitle: product.name,
+        quantity: input.quantity,
+        unitPriceFen,
+        amountFen,
+        platform,
+        source: 'manual',
+        externalOrderId: null,
+        externalLine: '',
+        orderedAt,
+        enteredAt: now,
+        status: 'paid',
+        offAir: attribution.isOffAir,
+        attribution: attribution.how,
+        note: input.note,
+        entryKey: input.entryKey ?? null,
+        orderCount: 1,
+      });
+      return this.getSale(id);
+    })();
+  }
+
+  /** Voids the newest manual entry still counted (an entry mistake); null if none. */
+  undoLast(): Sale | null {
+    return this.db.transaction(() => {
+      const row = this.stmt(SalesDb.queries.lastManual).get() as SaleRow | undefined;
+      if (row === undefined) return null;
+      this.stmt("UPDATE sales SET status = 'voided' WHERE id = ?").run(row.id);
+      this.audit('status', 'sale', row.id, { from: row.status, to: 'voided', reason: 'undo' });
+      return this.getSale(row.id);
+    })();
+  }
+
+  setStatus(saleId: number, status: SaleStatus, reason: string): Sale {
+    return this.db.transaction(() => {
+      const before = this.getSale(saleId);
+      if (before.status === status) return before;
+      this.stmt('UPDATE sales SET status = ? WHERE id = ?').run(status, saleId);
+      this.audit('status', 'sale', saleId, { from: before.status, to: status, reason });
+      return this.getSale(saleId);
+    })();
+  }
+
+  listSales(query: SaleQuery): { sales: Sale[]; nextBeforeId: number | null } {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.showId !== undefined) {
+      where.push('show_id = ?');
+      params.push(query.showId);
+    }
+    if (query.segmentId !== undefined) {
+      where.push('segment_id = ?');
+      params.push(query.segmentId);
+    }
+    if (query.productId !== undefined) {
+      where.push('product_id = ?');
+      params.push(query.productId);
+    }
+    if (query.source !== undefined) {
+      where.push('source = ?');
+      params.push(query.source);
+    }
+    if (query.beforeId !== undefined) {
+      where.push('id < ?');
+      params.push(query.beforeId);
+    }
+    const sql = `SELECT * FROM sales ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
+    const rows = this.stmt(sql).all(...params, query.limit + 1) as SaleRow[];
+    const page = rows.slice(0, query.limit).map(toSale);
+    return { sales: page, nextBeforeId: rows.length > query.limit ? (page.at(-1)?.id ?? null) : null };
+  }
+
+  /** The sales count and GMV straight from the sales table, for tests that check the roll-up. */
+  rawTotals(showId: string): { gmvFen: number; orders: number; units: number } {
+    return this.db
+      .prepare(
+        `SELECT ifnull(sum(amount_fen), 0) gmvFen, ifnull(sum(order_count), 0) orders, ifnull(sum(quantity), 0) units
+         FROM sales WHERE show_id = ? AND status IN ${countedStatuses}`,
+      )
+      .get(showId) as { gmvFen: number; orders: number; units: number };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Live feed
+
+  feedMappings(): { externalId: string; title: string; productId: string | null }[] {
+    return (
+      this.stmt('SELECT external_id, title, product_id FROM feed_products ORDER BY title').all() as {
+        external_id: string;
+        title: string;
+        product_id: string | null;
+      }[]
+    ).map((r) => ({ externalId: r.external_id, title: r.title, productId: r.product_id }));
+  }
+
+  mapFeedProduct(externalId: string, title: string, productId: string | null): void {
+    if (productId !== null) this.getProduct(productId);
+    this.db
+      .prepare(
+        `INSERT INTO feed_products (external_id, title, product_id) VALUES (?, ?, ?)
+         ON CONFLICT (external_id) DO UPDATE SET product_id = excluded.product_id,
+           title = CASE WHEN excluded.title <> '' THEN excluded.title ELSE title END`,
+      )
+      .run(externalId, title, productId);
+  }
+
+  /**
+   * One order from a live feed or another local tool. An order seen before (same platform,
+   * order id and line) only moves forward in status (已下单 → 已付款 → refunded); it is never
+   * counted twice.
+   */
+  ingestFeedOrder(input: FeedSaleInput): { sale: Sale; isDuplicate: boolean; productId: string | null } {
+    const now = this.now();
+    return this.db.transaction(() => {
+      const existing = this.stmt(SalesDb.queries.byExternal).get(input.platform, input.orderId, input.lineId) as
+        SaleRow | undefined;
+      if (existing !== undefined) {
+        const rank: Record<SaleStatus, number> = { placed: 0, paid: 1, refunded: 2, cancelled: 2, voided: 3 };
+        if (rank[input.status] > rank[existing.status]) {
+          this.stmt('UPDATE sales SET status = ? WHERE id = ?').run(input.status, existing.id);
+          this.audit('status', 'sale', existing.id, { from: existing.status, to: input.status, reason: input.feed });
+        }
+        return { sale: this.getSale(existing.id), isDuplicate: true, productId: existing.product_id };
+      }
+      let productId: string | null = null;
+      if (input.productId !== undefined) productId = this.getProduct(input.productId).id;
+      else if (input.externalProductId !== undefined && input.externalProductId !== '') {
+        const mapped = this.db
+          .prepare('SELECT product_id FROM feed_products WHERE external_id = ?')
+          .get(input.externalProductId) as { product_id: string | null } | undefined;
+        if (mapped === undefined) {
+          this.db
+            .prepare('INSERT OR IGNORE INTO feed_products (external_id, title, product_id) VALUES (?, ?, NULL)')
+            .run(input.externalProductId, input.productTitle);
+        }
+        productId = mapped?.product_id ?? null;
+      }
+      if (productId === null) {
+        const match = createProductMatcher(this.listProducts(false));
+        productId = match({ externalProductId: input.externalProductId ?? '', sku: '', title: input.productTitle });
+      }
+      const product = productId === null ? null : this.getProduct(productId);
+      // oba-live-tool sends no amount: the product's price stands in for it.
+      const unitPriceFen =
+        input.amountFen !== undefined ? Math.trunc(input.amountFen / input.quantity) : (product?.priceFen ?? 0);
+      const amountFen = input.amountFen ?? checkedAmount(unitPriceFen, input.quantity);
+      const attribution = this.attribute(input.orderedAt, productId);
+      const id = this.insertSale({
+        showId: attribution.showId,
+        segmentId: attribution.segmentId,
+        productId,
+        productTitle: input.productTitle !== '' ? input.productTitle : (product?.name ?? ''),
+        quantity: input.quantity,
+        unitPriceFen,
+        amountFen,
+        platform: input.platform,
+        source: 'feed',
+        externalOrderId: input.orderId,
+        externalLine: input.lineId,
+        orderedAt: input.orderedAt,
+        enteredAt: now,
+        status: input.status,
+        offAir: attribution.isOffAir,
+        attribution: attribution.how,
+        note: input.feed,
+        entryKey: null,
+        orderCount: 1,
+      });
+      return { sale: this.getSale(id), isDuplicate: false, productId };
+    })();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Imports: rows are staged in a temp table while the file is read (bounded memory, and quick
+  // entry keeps working between batches), then moved into sales in one transaction.
+
+  private ensureStage(): void {
+    if (this.hasStageTable) return;
+    this.db.exec(`
+      CREATE TEMP TABLE IF NOT EXISTS import_stage (
+        seq INTEGER PRIMARY KEY,
+        job TEXT NOT NULL,
+        line INTEGER NOT NULL,
+        order_id TEXT NOT NULL,
+        line_key TEXT NOT NULL,
+        order_count INTEGER NOT NULL,
+        ordered_at INTEGER NOT NULL,
+        date_only INTEGER NOT NULL,
+        product_title TEXT NOT NULL,
+        product_id TEXT,
+        quantity INTEGER NOT NULL,
+        unit_price_fen INTEGER NOT NULL,
+        amount_fen INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        UNIQUE (job, order_id, line_key)
+      )`);
+    this.hasStageTable = true;
+  }
+
+  stageBegin(jobId: string, fileName: string, platform: SalesPlatform): void {
+    this.ensureStage();
+    this.jobs.set(jobId, {
+      fileName,
+      platform,
+      match: createProductMatcher(this.listProducts(true)),
+      staged: 0,
+      repeated: 0,
+    });
+  }
+
+  private job(jobId: string): StageJob {
+    const job = this.jobs.get(jobId);
+    if (job === undefined) {
+      throw new StudioError('sales/import-expired', 'This import preview is gone; preview the file again.');
+    }
+    return job;
+  }
+
+  stageBatch(jobId: string, orders: readonly StagedOrder[]): void {
+    const job = this.job(jobId);
+    const insert = this.stmt(
+      `INSERT OR IGNORE INTO import_stage (job, line, order_id, line_key, order_count, ordered_at, date_only,
+         product_title, product_id, quantity, unit_price_fen, amount_fen, status)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    // Temp tables are not in the WAL: staging costs no fsync.
+    this.db.transaction(() => {
+      for (const o of orders) {
+        const productId = job.match({ externalProductId: o.externalProductId, sku: o.sku, title: o.productTitle });
+        const info = insert.run(
+          jobId,
+          o.line,
+          o.orderId,
+          o.lineKey,
+          o.orderCount,
+          o.orderedAt,
+          o.isDateOnly ? 1 : 0,
+          o.productTitle,
+          productId,
+          o.quantity,
+          o.unitPriceFen,
+          o.amountFen,
+          o.status,
+        );
+        if (info.changes === 0) job.repeated += 1;
+        else job.staged += 1;
+      }
+    })();
+  }
+
+  stageSummary(jobId: string): StageSummary {
+    const job = this.job(jobId);
+    const totals = this.db
+      .prepare(
+        `SELECT count(*) n, ifnull(sum(order_count), 0) orders, ifnull(sum(amount_fen), 0) amount,
+           ifnull(sum(product_id IS NULL), 0) unmatched
+         FROM import_stage WHERE job = ?`,
+      )
+      .get(jobId) as { n: number; orders: number; amount: number; unmatched: number };
+    const duplicates = this.db
+      .prepare(
+        `SELECT count(*) n FROM import_stage s WHERE s.job = ? AND EXISTS (
+           SELECT 1 FROM sales WHERE platform = ? AND external_order_id = s.order_id AND external_line = s.line_key)`,
+      )
+      .get(jobId, job.platform) as { n: number };
+    const sample = (
+      this.stmt('SELECT * FROM import_stage WHERE job = ? ORDER BY seq LIMIT 20').all(jobId) as StageRow[]
+    ).map((r): ImportedOrder => ({
+      line: r.line,
+      orderId: r.order_id,
+      lineId: r.line_key,
+      orderedAt: r.ordered_at,
+      productTitle: r.product_title,
+      productId: r.product_id,
+      quantity: r.quantity,
+      amountFen: r.amount_fen as Fen,
+      status: r.status,
+    }));
+    return {
+      staged: totals.n,
+      repeatedRows: job.repeated,
+      duplicateRows: duplicates.n,
+      orders: totals.orders,
+      amountFen: totals.amount,
+      unmatchedProducts: totals.unmatched,
+      sample,
+    };
+  }
+
+  dropStage(jobId: string): void {
+    if (!this.jobs.delete(jobId)) return;
+    this.stmt('DELETE FROM import_stage WHERE job = ?').run(jobId);
+  }
+
+  /** Moves a staged file into the log in one transaction; rows already there are skipped. */
+  commitImport(jobId: string, skippedBadRows: number): ImportResult & { showIds: string[] } {
+    const job = this.job(jobId);
+    const graceMs = this.config().graceMs;
+    const segments = (this.stmt('SELECT * FROM segments ORDER BY started_at').all() as SegmentRow[]).map(
+      (r): AttributableSegment => ({
+        id: r.id,
+        showId: r.show_id,
+        productId: r.product_id,
+        startedAt: r.started_at,
+        endedAt: r.ended_at,
+      }),
+    );
+    const now = this.now();
+    const page = this.stmt('SELECT * FROM import_stage WHERE job = ? AND seq > ? ORDER BY seq LIMIT 5000');
+    const insert = this.stmt(
+      `INSERT INTO sales (show_id, segment_id, product_id, product_title, quantity, unit_price_fen, amount_fen,
+         platform, source, external_order_id, external_line, ordered_at, entered_at, status, off_air, attribution,
+         note, order_count, import_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'import', ?, ?, ?, ?, ?, ?, ?, '', ?, ?)
+       ON CONFLICT (platform, external_order_id, external_line) WHERE external_order_id IS NOT NULL DO NOTHING`,
+    );
+    const result = { imported: 0, duplicates: 0, skippedBadRows, attributed: 0, offAir: 0, amountFen: 0 as Fen };
+    const shows = new Set<string>();
+    this.db
+      .transaction(() => {
+        this.db
+          .prepare(
+            `INSERT INTO imports (id, file_name, platform, rows_imported, rows_duplicate, rows_skipped, at)
+           VALUES (?, ?, ?, 0, 0, ?, ?)`,
+          )
+          .run(jobId, job.fileName, job.platform, skippedBadRows, now);
+        let after = 0;
+        for (;;) {
+          const rows = page.all(jobId, after) as StageRow[];
+          if (rows.length === 0) break;
+          for (const r of rows) {
+            after = r.seq;
+            // A date without a time of day says nothing about which segment sold it.
+            const a =
+              r.date_only === 1
+                ? { segmentId: null, showId: null, how: 'none' as const, isOffAir: false }
+                : attributeOrder(segments, r.ordered_at, r.product_id, graceMs);
+            const info = insert.run(
+              a.showId,
+              a.segmentId,
+              r.product_id,
+              r.product_title,
+              r.quantity,
+              r.unit_price_fen,
+              r.amount_fen,
+              job.platform,
+              r.order_id,
+              r.line_key,
+              r.ordered_at,
+              now,
+              r.status,
+              a.isOffAir ? 1 : 0,
+              a.how,
+              r.order_count,
+              jobId,
+            );
+            if (info.changes === 0) {
+              result.duplicates += 1;
+              continue;
+            }
+            result.imported += 1;
+            if (r.status === 'placed' || r.status === 'paid')
+              result.amountFen = (result.amountFen + r.amount_fen) as Fen;
+            if (a.segmentId !== null) result.attributed += 1;
+            if (a.isOffAir) result.offAir += 1;
+            if (a.showId !== null) shows.add(a.showId);
+          }
+        }
+        this.db
+          .prepare('UPDATE imports SET rows_imported = ?, rows_duplicate = ? WHERE id = ?')
+          .run(result.imported, result.duplicates, jobId);
+        this.audit('import', 'import', jobId, { file: job.fileName, platform: job.platform, ...result });
+        this.stmt('DELETE FROM import_stage WHERE job = ?').run(jobId);
+      })
+      .immediate();
+    this.jobs.delete(jobId);
+    return { ...result, showIds: [...shows] };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Saved column mappings
+
+  listMappings(): ColumnMapping[] {
+    const rows = this.stmt('SELECT mapping FROM column_mappings ORDER BY updated_at DESC').all() as {
+      mapping: string;
+    }[];
+    const out: ColumnMapping[] = [];
+    for (const r of rows) {
+      const parsed = columnMappingSchema.safeParse(parseJson<unknown>(r.mapping, null));
+      if (parsed.success) out.push(parsed.data);
+    }
+    return out;
+  }
+
+  saveMapping(mapping: ColumnMapping): ColumnMapping[] {
+    this.db
+      .prepare('INSERT OR REPLACE INTO column_mappings (name, mapping, updated_at) VALUES (?, ?, ?)')
+      .run(mapping.name, JSON.stringify(mapping), this.now());
+    return this.listMappings();
+  }
+
+  deleteMapping(name: string): ColumnMapping[] {
+    this.stmt('DELETE FROM column_mappings WHERE name = ?').run(name);
+    return this.listMappings();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Analytics
+
+  showAnalytics(showId: string): ShowAnalytics {
+    const show = this.getShow(showId);
+    const segments = (this.stmt(SalesDb.queries.showSegments).all(showId) as SegmentRow[]).map(toSegment);
+    const rows = (
+      this.stmt(SalesDb.queries.showRollup).all(showId) as {
+        segment_id: string;
+        product_id: string;
+        minute: number;
+        gmv_fen: number;
+        orders: number;
+        units: number;
+        refunded_fen: number;
+        refunded_orders: number;
+        off_air_orders: number;
+      }[]
+    ).map((r): RollupRow => ({
+      segmentId: r.segment_id === '' ? null : r.segment_id,
+      productId: r.product_id === '' ? null : r.product_id,
+      minute: r.minute,
+      gmvFen: r.gmv_fen,
+      orders: r.orders,
+      units: r.units,
+      refundedFen: r.refunded_fen,
+      refundedOrders: r.refunded_orders,
+      offAirOrders: r.off_air_orders,
+    }));
+    const products = new Map(this.listProducts(true).map((p) => [p.id, p]));
+    return buildShowAnalytics({ show, segments, products, rows, now: this.now() });
+  }
+
+  productAnalytics(productId: string): ProductAnalytics {
+    const product = this.getProduct(productId);
+    const now = this.now();
+    const rows = this.stmt(SalesDb.queries.productRollup).all(productId) as {
+      show_id: string;
+      segment_id: string;
+      gmv_fen: number;
+      orders: number;
+      units: number;
+      refunded_fen: number;
+      refunded_orders: number;
+      off_air_orders: number;
+    }[];
+    const onAir = new Map(
+      (
+        this.stmt(SalesDb.queries.productSegments).all(now, productId) as {
+          show_id: string;
+          n: number;
+          ms: number;
+        }[]
+      ).map((r) => [r.show_id, r]),
+    );
+    const totals = emptyTotals();
+    const byShow = new Map<string, ReturnType<typeof emptyTotals>>();
+    for (const r of rows) {
+      const row = {
+        gmvFen: r.gmv_fen,
+        orders: r.orders,
+        units: r.units,
+        refundedFen: r.refunded_fen,
+        refundedOrders: r.refunded_orders,
+        offAirOrders: r.off_air_orders,
+      };
+      addTotals(totals, row);
+      if (r.show_id === '') continue;
+      let t = byShow.get(r.show_id);
+      if (t === undefined) byShow.set(r.show_id, (t = emptyTotals()));
+      addTotals(t, row);
+    }
+    for (const showId of onAir.keys()) if (!byShow.has(showId)) byShow.set(showId, emptyTotals());
+    const shows = [...byShow.entries()]
+      .map(([showId, t]) => {
+        const air = onAir.get(showId);
+        const onAirMs = air?.ms ?? 0;
+        return {
+          show: this.getShow(showId),
+          totals: t,
+          segments: air?.n ?? 0,
+          onAirMs,
+          gmvPerMinuteFen: perMinute(t.gmvFen, onAirMs),
+        };
+      })
+      .sort((a, b) => b.show.createdAt - a.show.createdAt);
+    return { product, totals, shows };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Export
+
+  /** One page of sales for an export, joined with show, segment and product; ascending ids. */
+  exportPage(scope: ExportScope, afterId: number, limit: number): ExportRow[] {
+    let where: string;
+    let params: unknown[];
+    switch (scope.kind) {
+      case 'show':
+        where = 's.show_id = ?';
+        params = [scope.showId];
+        break;
+      case 'product':
+        where = 's.product_id = ?';
+        params = [scope.productId];
+        break;
+      case 'range':
+        where = 's.ordered_at >= ? AND s.ordered_at < ?';
+        params = [scope.from, scope.to];
+        break;
+    }
+    const rows = this.db
+      .prepare(
+        `SELECT s.*, sh.title show_title, sh.time_zone, g.host, g.guest, p.name product_name
+         FROM sales s
+         LEFT JOIN shows sh ON sh.id = s.show_id
+         LEFT JOIN segments g ON g.id = s.segment_id
+         LEFT JOIN products p ON p.id = s.product_id
+         WHERE ${where} AND s.id > ? ORDER BY s.id LIMIT ?`,
+      )
+      .all(...params, afterId, limit) as (SaleRow & {
+      show_title: string | null;
+      time_zone: string | null;
+      host: string | null;
+      guest: string | null;
+      product_name: string | null;
+    })[];
+    return rows.map((r) => ({
+      sale: toSale(r),
+      showTitle: r.show_title,
+      timeZone: r.time_zone,
+      host: r.host,
+      guest: r.guest,
+      productName: r.product_name,
+    }));
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Backups
+
+  /** Copies the live database with SQLite's online backup API (consistent while writes go on). */
+  async backupTo(file: string): Promise<void> {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const partial = `${file}.partial`;
+    fs.rmSync(partial, { force: true });
+    await this.db.backup(partial);
+    fs.renameSync(partial, file);
+  }
+
+  /** Bulk insert for benchmarks and tests: one transaction, no attribution, no audit. */
+  bulkInsertForBench(
+    rows: readonly { showId: string; segmentId: string; productId: string; orderedAt: number; amountFen: number }[],
+  ): void {
+    const insert = this.stmt(
+      `INSERT INTO sales (show_id, segment_id, product_id, product_title, quantity, unit_price_fen, amount_fen,
+         source, ordered_at, entered_at, status, attribution)
+       VALUES (?, ?, ?, '', 1, ?, ?, 'manual', ?, ?, 'paid', 'live')`,
+    );
+    this.db.transaction(() => {
+      for (const r of rows)
+        insert.run(r.showId, r.segmentId, r.productId, r.amountFen, r.amountFen, r.orderedAt, r.orderedAt);
+    })();
+  }
+}
+
+/** The schema version this build writes. */
+export const salesSchemaVersion = latestVersion;

@@ -1,0 +1,75 @@
+import { parentPort } from 'node:worker_threads';
+
+import type { StudioErrorData } from '../../../shared/api/result';
+import type { SalesDbOptions } from './sales-db';
+import { SalesDb } from './sales-db';
+import { toSalesError } from './store-errors';
+
+// The sales worker thread: owns the one SQLite connection. Messages are handled strictly in
+// arrival order (each synchronous call finishes before the next message is read), so writes are
+// serialised and a 'close' sent after pending writes drains them first.
+
+/** A request from SalesStore. */
+export interface WorkerRequest {
+  readonly id: number;
+  readonly method: string;
+  readonly args: readonly unknown[];
+}
+
+/** The worker's answer to one request. */
+export type WorkerReply =
+  | { readonly id: number; readonly ok: true; readonly value: unknown }
+  | { readonly id: number; readonly ok: false; readonly error: StudioErrorData };
+
+const port = parentPort;
+if (port === null) throw new Error('sales-worker must run as a worker thread');
+
+let db: SalesDb | undefined;
+let file = '';
+
+/** SalesDb methods the main thread may call; anything else is refused. */
+const callable = new Set<string>(
+  Object.getOwnPropertyNames(SalesDb.prototype).filter((name) => name !== 'constructor'),
+);
+
+async function handle(message: WorkerRequest): Promise<WorkerReply> {
+  const { id, method, args } = message;
+  try {
+    if (method === 'open') {
+      db?.close();
+      db = undefined;
+      const options = args[0] as SalesDbOptions;
+      file = options.file;
+      try {
+        db = new SalesDb(options);
+      } catch (error) {
+        return { id, ok: false, error: toSalesError(error, file, true).toData() };
+      }
+      return { id, ok: true, value: { version: db.schemaVersion() } };
+    }
+    if (method === 'close') {
+      db?.close();
+      db = undefined;
+      return { id, ok: true, value: null };
+    }
+    if (db === undefined) {
+      return { id, ok: false, error: { code: 'sales/db-unavailable', message: 'The sales log is not open.' } };
+    }
+    if (!callable.has(method)) {
+      return { id, ok: false, error: { code: 'app/internal', message: `sales worker has no method ${method}` } };
+    }
+    const fn = (db as unknown as Record<string, (...a: unknown[]) => unknown>)[method];
+    if (typeof fn !== 'function') {
+      return { id, ok: false, error: { code: 'app/internal', message: `sales worker has no method ${method}` } };
+    }
+    let value = fn.apply(db, [...args]);
+    if (value instanceof Promise) value = await value;
+    return { id, ok: true, value };
+  } catch (error) {
+    return { id, ok: false, error: toSalesError(error, file).toData() };
+  }
+}
+
+port.on('message', (message: WorkerRequest) => {
+  void handle(message).then((reply) => port.postMessage(reply));
+});
