@@ -4,6 +4,7 @@
 //   products (GLB, three.js GLTFExporter): oranges-crate, honey-jar, tea-tin
 //   backgrounds (PNG, drawn pixel by pixel): orchard, fishing-port, workshop
 // Deterministic: a seeded random source, fixed sizes. Run: node scripts/make-sample-assets.mjs
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -462,6 +463,32 @@ async function main() {
     const png = picture.png();
     fs.writeFileSync(path.join(outDir, `${name}.png`), png);
     process.stdout.write(`${String(png.length).padStart(8)}  ${name}.png\n`);
+  }
+  // The demo clip shown when there is no camera: real footage of a person raising a hand (so hand
+  // tracking and segmentation have something to do), from the MIT-licensed fingerpose package.
+  const gif = path.join(root, 'node_modules/fingerpose/assets/fingers-lq.gif');
+  const clip = path.join(outDir, 'demo-host.webm');
+  try {
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-y',
+      '-i',
+      gif,
+      '-vf',
+      'scale=640:480:flags=lanczos,fps=25,format=yuv420p',
+      '-c:v',
+      'libvpx',
+      '-b:v',
+      '600k',
+      '-an',
+      '-f',
+      'webm',
+      clip,
+    ]);
+    process.stdout.write(`${String(fs.statSync(clip).size).padStart(8)}  demo-host.webm\n`);
+  } catch (error) {
+    process.stdout.write(`demo-host.webm kept as is (needs ffmpeg and fingerpose): ${String(error).split('\n')[0]}\n`);
   }
 }
 

@@ -40,11 +40,28 @@ function mirror(from, to, filter = () => true) {
 
 const nm = path.join(root, 'node_modules');
 const steps = [
-  ['vendor/mediapipe/wasm', () => mirror(path.join(nm, '@mediapipe/tasks-vision/wasm'), path.join(pub, 'vendor/mediapipe/wasm'))],
-  ['vendor/draco', () => mirror(path.join(nm, 'three/examples/jsm/libs/draco'), path.join(pub, 'vendor/draco'), (n) => !n.endsWith('.md'))],
-  ['vendor/basis', () => mirror(path.join(nm, 'three/examples/jsm/libs/basis'), path.join(pub, 'vendor/basis'), (n) => !n.endsWith('.md'))],
+  [
+    'vendor/mediapipe/wasm',
+    () => mirror(path.join(nm, '@mediapipe/tasks-vision/wasm'), path.join(pub, 'vendor/mediapipe/wasm')),
+  ],
+  [
+    'vendor/draco',
+    () =>
+      mirror(path.join(nm, 'three/examples/jsm/libs/draco'), path.join(pub, 'vendor/draco'), (n) => !n.endsWith('.md')),
+  ],
+  [
+    'vendor/basis',
+    () =>
+      mirror(path.join(nm, 'three/examples/jsm/libs/basis'), path.join(pub, 'vendor/basis'), (n) => !n.endsWith('.md')),
+  ],
   ['samples', () => mirror(path.join(root, 'assets/samples'), path.join(pub, 'samples'))],
-  ['fonts', () => (fs.existsSync(path.join(root, 'assets/fonts')) ? mirror(path.join(root, 'assets/fonts'), path.join(pub, 'fonts')) : 0)],
+  [
+    'fonts',
+    () =>
+      fs.existsSync(path.join(root, 'assets/fonts'))
+        ? mirror(path.join(root, 'assets/fonts'), path.join(pub, 'fonts'))
+        : 0,
+  ],
   [
     'models',
     () => {

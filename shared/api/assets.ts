@@ -34,7 +34,11 @@ export const assetEntrySchema = z.object({
 export type AssetEntry = z.infer<typeof assetEntrySchema>;
 
 /** MediaPipe model files the compositor needs, by name. */
-export const visionModelNames = ['hand_landmarker.task', 'selfie_segmenter.tflite', 'blaze_face_short_range.tflite'] as const;
+export const visionModelNames = [
+  'hand_landmarker.task',
+  'selfie_segmenter.tflite',
+  'blaze_face_short_range.tflite',
+] as const;
 export const visionModelNameSchema = z.enum(visionModelNames);
 export type VisionModelName = z.infer<typeof visionModelNameSchema>;
 
@@ -65,7 +69,10 @@ export const assetsRequests = {
   /** Downloads the official MediaPipe models once (needs internet); the bundled ones stay as fallback. */
   'assets:download-models': request(z.void(), visionModelsStatusSchema),
   /** The renderer says whether a downloaded model loaded; a rejected one is deleted. */
-  'assets:confirm-model': request(z.object({ name: visionModelNameSchema, loaded: z.boolean() }), visionModelsStatusSchema),
+  'assets:confirm-model': request(
+    z.object({ name: visionModelNameSchema, loaded: z.boolean() }),
+    visionModelsStatusSchema,
+  ),
 } as const;
 
 export const assetsEvents = {

@@ -76,7 +76,8 @@ export function imageSize(b: Uint8Array): { width: number; height: number; mime:
           mime: 'image/webp',
         };
       }
-      if (kind === 'VP8 ' && b.length >= 30) return { width: u16(b, 26) & 0x3fff, height: u16(b, 28) & 0x3fff, mime: 'image/webp' };
+      if (kind === 'VP8 ' && b.length >= 30)
+        return { width: u16(b, 26) & 0x3fff, height: u16(b, 28) & 0x3fff, mime: 'image/webp' };
       if (kind === 'VP8L' && b.length >= 25) {
         const bits = u32(b, 21);
         return { width: (bits & 0x3fff) + 1, height: ((bits >> 14) & 0x3fff) + 1, mime: 'image/webp' };
@@ -192,7 +193,8 @@ function readUri(uri: string, readResource: ResourceReader | undefined): Uint8Ar
     fail('assets/external-reference', 'The model refers to a file outside its folder.', { uri: uri.slice(0, 120) });
   }
   const bytes = readResource?.(decodeURIComponent(uri));
-  if (bytes === undefined) fail('assets/missing-resource', 'A file the model needs is missing.', { uri: uri.slice(0, 120) });
+  if (bytes === undefined)
+    fail('assets/missing-resource', 'A file the model needs is missing.', { uri: uri.slice(0, 120) });
   return bytes;
 }
 
@@ -201,14 +203,21 @@ function parseJson(bytes: Uint8Array): GltfJson {
   try {
     json = JSON.parse(new TextDecoder('utf-8', { fatal: false }).decode(bytes));
   } catch (error) {
-    fail('assets/broken-model', 'The model file is damaged (its description cannot be read).', undefined, String(error));
+    fail(
+      'assets/broken-model',
+      'The model file is damaged (its description cannot be read).',
+      undefined,
+      String(error),
+    );
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     fail('assets/broken-model', 'The model file is damaged (its description is not an object).');
   }
   const gltf = json as GltfJson;
   if (typeof gltf.asset?.version !== 'string' || !gltf.asset.version.startsWith('2.')) {
-    fail('assets/unsupported-version', 'Only glTF 2.0 models are supported.', { version: String(gltf.asset?.version ?? '?') });
+    fail('assets/unsupported-version', 'Only glTF 2.0 models are supported.', {
+      version: String(gltf.asset?.version ?? '?'),
+    });
   }
   return gltf;
 }
@@ -248,7 +257,8 @@ export function checkModel(
     while (o + 8 <= declared) {
       const len = u32(bytes, o);
       const type = u32(bytes, o + 4);
-      if (o + 8 + len > declared) fail('assets/truncated', 'The model file is cut short.', { bytes: bytes.length, expected: o + 8 + len });
+      if (o + 8 + len > declared)
+        fail('assets/truncated', 'The model file is cut short.', { bytes: bytes.length, expected: o + 8 + len });
       const data = bytes.subarray(o + 8, o + 8 + len);
       if (type === CHUNK_JSON && json === undefined) json = data;
       else if (type === CHUNK_BIN && bin === undefined) bin = data;
@@ -263,7 +273,9 @@ export function checkModel(
   const required = gltf.extensionsRequired ?? [];
   const unsupported = required.filter((e) => !supportedGltfExtensions.has(e));
   if (unsupported.length > 0) {
-    fail('assets/unsupported-extension', 'The model needs a feature the studio cannot draw.', { extension: unsupported.join(', ') });
+    fail('assets/unsupported-extension', 'The model needs a feature the studio cannot draw.', {
+      extension: unsupported.join(', '),
+    });
   }
 
   // Buffers: the embedded BIN chunk, data: URIs, or files beside a .gltf.
@@ -274,7 +286,8 @@ export function checkModel(
           ? bin
           : undefined
         : readUri(buffer.uri, options.readResource);
-    if (data === undefined) fail('assets/broken-model', 'The model file is damaged (a data block is missing).', { buffer: i });
+    if (data === undefined)
+      fail('assets/broken-model', 'The model file is damaged (a data block is missing).', { buffer: i });
     if (typeof buffer.byteLength === 'number' && data.length < buffer.byteLength) {
       fail('assets/truncated', 'The model file is cut short.', { bytes: data.length, expected: buffer.byteLength });
     }
@@ -284,10 +297,12 @@ export function checkModel(
   const viewBytes = (index: number): Uint8Array => {
     const view = views[index];
     const buffer = view === undefined ? undefined : buffers[view.buffer ?? -1];
-    if (view === undefined || buffer === undefined) fail('assets/broken-model', 'The model file is damaged (bad data reference).');
+    if (view === undefined || buffer === undefined)
+      fail('assets/broken-model', 'The model file is damaged (bad data reference).');
     const start = view.byteOffset ?? 0;
     const end = start + (view.byteLength ?? 0);
-    if (end > buffer.length) fail('assets/truncated', 'The model file is cut short.', { bytes: buffer.length, expected: end });
+    if (end > buffer.length)
+      fail('assets/truncated', 'The model file is cut short.', { bytes: buffer.length, expected: end });
     return buffer.subarray(start, end);
   };
   views.forEach((_, i) => viewBytes(i));
@@ -308,9 +323,14 @@ export function checkModel(
   const nodes = gltf.nodes ?? [];
   const used = nodes.filter((n) => typeof n.mesh === 'number');
   const triangles =
-    used.length > 0 ? used.reduce((s, n) => s + (meshTriangles[n.mesh!] ?? 0), 0) : meshTriangles.reduce((s, t) => s + t, 0);
+    used.length > 0
+      ? used.reduce((s, n) => s + (meshTriangles[n.mesh!] ?? 0), 0)
+      : meshTriangles.reduce((s, t) => s + t, 0);
   if (triangles > limits.maxTriangles) {
-    fail('assets/too-many-triangles', 'The model is too detailed for live use.', { triangles, max: limits.maxTriangles });
+    fail('assets/too-many-triangles', 'The model is too detailed for live use.', {
+      triangles,
+      max: limits.maxTriangles,
+    });
   }
 
   const textures = (gltf.images ?? []).map((image, i) => {

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventName } from '../../../shared/api/contract';
 import { StudioError } from '../../../shared/api/result';
 import { buildGlb } from '../../../shared/compositor/glb-builder';
+import { checkModel, imageSize } from '../../../shared/compositor/model-check';
 import type { DomainDeps } from '../domain';
 import { createNullLogger } from '../logger';
 import type { AssetsService } from './index';
@@ -101,6 +102,28 @@ describe('assets service', () => {
     service.remove(model.id);
     expect(fs.existsSync(file!)).toBe(false);
     expect(service.list().some((e) => e.id === model.id)).toBe(false);
+  });
+
+  it('reads a real photo and refuses it renamed to .glb, saying it is a JPEG', async () => {
+    const bytes = new Uint8Array(fs.readFileSync(jpeg));
+    expect(imageSize(bytes)).toEqual({ width: 480, height: 640, mime: 'image/jpeg' });
+    const renamed = path.join(srcDir, 'crate.glb');
+    fs.copyFileSync(jpeg, renamed);
+    try {
+      service.importFile(renamed);
+      expect.unreachable();
+    } catch (error) {
+      expect((error as StudioError).code).toBe('assets/not-a-model');
+      expect((error as StudioError).params).toEqual({ actual: 'jpeg' });
+    }
+  });
+
+  it('ships sample models that pass the model check', () => {
+    for (const name of ['oranges-crate', 'honey-jar', 'tea-tin']) {
+      const info = checkModel(new Uint8Array(fs.readFileSync(path.join(repo, 'assets/samples', `${name}.glb`))));
+      expect(info.triangles, name).toBeGreaterThan(100);
+      expect(info.triangles, name).toBeLessThan(50_000);
+    }
   });
 
   it('refuses bad model files with coded errors and keeps nothing of them', async () => {

@@ -1,21 +1,41 @@
-import { useEffect } from 'react';
-import { useTranslation } from 'react-i18next';
+import './compositor.css';
+
+import { useEffect, useRef } from 'react';
 
 import { outputFormats } from '../../../shared/api/app';
+import type { CompositorSnapshot } from '../../compositor/compositor';
 import { useSettings } from '../../state/settings';
+import { useCompositor } from './use-compositor';
 
-/** Placeholder program output until the compositor lands: the exact output size, black. */
+declare global {
+  interface Window {
+    /** Read-only probe for tests and support: numbers, not controls. */
+    __harvestCompositor?: {
+      info(): CompositorSnapshot;
+      /** The WebGL context, for WEBGL_lose_context in tests. */
+      gl(): WebGLRenderingContext | WebGL2RenderingContext;
+    };
+  }
+}
+
+/**
+ * The program output: a full-window canvas at exactly the output size, no UI chrome, for OBS to
+ * capture. Marks `document.body.dataset.sceneReady = '1'` and fires `harvest:scene-ready` after
+ * the first frame of each new scene is drawn.
+ */
 export function ProgramOutput() {
-  const { t } = useTranslation();
+  const container = useRef<HTMLDivElement>(null);
   const format = useSettings((s) => s.settings.outputFormat);
   const { width, height } = outputFormats[format];
+  const { compositor } = useCompositor({ container, renderScale: 1, maxFps: 30, isProgram: true });
+
   useEffect(() => {
-    document.body.dataset.sceneReady = '1';
-    window.dispatchEvent(new Event('harvest:scene-ready'));
-  }, []);
-  return (
-    <div className="program-output" style={{ width, height, color: '#555' }}>
-      {t('program.waiting')}
-    </div>
-  );
+    if (compositor === undefined) return;
+    window.__harvestCompositor = { info: () => compositor.snapshot(), gl: () => compositor.gl };
+    return () => {
+      delete window.__harvestCompositor;
+    };
+  }, [compositor]);
+
+  return <div ref={container} className="program-output compositor-surface" style={{ width, height }} />;
 }

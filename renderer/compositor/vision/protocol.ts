@@ -1,0 +1,55 @@
+// Messages between the compositor (main thread) and the vision worker. Frames go in as
+// transferred ImageBitmaps; results come back as transferred typed arrays.
+
+/** Which models a frame should go through. */
+export interface VisionWants {
+  hands: boolean;
+  segment: boolean;
+  face: boolean;
+}
+
+export interface VisionInit {
+  type: 'init';
+  /** Absolute URL of the tasks-vision wasm folder. */
+  wasmBase: string;
+  /** Absolute URLs of the model files. */
+  models: { hands: string; segmenter: string; face: string };
+}
+
+export interface VisionFrame {
+  type: 'frame';
+  /** Frame time (performance.now() clock of the main thread), strictly increasing. */
+  time: number;
+  bitmap: ImageBitmap;
+  wants: VisionWants;
+}
+
+/** What the worker found in one frame. */
+export interface VisionResult {
+  type: 'result';
+  time: number;
+  /** 21 landmarks × (x, y, z), or null when no hand was found (or not asked). */
+  hand: Float32Array | null;
+  /** Confidence mask 0–255, temporally smoothed, `maskWidth`×`maskHeight`, or null. */
+  mask: Uint8Array | null;
+  maskWidth: number;
+  maskHeight: number;
+  /** Face box, normalised (x, y, width, height), or null. */
+  face: Float32Array | null;
+  /** Milliseconds spent per model in the worker. */
+  ms: { segment: number; hands: number; face: number };
+}
+
+export interface VisionReady {
+  type: 'ready';
+  /** Per model: null when it loaded, else the error message. */
+  failed: { hands: string | null; segmenter: string | null; face: string | null };
+}
+
+export interface VisionFailure {
+  type: 'error';
+  message: string;
+}
+
+export type ToVision = VisionInit | VisionFrame | { type: 'close' };
+export type FromVision = VisionResult | VisionReady | VisionFailure;

@@ -1,0 +1,196 @@
+import type { FromVision, VisionResult, VisionWants } from './protocol';
+
+/** Rolling average over the last `n` samples, without allocation per sample. */
+export class RollingAverage {
+  private readonly values: Float64Array;
+  private index = 0;
+  private count = 0;
+  private sum = 0;
+
+  constructor(n = 30) {
+    this.values = new Float64Array(n);
+  }
+
+  push(value: number): void {
+    this.sum -= this.values[this.index]!;
+    this.values[this.index] = value;
+    this.sum += value;
+    this.index = (this.index + 1) % this.values.length;
+    this.count = Math.min(this.count + 1, this.values.length);
+  }
+
+  get average(): number {
+    return this.count === 0 ? 0 : this.sum / this.count;
+  }
+
+  get samples(): number {
+    return this.count;
+  }
+
+  reset(): void {
+    this.values.fill(0);
+    this.index = 0;
+    this.count = 0;
+    this.sum = 0;
+  }
+}
+
+export interface VisionModelUrls {
+  wasmBase: string;
+  hands: string;
+  segmenter: string;
+  face: string;
+}
+
+export interface VisionStats {
+  capture: RollingAverage;
+  segment: RollingAverage;
+  hands: RollingAverage;
+  face: RollingAverage;
+  /** Results per second. */
+  rate: RollingAverage;
+}
+
+/**
+ * Feeds camera frames to the vision worker from requestVideoFrameCallback, one in flight at a
+ * time: when the worker is busy the frame is skipped, so a slow machine gets fewer results, never
+ * a queue and never a stalled render loop. The compositor predicts between results.
+ */
+export class VisionClient {
+  private worker: Worker | undefined;
+  private video: HTMLVideoElement | undefined;
+  private frameCallback = 0;
+  private inFlight = false;
+  private ready = false;
+  private lastResultAt = 0;
+  private closed = false;
+  /** Longest side of the frame given to the models; smaller is faster and as accurate for these models. */
+  private readonly inferenceSide: number;
+  wants: VisionWants = { hands: false, segment: false, face: false };
+  readonly stats: VisionStats = {
+    capture: new RollingAverage(),
+    segment: new RollingAverage(),
+    hands: new RollingAverage(),
+    face: new RollingAverage(),
+    rate: new RollingAverage(),
+  };
+  failed: { hands: string | null; segmenter: string | null; face: string | null } | undefined;
+
+  constructor(
+    private readonly urls: VisionModelUrls,
+    private readonly onResult: (result: VisionResult) => void,
+    private readonly onError: (message: string) => void,
+    options: {
+      inferenceSide?: number;
+      minIntervalMs?: number;
+      onReady?: (failed: Record<string, string | null>) => void;
+    } = {},
+  ) {
+    this.inferenceSide = options.inferenceSide ?? 640;
+    this.minIntervalMs = options.minIntervalMs ?? 0;
+    this.onReady = options.onReady;
+  }
+
+  /** At most one frame per this many ms (the control window's preview runs at a lower rate). */
+  private readonly minIntervalMs: number;
+  private lastSentAt = 0;
+  private readonly onReady: ((failed: Record<string, string | null>) => void) | undefined;
+
+  /** Starts the worker (once) and loads the models. */
+  start(): void {
+    if (this.worker !== undefined || this.closed) return;
+    const worker = new Worker(new URL('./vision-worker.ts', import.meta.url), { type: 'module' });
+    worker.onmessage = (event: MessageEvent<FromVision>) => this.receive(event.data);
+    worker.onerror = (event) => this.onError(event.message || 'vision worker failed');
+    worker.postMessage({
+      type: 'init',
+      wasmBase: this.urls.wasmBase,
+      models: { hands: this.urls.hands, segmenter: this.urls.segmenter, face: this.urls.face },
+    });
+    this.worker = worker;
+  }
+
+  /** Follows a new camera video (or none). */
+  setVideo(video: HTMLVideoElement | undefined): void {
+    if (this.video === video) return;
+    if (this.video !== undefined && this.frameCallback !== 0) this.video.cancelVideoFrameCallback(this.frameCallback);
+    this.frameCallback = 0;
+    this.video = video;
+    if (video !== undefined) this.frameCallback = video.requestVideoFrameCallback(this.onFrame);
+  }
+
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  private readonly onFrame = (now: number): void => {
+    const video = this.video;
+    if (video === undefined || this.closed) return;
+    this.frameCallback = video.requestVideoFrameCallback(this.onFrame);
+    const wantsAny = this.wants.hands || this.wants.segment || this.wants.face;
+    if (!this.ready || this.inFlight || !wantsAny || this.worker === undefined) return;
+    if (now - this.lastSentAt < this.minIntervalMs) return;
+    this.lastSentAt = now;
+    const w = video.videoWidth;
+    const h = video.videoHeight;
+    if (w === 0 || h === 0) return;
+    this.inFlight = true;
+    const scale = Math.min(1, this.inferenceSide / Math.max(w, h));
+    const t0 = performance.now();
+    const worker = this.worker;
+    createImageBitmap(video, {
+      resizeWidth: Math.round(w * scale),
+      resizeHeight: Math.round(h * scale),
+      resizeQuality: 'low',
+    }).then(
+      (bitmap) => {
+        this.stats.capture.push(performance.now() - t0);
+        if (this.closed) {
+          bitmap.close();
+          return;
+        }
+        worker.postMessage({ type: 'frame', time: now, bitmap, wants: { ...this.wants } }, [bitmap]);
+      },
+      () => {
+        this.inFlight = false;
+      },
+    );
+  };
+
+  private receive(message: FromVision): void {
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        this.failed = message.failed;
+        if (this.onReady !== undefined) this.onReady(message.failed);
+        else {
+          for (const [model, error] of Object.entries(message.failed)) {
+            if (error !== null) this.onError(`${model}: ${error}`);
+          }
+        }
+        break;
+      case 'result': {
+        this.inFlight = false;
+        const now = performance.now();
+        if (this.lastResultAt > 0) this.stats.rate.push(1000 / Math.max(1, now - this.lastResultAt));
+        this.lastResultAt = now;
+        if (message.ms.segment > 0) this.stats.segment.push(message.ms.segment);
+        if (message.ms.hands > 0) this.stats.hands.push(message.ms.hands);
+        if (message.ms.face > 0) this.stats.face.push(message.ms.face);
+        this.onResult(message);
+        break;
+      }
+      case 'error':
+        this.inFlight = false;
+        this.onError(message.message);
+        break;
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    this.setVideo(undefined);
+    this.worker?.postMessage({ type: 'close' });
+    this.worker = undefined;
+  }
+}

@@ -1,0 +1,164 @@
+/// <reference lib="webworker" />
+// The vision worker: runs MediaPipe (hand landmarks, person segmentation, face detection) off the
+// main thread so inference never blocks the render loop. One frame at a time; the main thread only
+// sends a new frame when the previous result is back.
+import { FaceDetector, FilesetResolver, HandLandmarker, ImageSegmenter } from '@mediapipe/tasks-vision';
+
+import type { FromVision, ToVision, VisionFrame, VisionInit } from './protocol';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+let hands: HandLandmarker | undefined;
+let segmenter: ImageSegmenter | undefined;
+let face: FaceDetector | undefined;
+let lastTime = 0;
+// Temporal smoothing of the mask, so hair and hand edges do not flicker frame to frame.
+let smoothed: Float32Array | undefined;
+
+const post = (message: FromVision, transfer: Transferable[] = []) => self.postMessage(message, transfer);
+
+/** A module worker cannot importScripts; tasks-vision then needs its ES-module wasm loader. */
+function isModuleWorker(): boolean {
+  try {
+    importScripts();
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+async function init(message: VisionInit): Promise<void> {
+  const fileset = await FilesetResolver.forVisionTasks(message.wasmBase, isModuleWorker());
+  const failed = { hands: null as string | null, segmenter: null as string | null, face: null as string | null };
+  const attempt = async <T>(key: keyof typeof failed, create: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await create();
+    } catch (error) {
+      failed[key] = String((error as Error)?.message ?? error).split('\n')[0] ?? 'failed';
+      return undefined;
+    }
+  };
+  hands = await attempt('hands', () =>
+    HandLandmarker.createFromOptions(fileset, {
+      baseOptions: { modelAssetPath: message.models.hands, delegate: 'CPU' },
+      runningMode: 'VIDEO',
+      // One hand: with two, the palm detector re-runs on every frame (twice the cost).
+      numHands: 1,
+      minHandDetectionConfidence: 0.5,
+      minHandPresenceConfidence: 0.5,
+      minTrackingConfidence: 0.5,
+    }),
+  );
+  segmenter = await attempt('segmenter', () =>
+    ImageSegmenter.createFromOptions(fileset, {
+      baseOptions: { modelAssetPath: message.models.segmenter, delegate: 'CPU' },
+      runningMode: 'VIDEO',
+      outputConfidenceMasks: true,
+      outputCategoryMask: false,
+    }),
+  );
+  face = await attempt('face', () =>
+    FaceDetector.createFromOptions(fileset, {
+      baseOptions: { modelAssetPath: message.models.face, delegate: 'CPU' },
+      runningMode: 'VIDEO',
+      minDetectionConfidence: 0.5,
+    }),
+  );
+  post({ type: 'ready', failed });
+}
+
+function runFrame(message: VisionFrame): void {
+  const { bitmap, wants } = message;
+  // VIDEO mode needs strictly increasing timestamps.
+  const time = Math.max(message.time, lastTime + 1);
+  lastTime = time;
+  const ms = { segment: 0, hands: 0, face: 0 };
+  let mask: Uint8Array | null = null;
+  let maskWidth = 0;
+  let maskHeight = 0;
+  let hand: Float32Array | null = null;
+  let faceBox: Float32Array | null = null;
+  try {
+    if (wants.segment && segmenter !== undefined) {
+      const t0 = performance.now();
+      const result = segmenter.segmentForVideo(bitmap, time);
+      const confidence = result.confidenceMasks?.[0];
+      if (confidence !== undefined) {
+        const values = confidence.getAsFloat32Array();
+        maskWidth = confidence.width;
+        maskHeight = confidence.height;
+        if (smoothed?.length !== values.length) smoothed = Float32Array.from(values);
+        mask = new Uint8Array(values.length);
+        for (let i = 0; i < values.length; i++) {
+          const v = values[i]!;
+          const prev = smoothed[i]!;
+          // Follow big changes (a moving arm) quickly, damp small ones (edge shimmer).
+          const k = Math.abs(v - prev) > 0.4 ? 0.8 : 0.45;
+          const next = prev + (v - prev) * k;
+          smoothed[i] = next;
+          mask[i] = next * 255;
+        }
+      }
+      result.close();
+      ms.segment = performance.now() - t0;
+    }
+    if (wants.hands && hands !== undefined) {
+      const t0 = performance.now();
+      const result = hands.detectForVideo(bitmap, time);
+      const landmarks = result.landmarks[0];
+      if (landmarks !== undefined && landmarks.length >= 21) {
+        hand = new Float32Array(63);
+        for (let i = 0; i < 21; i++) {
+          const l = landmarks[i]!;
+          hand[i * 3] = l.x;
+          hand[i * 3 + 1] = l.y;
+          hand[i * 3 + 2] = l.z;
+        }
+      }
+      ms.hands = performance.now() - t0;
+    }
+    if (wants.face && face !== undefined) {
+      const t0 = performance.now();
+      const result = face.detectForVideo(bitmap, time);
+      const box = result.detections[0]?.boundingBox;
+      if (box !== undefined) {
+        faceBox = new Float32Array([
+          box.originX / bitmap.width,
+          box.originY / bitmap.height,
+          box.width / bitmap.width,
+          box.height / bitmap.height,
+        ]);
+      }
+      ms.face = performance.now() - t0;
+    }
+  } catch (error) {
+    post({ type: 'error', message: String((error as Error)?.message ?? error) });
+  } finally {
+    bitmap.close();
+  }
+  const transfer: Transferable[] = [];
+  if (mask !== null) transfer.push(mask.buffer);
+  if (hand !== null) transfer.push(hand.buffer);
+  if (faceBox !== null) transfer.push(faceBox.buffer);
+  post({ type: 'result', time: message.time, hand, mask, maskWidth, maskHeight, face: faceBox, ms }, transfer);
+}
+
+self.onmessage = (event: MessageEvent<ToVision>) => {
+  const message = event.data;
+  switch (message.type) {
+    case 'init':
+      init(message).catch((error: unknown) =>
+        post({ type: 'error', message: String((error as Error)?.message ?? error) }),
+      );
+      break;
+    case 'frame':
+      runFrame(message);
+      break;
+    case 'close':
+      hands?.close();
+      segmenter?.close();
+      face?.close();
+      self.close();
+      break;
+  }
+};
