@@ -44,6 +44,8 @@ export interface SalesService {
   recordSale(input: SaleInput): Promise<Sale>;
   /** Where the database stands (for the recovery screen). */
   dbStatus(): Promise<DbStatus>;
+  /** Takes today's backup if it is not there yet (also done at start and hourly); its path, or null. */
+  backupNow(): Promise<string | null>;
 }
 
 type SalesRequest = Extract<RequestName, `sales:${string}` | `products:${string}`>;
@@ -162,19 +164,27 @@ export function createSalesDomain(
   };
 
   /** One backup a day (local date), the newest seven kept. Uses SQLite's online backup. */
-  const backupIfDue = async () => {
-    if (store.state.kind !== 'open') return;
-    const dir = path.join(folder, 'backups');
-    const target = path.join(dir, `sales-${localDate(now())}.db`);
-    if (fs.existsSync(target)) return;
-    try {
-      await store.call('backupTo', target);
-      const old = (await listBackups()).slice(backupsToKeep);
-      for (const b of old) await fs.promises.rm(path.join(dir, b.name), { force: true });
-      deps.logger.info('sales backup written', { file: target });
-    } catch (error) {
-      deps.logger.warn('sales backup failed', { error: String(error) });
-    }
+  let backupRunning: Promise<string | null> | undefined;
+  const backupIfDue = (): Promise<string | null> => {
+    backupRunning ??= (async () => {
+      if (store.state.kind !== 'open') return null;
+      const dir = path.join(folder, 'backups');
+      const target = path.join(dir, `sales-${localDate(now())}.db`);
+      if (fs.existsSync(target)) return target;
+      try {
+        await store.call('backupTo', target);
+        const old = (await listBackups()).slice(backupsToKeep);
+        for (const b of old) await fs.promises.rm(path.join(dir, b.name), { force: true });
+        deps.logger.info('sales backup written', { file: target });
+        return target;
+      } catch (error) {
+        deps.logger.warn('sales backup failed', { error: String(error) });
+        return null;
+      }
+    })().finally(() => {
+      backupRunning = undefined;
+    });
+    return backupRunning;
   };
 
   const openStore = async () => {
@@ -194,6 +204,7 @@ export function createSalesDomain(
 
   /** Closes the store, runs `change` on the files, and opens again (recovery actions). */
   const reopen = async (change: () => Promise<void>) => {
+    await backupRunning;
     await importer.close();
     await store.close();
     try {
@@ -232,6 +243,7 @@ export function createSalesDomain(
       return sale;
     },
     dbStatus,
+    backupNow: () => backupIfDue(),
   };
 
   const normaliseFeedOrder = (order: z.output<typeof feedOrderSchema>): FeedSaleInput => {
@@ -392,6 +404,7 @@ export function createSalesDomain(
     },
     async close() {
       if (backupTimer !== undefined) clearInterval(backupTimer);
+      await backupRunning;
       await feed.close();
       await importer.close();
       await store.close();

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+
+import { fenToDecimal, parseYuanToFen } from '../../money';
+import { cellText, parseYuanRounded, readAmountCell, readIdCell, readQuantityCell } from './cells';
+import { statusFromText } from './normalise';
+import { detectPreset, normaliseHeader } from './presets';
+
+describe('cells of platform exports', () => {
+  it('unwraps ids the way platforms protect them from Excel', () => {
+    expect(readIdCell('\t6917926768823643751')).toEqual({ ok: true, id: '6917926768823643751' });
+    expect(readIdCell('="3456789012345678901"')).toEqual({ ok: true, id: '3456789012345678901' });
+    expect(readIdCell("'6917926768823643751")).toEqual({ ok: true, id: '6917926768823643751' });
+    expect(readIdCell('260415-662941284701219\t')).toEqual({ ok: true, id: '260415-662941284701219' });
+    expect(readIdCell('P800347296683184211')).toEqual({ ok: true, id: 'P800347296683184211' });
+    expect(readIdCell(2604151234567890)).toEqual({ ok: true, id: '2604151234567890' });
+  });
+
+  it('refuses ids Excel already rounded into scientific notation', () => {
+    expect(readIdCell('6.9E+18')).toEqual({ ok: false, reason: 'order-id-scientific' });
+    expect(readIdCell('6.91793E+18')).toEqual({ ok: false, reason: 'order-id-scientific' });
+    expect(readIdCell(6917926768823643751)).toEqual({ ok: false, reason: 'order-id-scientific' });
+    expect(readIdCell('-')).toEqual({ ok: false, reason: 'missing-order-id' });
+    expect(readIdCell('')).toEqual({ ok: false, reason: 'missing-order-id' });
+  });
+
+  it('reads amounts into integer fen without floats', () => {
+    expect(readAmountCell('¥1,234.50', 'yuan')).toEqual({ kind: 'ok', fen: 123450 });
+    expect(readAmountCell('￥12', 'yuan')).toEqual({ kind: 'ok', fen: 1200 });
+    expect(readAmountCell('29.90', 'yuan')).toEqual({ kind: 'ok', fen: 2990 });
+    expect(readAmountCell('-3.10', 'yuan')).toEqual({ kind: 'ok', fen: -310 });
+    expect(readAmountCell('.5', 'yuan')).toEqual({ kind: 'ok', fen: 50 });
+    expect(readAmountCell('-', 'yuan')).toEqual({ kind: 'empty' });
+    expect(readAmountCell('五十九', 'yuan')).toEqual({ kind: 'bad' });
+    expect(readAmountCell('5990', 'fen')).toEqual({ kind: 'ok', fen: 5990 });
+    // xlsx numbers: shortest decimal text, rounded at the third decimal.
+    expect(readAmountCell(29.9, 'yuan')).toEqual({ kind: 'ok', fen: 2990 });
+    expect(readAmountCell(0.1 + 0.2, 'yuan')).toEqual({ kind: 'ok', fen: 30 });
+    expect(readAmountCell(29.899999999999, 'yuan')).toEqual({ kind: 'ok', fen: 2990 });
+    expect(parseYuanRounded('1.005')).toBe(101);
+    expect(parseYuanRounded('-1.005')).toBe(-101);
+    expect(parseYuanRounded('1.004')).toBe(100);
+  });
+
+  it('round-trips every amount from 0.00 to 100.00 and sums exactly', () => {
+    let total = 0;
+    for (let fen = 0; fen <= 10_000; fen++) {
+      const text = fenToDecimal(fen);
+      expect(parseYuanToFen(text)).toBe(fen);
+      total += parseYuanToFen(text) ?? Number.NaN;
+    }
+    expect(total).toBe((10_000 * 10_001) / 2);
+    expect(Number.isInteger(total)).toBe(true);
+  });
+
+  it('reads quantities and plain text', () => {
+    expect(readQuantityCell('2')).toBe(2);
+    expect(readQuantityCell('2件')).toBe(2);
+    expect(readQuantityCell(3)).toBe(3);
+    expect(readQuantityCell('1.5')).toBe('bad');
+    expect(readQuantityCell('-')).toBe('empty');
+    expect(cellText('\t 赣南脐橙 ')).toBe('赣南脐橙');
+  });
+
+  it('maps status texts, old and new comma alike', () => {
+    expect(statusFromText('买家已付款,等待卖家发货', '')).toBe('paid');
+    expect(statusFromText('买家已付款，等待卖家发货', '')).toBe('paid');
+    expect(statusFromText('等待买家付款', '')).toBe('placed');
+    expect(statusFromText('交易关闭', '')).toBe('cancelled');
+    expect(statusFromText('已完成', '退款成功')).toBe('refunded');
+    expect(statusFromText('待发货', '无售后或售后取消')).toBe('paid');
+  });
+
+  it('normalises header variants and picks the right preset', () => {
+    expect(normaliseHeader('商家应收金额(元)（支付金额）')).toBe(normaliseHeader('商家应收金额(元)(支付金额)'));
+    expect(normaliseHeader('\uFEFF 主订单编号 ')).toBe('主订单编号');
+    expect(detectPreset(['主订单编号', '子订单编号', '订单提交时间', '选购商品'])?.platform).toBe('douyin');
+    expect(detectPreset(['订单号', '订单创建时间', '成交数量', '实付款'])?.platform).toBe('kuaishou');
+    expect(detectPreset(['订单号', '商品', '用户实付金额（元）', '支付时间'])?.platform).toBe('pinduoduo');
+    expect(detectPreset(['订单号', '订单下单时间', '商品名称'])?.platform).toBe('weixin');
+    expect(detectPreset(['订单号', 'SKU件数', '订单创建时间'])?.platform).toBe('xiaohongshu');
+    expect(detectPreset(['子订单编号', '主订单编号', '商品标题', '订单创建时间'])?.platform).toBe('taobao');
+    expect(detectPreset(['单号', '时间', '金额'])).toBeUndefined();
+  });
+});
