@@ -317,7 +317,7 @@ describe('a database that cannot be opened', () => {
     try {
       const kit = await kitIn(dir, { busyTimeoutMs: 100 });
       expect(await kit.call('sales:db-status')).toMatchObject({ state: 'error', errorCode: 'sales/db-locked' });
-      expect(await codeOf(kit.call('products:list'))).toBe('sales/db-locked');
+      expect(await codeOf(kit.call('products:list', {}))).toBe('sales/db-locked');
       const blocker = path.join(dir, 'a-file');
       fs.writeFileSync(blocker, 'x');
       expect(await codeOf(kit.call('sales:choose-folder', { folder: path.join(blocker, 'sub') }))).toBe(
@@ -326,7 +326,7 @@ describe('a database that cannot be opened', () => {
       const other = path.join(dir, '其他 文件夹');
       const status = await kit.call('sales:choose-folder', { folder: other });
       expect(status).toMatchObject({ state: 'open', folder: other });
-      expect(await kit.call('products:list')).toEqual([]);
+      expect(await kit.call('products:list', {})).toEqual([]);
       // Remembered for the next start.
       expect(JSON.parse(fs.readFileSync(path.join(dir, 'sales-location.json'), 'utf8'))).toEqual({ folder: other });
     } finally {

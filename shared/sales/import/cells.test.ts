@@ -18,7 +18,7 @@ describe('cells of platform exports', () => {
   it('refuses ids Excel already rounded into scientific notation', () => {
     expect(readIdCell('6.9E+18')).toEqual({ ok: false, reason: 'order-id-scientific' });
     expect(readIdCell('6.91793E+18')).toEqual({ ok: false, reason: 'order-id-scientific' });
-    expect(readIdCell(6917926768823643751)).toEqual({ ok: false, reason: 'order-id-scientific' });
+    expect(readIdCell(Number('6917926768823643751'))).toEqual({ ok: false, reason: 'order-id-scientific' });
     expect(readIdCell('-')).toEqual({ ok: false, reason: 'missing-order-id' });
     expect(readIdCell('')).toEqual({ ok: false, reason: 'missing-order-id' });
   });
