@@ -150,7 +150,9 @@ export function rundownTexts(rundown: Pick<Rundown, 'title' | 'segments'>): Guar
  * Why a rundown cannot go live as it is; empty when it can. A segment without a product is fine
  * (a welcome, a guest's speech); one without a preset has nothing to put on program.
  */
-export function rundownProblems(rundown: Pick<Rundown, 'segments'>): { index: number; problem: 'no-preset' }[] {
+export function rundownProblems(rundown: {
+  segments: readonly Pick<Segment, 'presetId'>[];
+}): { index: number; problem: 'no-preset' }[] {
   const problems: { index: number; problem: 'no-preset' }[] = [];
   if (rundown.segments.length === 0) return problems;
   rundown.segments.forEach((s, index) => {

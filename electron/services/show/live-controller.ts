@@ -38,8 +38,6 @@ interface Cue {
   guestTitle: string;
 }
 
-const salesPlatforms = new Set(['douyin', 'taobao', 'kuaishou', 'pinduoduo', 'weixin', 'xiaohongshu', 'other']);
-
 /**
  * Live mode: one key moves the whole studio. NEXT/BACK switch OBS, the program scene and the
  * sales segment together; presses are handled one at a time, in order. The studio side (program
@@ -119,7 +117,7 @@ export class LiveController {
       try {
         const show = await this.o.sales.createShow({
           title: rundown.title.slice(0, 100),
-          platforms: rundown.platforms.filter((p) => salesPlatforms.has(p)),
+          platforms: rundown.platforms,
           hosts: [...new Set(rundown.segments.map((s) => s.host).filter((h) => h !== ''))].slice(0, 10),
           plannedStart: rundown.plannedStart,
           timeZone: rundown.timeZone,

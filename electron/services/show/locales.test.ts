@@ -25,6 +25,20 @@ describe('show translations', () => {
     }
   });
 
+  it('every literal key the show, presets and products UI uses exists', () => {
+    const dirs = ['renderer/features/show', 'renderer/features/presets', 'renderer/features/products'];
+    const known = new Set(keys(load('zh-CN')));
+    const missing: string[] = [];
+    for (const dir of dirs) {
+      for (const name of fs.readdirSync(path.join(root, dir)).filter((n) => n.endsWith('.tsx'))) {
+        const text = fs.readFileSync(path.join(root, dir, name), 'utf8');
+        // Only the 'show' namespace's t (the preview also uses the compositor's as tc).
+        for (const m of text.matchAll(/\bt\('([a-zA-Z0-9.-]+)'/g)) if (!known.has(m[1]!)) missing.push(`${name}: ${m[1]}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
   it('zh-CN and en have the same keys', () => {
     expect(keys(load('en')).sort()).toEqual(keys(load('zh-CN')).sort());
   });

@@ -1,0 +1,486 @@
+import type { ReactNode } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+
+import type { CompositorScene } from '../../../shared/compositor/scene';
+import { anchorSchema, layoutSchema, orientationSchema, themeSchema } from '../../../shared/compositor/scene';
+import type { Preset } from '../../../shared/show/preset';
+import { presetTexts, resolvePreset } from '../../../shared/show/preset';
+import { checkTexts } from '../../../shared/show/text-guard';
+import { studio } from '../../api/client';
+import type { CameraDevice } from '../../compositor/cameras';
+import { listCameras } from '../../compositor/cameras';
+import { showError } from '../../state/errors';
+import { useShowLibrary } from '../../state/show-library';
+import { GuardHitList, GuardText } from '../show/guard-highlight';
+import { PresetPreview } from './preset-preview';
+
+const platforms = ['douyin', 'taobao', 'kuaishou', 'pinduoduo', 'weixin', 'xiaohongshu', 'other'] as const;
+
+type Draft = Preset;
+
+/** Edits one preset with a live preview; can put it on program while editing. */
+export function PresetEditor({ preset, onDeleted }: { preset: Preset; onDeleted: () => void }) {
+  const { t } = useTranslation('show');
+  const [draft, setDraft] = useState<Draft>(preset);
+  const [productId, setProductId] = useState('');
+  const [isLiveOnProgram, setLiveOnProgram] = useState(false);
+  const [isSaving, setSaving] = useState(false);
+  const [cameras, setCameras] = useState<CameraDevice[]>([]);
+  // The coupon countdown in the preview runs from when the editor opened.
+  const [openedAt] = useState(() => Date.now());
+  const products = useShowLibrary((s) => s.products);
+  const assets = useShowLibrary((s) => s.assets);
+  const terms = useShowLibrary((s) => s.guardTerms);
+
+  useEffect(() => {
+    listCameras().then(setCameras, () => setCameras([]));
+  }, []);
+
+  const product = products.find((p) => p.id === productId) ?? products[0] ?? null;
+  const scene: CompositorScene = useMemo(
+    () =>
+      resolvePreset(draft, {
+        product,
+        host: { name: t('preset.sampleHost'), title: '' },
+        guest: { name: t('preset.sampleGuest'), title: t('preset.sampleGuestTitle') },
+        now: openedAt,
+      }),
+    [draft, product, t, openedAt],
+  );
+
+  // Live preview on program: every edit goes out, a little debounced so typing does not flood.
+  useEffect(() => {
+    if (!isLiveOnProgram) return;
+    const timer = setTimeout(() => void studio.call('show:set-scene', scene).catch(showError), 150);
+    return () => clearTimeout(timer);
+  }, [scene, isLiveOnProgram]);
+
+  const findings = checkTexts(presetTexts(draft), terms);
+  const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
+  const setOverlay = <K extends keyof Draft['overlays']>(key: K, patch: Partial<Draft['overlays'][K]>) =>
+    setDraft((d) => ({ ...d, overlays: { ...d.overlays, [key]: { ...d.overlays[key], ...patch } } }));
+  const isDirty = JSON.stringify(draft) !== JSON.stringify(preset);
+  const images = assets.filter((a) => a.kind === (draft.background.kind === 'video' ? 'video' : 'image'));
+  const models = assets.filter((a) => a.kind === 'model');
+
+  const save = async () => {
+    setSaving(true);
+    try {
+      setDraft(await studio.call('show:preset-save', draft));
+    } catch (error) {
+      showError(error);
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <div className="preset-editor" data-testid="preset-editor">
+      <div className="preset-form">
+        <label className="field">
+          <span>{t('preset.name')}</span>
+          <input
+            data-testid="preset-name"
+            value={draft.name}
+            maxLength={60}
+            onChange={(e) => set({ name: e.target.value })}
+          />
+        </label>
+        <label className="field">
+          <span>{t('preset.obsScene')}</span>
+          <input value={draft.obsScene} maxLength={100} onChange={(e) => set({ obsScene: e.target.value })} />
+          <small>{t('preset.obsSceneHint')}</small>
+        </label>
+        <div className="field-row">
+          <label className="field">
+            <span>{t('preset.orientation')}</span>
+            <select
+              value={draft.orientation}
+              onChange={(e) => set({ orientation: orientationSchema.parse(e.target.value) })}
+            >
+              {orientationSchema.options.map((o) => (
+                <option key={o} value={o}>
+                  {t(`preset.orientations.${o === '16:9' ? 'wide' : 'tall'}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field">
+            <span>{t('preset.layout')}</span>
+            <select value={draft.layout} onChange={(e) => set({ layout: layoutSchema.parse(e.target.value) })}>
+              {layoutSchema.options.map((o) => (
+                <option key={o} value={o}>
+                  {t(`preset.layouts.${o}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field">
+            <span>{t('preset.theme')}</span>
+            <select value={draft.theme} onChange={(e) => set({ theme: themeSchema.parse(e.target.value) })}>
+              {themeSchema.options.map((o) => (
+                <option key={o} value={o}>
+                  {t(`preset.themes.${o}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+        <div className="field-row">
+          <label className="field">
+            <span>{t('preset.mainCamera')}</span>
+            <select
+              value={draft.cameras.main ?? ''}
+              onChange={(e) =>
+                set({ cameras: { ...draft.cameras, main: e.target.value === '' ? null : e.target.value } })
+              }
+            >
+              <option value="">{t('preset.defaultCamera')}</option>
+              {cameras.map((c) => (
+                <option key={c.deviceId} value={c.deviceId}>
+                  {c.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          {draft.layout !== 'single' && (
+            <label className="field">
+              <span>{t('preset.guestCamera')}</span>
+              <select
+                value={draft.cameras.guest ?? ''}
+                onChange={(e) =>
+                  set({ cameras: { ...draft.cameras, guest: e.target.value === '' ? null : e.target.value } })
+                }
+              >
+                <option value="">{t('preset.secondCamera')}</option>
+                {cameras.map((c) => (
+                  <option key={c.deviceId} value={c.deviceId}>
+                    {c.label}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+        </div>
+
+        <fieldset>
+          <legend>{t('preset.background')}</legend>
+          <div className="field-row">
+            <select
+              value={draft.background.kind}
+              onChange={(e) => {
+                const kind = e.target.value;
+                if (kind === 'camera') set({ background: { kind } });
+                else if (kind === 'blur') set({ background: { kind, strength: 0.6 } });
+                else if (kind === 'image' || kind === 'video') {
+                  const first = assets.find((a) => a.kind === kind);
+                  set({ background: { kind, assetId: first?.id ?? 'builtin:orchard' } });
+                }
+              }}
+            >
+              {(['camera', 'blur', 'image', 'video'] as const).map((k) => (
+                <option key={k} value={k}>
+                  {t(`preset.backgrounds.${k}`)}
+                </option>
+              ))}
+            </select>
+            {draft.background.kind === 'blur' && (
+              <input
+                type="range"
+                min={0}
+                max={1}
+                step={0.05}
+                value={draft.background.strength}
+                aria-label={t('preset.blurStrength')}
+                onChange={(e) => set({ background: { kind: 'blur', strength: Number(e.target.value) } })}
+              />
+            )}
+            {(draft.background.kind === 'image' || draft.background.kind === 'video') && (
+              <AssetPicker
+                value={draft.background.assetId}
+                options={images}
+                onChange={(assetId) =>
+                  set({ background: { kind: draft.background.kind === 'video' ? 'video' : 'image', assetId } })
+                }
+              />
+            )}
+          </div>
+        </fieldset>
+
+        <fieldset>
+          <legend>{t('preset.model')}</legend>
+          <div className="field-row">
+            <select
+              value={draft.model === null ? 'none' : draft.model.source}
+              onChange={(e) => {
+                const v = e.target.value;
+                if (v === 'none') set({ model: null });
+                else
+                  set({
+                    model: {
+                      source: v === 'asset' ? 'asset' : 'product',
+                      assetId: v === 'asset' ? (models[0]?.id ?? null) : null,
+                      anchor: draft.model?.anchor ?? 'hand',
+                      scale: draft.model?.scale ?? 1,
+                    },
+                  });
+              }}
+            >
+              <option value="none">{t('preset.modelNone')}</option>
+              <option value="product">{t('preset.modelProduct')}</option>
+              <option value="asset">{t('preset.modelAsset')}</option>
+            </select>
+            {draft.model !== null && (
+              <>
+                <select
+                  aria-label={t('preset.anchor')}
+                  value={draft.model.anchor}
+                  onChange={(e) => set({ model: { ...draft.model!, anchor: anchorSchema.parse(e.target.value) } })}
+                >
+                  {anchorSchema.options.map((a) => (
+                    <option key={a} value={a}>
+                      {t(`preset.anchors.${a}`)}
+                    </option>
+                  ))}
+                </select>
+                <label className="inline">
+                  {t('preset.scale')}
+                  <input
+                    type="range"
+                    min={0.2}
+                    max={3}
+                    step={0.1}
+                    value={draft.model.scale}
+                    onChange={(e) => set({ model: { ...draft.model!, scale: Number(e.target.value) } })}
+                  />
+                </label>
+              </>
+            )}
+            {draft.model?.source === 'asset' && (
+              <AssetPicker
+                value={draft.model.assetId ?? ''}
+                options={models}
+                onChange={(assetId) => set({ model: { ...draft.model!, assetId } })}
+              />
+            )}
+          </div>
+        </fieldset>
+
+        <fieldset>
+          <legend>{t('preset.overlays')}</legend>
+          <Toggle
+            label={t('preset.productCard')}
+            checked={draft.overlays.productCard.visible}
+            onChange={(v) => setOverlay('productCard', { visible: v })}
+          >
+            <input
+              placeholder={t('preset.storyOverride')}
+              value={draft.overlays.productCard.story}
+              maxLength={120}
+              onChange={(e) => setOverlay('productCard', { story: e.target.value })}
+            />
+          </Toggle>
+          <Toggle
+            label={t('preset.priceTag')}
+            checked={draft.overlays.priceTag.visible}
+            onChange={(v) => setOverlay('priceTag', { visible: v })}
+          />
+          <Toggle
+            label={t('preset.lowerThird')}
+            checked={draft.overlays.lowerThird.visible}
+            onChange={(v) => setOverlay('lowerThird', { visible: v })}
+          >
+            <select
+              value={draft.overlays.lowerThird.who}
+              onChange={(e) => setOverlay('lowerThird', { who: e.target.value as 'host' | 'guest' | 'custom' })}
+            >
+              {(['host', 'guest', 'custom'] as const).map((w) => (
+                <option key={w} value={w}>
+                  {t(`preset.who.${w}`)}
+                </option>
+              ))}
+            </select>
+            {draft.overlays.lowerThird.who === 'custom' && (
+              <input
+                placeholder={t('preset.lowerName')}
+                value={draft.overlays.lowerThird.name}
+                maxLength={40}
+                onChange={(e) => setOverlay('lowerThird', { name: e.target.value })}
+              />
+            )}
+            <input
+              placeholder={t('preset.lowerTitle')}
+              value={draft.overlays.lowerThird.title}
+              maxLength={60}
+              onChange={(e) => setOverlay('lowerThird', { title: e.target.value })}
+            />
+          </Toggle>
+          <Toggle
+            label={t('preset.qr')}
+            checked={draft.overlays.qr.visible}
+            onChange={(v) => setOverlay('qr', { visible: v })}
+          >
+            <select
+              value={draft.overlays.qr.platform ?? ''}
+              onChange={(e) => setOverlay('qr', { platform: e.target.value === '' ? null : e.target.value })}
+            >
+              <option value="">{t('preset.qrFirst')}</option>
+              {platforms.map((p) => (
+                <option key={p} value={p}>
+                  {t(`platforms.${p}`)}
+                </option>
+              ))}
+            </select>
+            <input
+              placeholder={t('preset.qrCaption')}
+              value={draft.overlays.qr.caption}
+              maxLength={40}
+              onChange={(e) => setOverlay('qr', { caption: e.target.value })}
+            />
+          </Toggle>
+          <Toggle
+            label={t('preset.coupon')}
+            checked={draft.overlays.coupon.visible}
+            onChange={(v) => setOverlay('coupon', { visible: v })}
+          >
+            <input
+              placeholder={t('preset.couponText')}
+              value={draft.overlays.coupon.text}
+              maxLength={60}
+              onChange={(e) => setOverlay('coupon', { text: e.target.value })}
+            />
+            <input
+              type="number"
+              min={1}
+              max={240}
+              placeholder={t('preset.couponMinutes')}
+              value={draft.overlays.coupon.minutes ?? ''}
+              onChange={(e) =>
+                setOverlay('coupon', {
+                  minutes:
+                    e.target.value === '' ? null : Math.max(1, Math.min(240, Math.round(Number(e.target.value)))),
+                })
+              }
+            />
+          </Toggle>
+        </fieldset>
+
+        {findings.length > 0 && (
+          <div className="banner warn" data-testid="preset-guard">
+            <strong>{t('guard.foundInPreset')}</strong>
+            {findings.map((f) => (
+              <div key={f.field}>
+                <GuardText text={f.text} hits={f.hits} />
+                <GuardHitList hits={f.hits} />
+              </div>
+            ))}
+          </div>
+        )}
+
+        <div className="row">
+          <button
+            type="button"
+            className="primary"
+            data-testid="preset-save"
+            disabled={!isDirty || isSaving}
+            onClick={() => void save()}
+          >
+            {t('preset.save')}
+          </button>
+          <button
+            type="button"
+            disabled={isDirty}
+            onClick={() => void studio.call('show:preset-delete', { id: preset.id }).then(onDeleted, showError)}
+          >
+            {t('preset.delete')}
+          </button>
+        </div>
+      </div>
+
+      <div className="preset-side">
+        <PresetPreview scene={scene} />
+        <label className="field">
+          <span>{t('preset.previewProduct')}</span>
+          <select value={product?.id ?? ''} onChange={(e) => setProductId(e.target.value)}>
+            {products.length === 0 && <option value="">{t('preset.noProducts')}</option>}
+            {products.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <div className="row">
+          <button
+            type="button"
+            data-testid="preset-to-program"
+            onClick={() => void studio.call('show:set-scene', scene).catch(showError)}
+          >
+            {t('preset.toProgram')}
+          </button>
+          <label className="inline">
+            <input type="checkbox" checked={isLiveOnProgram} onChange={(e) => setLiveOnProgram(e.target.checked)} />
+            {t('preset.liveOnProgram')}
+          </label>
+        </div>
+        <small className="muted">{t('preset.programHint')}</small>
+      </div>
+    </div>
+  );
+}
+
+function Toggle({
+  label,
+  checked,
+  onChange,
+  children,
+}: {
+  label: string;
+  checked: boolean;
+  onChange: (value: boolean) => void;
+  children?: ReactNode;
+}) {
+  return (
+    <div className="toggle-row">
+      <label className="inline">
+        <input type="checkbox" checked={checked} onChange={(e) => onChange(e.target.checked)} />
+        {label}
+      </label>
+      {checked && children}
+    </div>
+  );
+}
+
+function AssetPicker({
+  value,
+  options,
+  onChange,
+}: {
+  value: string;
+  options: readonly { id: string; name: string }[];
+  onChange: (assetId: string) => void;
+}) {
+  const { t } = useTranslation('show');
+  // Without an asset library the id can still be typed (a package may name one).
+  if (options.length === 0) {
+    return (
+      <input
+        aria-label={t('preset.assetId')}
+        value={value}
+        maxLength={120}
+        onChange={(e) => onChange(e.target.value.trim() || value)}
+      />
+    );
+  }
+  return (
+    <select aria-label={t('preset.assetId')} value={value} onChange={(e) => onChange(e.target.value)}>
+      {!options.some((o) => o.id === value) && <option value={value}>{value}</option>}
+      {options.map((o) => (
+        <option key={o.id} value={o.id}>
+          {o.name}
+        </option>
+      ))}
+    </select>
+  );
+}

@@ -1,0 +1,93 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+
+import { studio } from '../../api/client';
+import { showError } from '../../state/errors';
+import { useSettings } from '../../state/settings';
+import { useShowLibrary } from '../../state/show-library';
+import { PresetEditor } from './preset-editor';
+
+/** The scene presets: the templates to start from, the user's presets, and the editor. */
+export function PresetsPanel() {
+  const { t } = useTranslation('show');
+  const presets = useShowLibrary((s) => s.presets);
+  const templates = useShowLibrary((s) => s.templates);
+  const language = useSettings((s) => s.settings.language);
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [isPickingTemplate, setPickingTemplate] = useState(false);
+  const selected = presets.find((p) => p.id === selectedId) ?? (isPickingTemplate ? undefined : presets[0]);
+
+  const fromTemplate = async (templateId: string) => {
+    try {
+      const preset = await studio.call('show:preset-from-template', { templateId });
+      setSelectedId(preset.id);
+      setPickingTemplate(false);
+    } catch (error) {
+      showError(error);
+    }
+  };
+
+  return (
+    <div className="presets-panel">
+      <aside className="list-pane">
+        <button type="button" className="primary" data-testid="preset-new" onClick={() => setPickingTemplate(true)}>
+          {t('preset.new')}
+        </button>
+        <ul className="pick-list">
+          {presets.map((p) => (
+            <li key={p.id}>
+              <button
+                type="button"
+                className={p.id === selected?.id ? 'active' : ''}
+                onClick={() => {
+                  setSelectedId(p.id);
+                  setPickingTemplate(false);
+                }}
+              >
+                <strong>{p.name}</strong>
+                <small>
+                  {p.orientation} · {t(`preset.layouts.${p.layout}`)} · {p.obsScene}
+                </small>
+              </button>
+            </li>
+          ))}
+        </ul>
+        {presets.length > 0 && (
+          <button
+            type="button"
+            onClick={() => void studio.call('show:obs-provision').then(() => undefined, showError)}
+            title={t('preset.provisionHint')}
+          >
+            {t('preset.provision')}
+          </button>
+        )}
+      </aside>
+      <div className="main-pane">
+        {isPickingTemplate || selected === undefined ? (
+          <div>
+            <h2>{t('preset.templates')}</h2>
+            <p className="muted">{t('preset.templatesHint')}</p>
+            <div className="template-grid" data-testid="template-grid">
+              {templates.map((tpl) => (
+                <button
+                  key={tpl.templateId}
+                  type="button"
+                  className="template-card"
+                  onClick={() => void fromTemplate(tpl.templateId)}
+                >
+                  <span
+                    className={`template-shape o-${tpl.orientation === '16:9' ? 'wide' : 'tall'} theme-${tpl.theme}`}
+                  />
+                  <strong>{tpl.name[language]}</strong>
+                  <small>{tpl.description[language]}</small>
+                </button>
+              ))}
+            </div>
+          </div>
+        ) : (
+          <PresetEditor key={selected.id} preset={selected} onDeleted={() => setSelectedId(null)} />
+        )}
+      </div>
+    </div>
+  );
+}
