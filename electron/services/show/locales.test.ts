@@ -33,7 +33,8 @@ describe('show translations', () => {
       for (const name of fs.readdirSync(path.join(root, dir)).filter((n) => n.endsWith('.tsx'))) {
         const text = fs.readFileSync(path.join(root, dir, name), 'utf8');
         // Only the 'show' namespace's t (the preview also uses the compositor's as tc).
-        for (const m of text.matchAll(/\bt\('([a-zA-Z0-9.-]+)'/g)) if (!known.has(m[1]!)) missing.push(`${name}: ${m[1]}`);
+        for (const m of text.matchAll(/\bt\('([a-zA-Z0-9.-]+)'/g))
+          if (!known.has(m[1]!)) missing.push(`${name}: ${m[1]}`);
       }
     }
     expect(missing).toEqual([]);
