@@ -44,8 +44,10 @@ export interface CompositorOptions {
   inferenceSide?: number;
   /** Give MediaPipe at most one frame per this many ms (preview: spare the CPU for the program). */
   visionIntervalMs?: number;
-  /** Which models failed to load (null = loaded), once the worker is ready. */
-  onVisionReady?: (failed: Record<string, string | null>) => void;
+  /** Lower the drawing-buffer resolution when frames are too slow (program output). */
+  adaptive?: boolean;
+  /** A model finished loading (error null) or failed. */
+  onVisionModel?: (model: 'hands' | 'segmenter' | 'face', error: string | null) => void;
 }
 
 /** What the HUD and tests read; numbers are rolling averages in ms unless named otherwise. */
@@ -63,11 +65,17 @@ export interface CompositorSnapshot {
   contextLosses: number;
   contextLost: boolean;
   visionReady: boolean;
+  /** Per model, the load error (null or absent when it loaded). */
+  visionFailed: Record<string, string | null>;
   memory: { geometries: number; textures: number; programs: number };
   hand: { found: boolean; x: number; y: number; size: number; at: number };
   product: { visible: boolean; x: number; y: number; state: AnchorPose['state']; url: string | null };
   camera: { width: number; height: number };
   sceneGeneration: number;
+  /** Drawing-buffer pixels per output pixel now (lower when frames were too slow). */
+  resolutionScale: number;
+  /** WebGL runs on a software rasteriser (no GPU, or a blocked driver). */
+  softwareGl: boolean;
 }
 
 const faceAnchor: HandAnchorOptions = { ...defaultHandAnchor, liftPalms: 0, sizePalms: 1.2 };
@@ -103,6 +111,11 @@ export class Compositor {
   private readonly canvas: HTMLCanvasElement;
   private size: Size;
   private readonly renderScale: number;
+  /** Drawing-buffer scale picked by frame time: 1, then 0.75, 0.5 when frames are too slow. */
+  private adaptiveLevel = 0;
+  private adaptiveCheckedAt = 0;
+  private fastSince = 0;
+  private readonly software: boolean;
   private readonly ortho = new THREE.OrthographicCamera(0, 1, 1, 0, -10, 10);
   private readonly background = new BackgroundLayer();
   private readonly product: ProductLayer;
@@ -116,7 +129,9 @@ export class Compositor {
   private readonly guestMaterial: THREE.ShaderMaterial;
   private readonly quadGeometry = new THREE.PlaneGeometry(1, 1);
   private readonly guestQuad: THREE.Mesh;
-  private readonly overlayQuad: THREE.Mesh;
+  /** One quad per overlay box: only the pixels under overlays are blended, not the whole frame. */
+  private readonly overlayQuads: THREE.Mesh<THREE.PlaneGeometry, THREE.MeshBasicMaterial>[] = [];
+  private readonly overlayRegions: Rect[] = [];
 
   private scene: CompositorScene | undefined;
   private generation = 0;
@@ -164,13 +179,16 @@ export class Compositor {
     this.canvas = options.canvas;
     this.size = options.size;
     this.renderScale = options.renderScale ?? 1;
+    this.software = isSoftwareGl();
     try {
       this.renderer = new THREE.WebGLRenderer({
         canvas: this.canvas,
-        antialias: true,
+        // MSAA is nearly free on a GPU and very dear in a software rasteriser (SwiftShader).
+        antialias: !this.software,
         alpha: false,
-        // Tests and OBS read the picture back; keep the last frame readable.
-        preserveDrawingBuffer: true,
+        // No preserveDrawingBuffer: it costs a full-frame copy per frame; OBS and tests capture
+        // the composited window, not the drawing buffer.
+        preserveDrawingBuffer: false,
         powerPreference: 'high-performance',
       });
     } catch (error) {
@@ -203,9 +221,13 @@ export class Compositor {
     this.overlayMaterial.onBeforeCompile = (shader) => {
       shader.fragmentShader = shader.fragmentShader.replace('#include <colorspace_fragment>', '');
     };
-    this.overlayQuad = new THREE.Mesh(this.quadGeometry, this.overlayMaterial);
-    this.overlayQuad.frustumCulled = false;
-    this.overlayScene.add(this.overlayQuad);
+    for (let i = 0; i < maxOverlayRegions; i++) {
+      const quad = new THREE.Mesh(new THREE.PlaneGeometry(1, 1), this.overlayMaterial);
+      quad.frustumCulled = false;
+      quad.visible = false;
+      this.overlayQuads.push(quad);
+      this.overlayScene.add(quad);
+    }
 
     this.guestMaterial = new THREE.ShaderMaterial({
       vertexShader: guestVertex,
@@ -223,17 +245,17 @@ export class Compositor {
     this.guestQuad.frustumCulled = false;
     this.guestScene.add(this.guestQuad);
 
-    this.vision = this.createVision(options.urls, options.onVisionReady);
+    this.vision = this.createVision(options.urls, options.onVisionModel);
     this.applySize();
   }
 
   /** Replaces the vision worker, e.g. to fall back from downloaded models to the bundled ones. */
   restartVision(
     urls: Pick<CompositorUrls, 'wasm' | 'hands' | 'segmenter' | 'face'>,
-    onReady?: (failed: Record<string, string | null>) => void,
+    onModel?: (model: 'hands' | 'segmenter' | 'face', error: string | null) => void,
   ): void {
     this.vision.close();
-    this.vision = this.createVision(urls, onReady);
+    this.vision = this.createVision(urls, onModel);
     this.updateVisionWants();
     this.vision.setVideo(this.main);
     if (this.running) this.vision.start();
@@ -241,7 +263,7 @@ export class Compositor {
 
   private createVision(
     urls: Pick<CompositorUrls, 'wasm' | 'hands' | 'segmenter' | 'face'>,
-    onReady?: (failed: Record<string, string | null>) => void,
+    onModel?: (model: 'hands' | 'segmenter' | 'face', error: string | null) => void,
   ): VisionClient {
     return new VisionClient(
       { wasmBase: urls.wasm, hands: urls.hands, segmenter: urls.segmenter, face: urls.face },
@@ -253,7 +275,7 @@ export class Compositor {
       {
         ...(this.options.inferenceSide === undefined ? {} : { inferenceSide: this.options.inferenceSide }),
         ...(this.options.visionIntervalMs === undefined ? {} : { minIntervalMs: this.options.visionIntervalMs }),
-        ...(onReady === undefined ? {} : { onReady }),
+        ...(onModel === undefined ? {} : { onModel }),
       },
     );
   }
@@ -274,7 +296,8 @@ export class Compositor {
 
   private applySize(): void {
     const { width, height } = this.size;
-    this.renderer.setSize(Math.round(width * this.renderScale), Math.round(height * this.renderScale), false);
+    const scale = this.renderScale * adaptiveScales[this.adaptiveLevel]!;
+    this.renderer.setSize(Math.round(width * scale), Math.round(height * scale), false);
     this.ortho.left = 0;
     this.ortho.right = width;
     this.ortho.top = height;
@@ -283,8 +306,6 @@ export class Compositor {
     this.product.setOutputSize(width, height);
     this.overlayCanvas.width = Math.round(width * this.renderScale);
     this.overlayCanvas.height = Math.round(height * this.renderScale);
-    this.overlayQuad.position.set(width / 2, height / 2, 0);
-    this.overlayQuad.scale.set(width, height, 1);
     // A canvas resize needs a new GPU texture of the new size.
     this.overlayTexture.dispose();
     this.safe = safeArea(this.size, orientationOf(this.size));
@@ -519,7 +540,7 @@ export class Compositor {
       }
       const obs = observePalm(this.landmarks, cam, fit, false, this.palm);
       if (obs !== undefined) {
-        this.handTracker.update(obs, result.time);
+        this.handTracker.update(obs, result.time, now);
         this.lastHand.found = true;
         this.lastHand.x = obs.x;
         this.lastHand.y = obs.y;
@@ -544,7 +565,7 @@ export class Compositor {
       o.roll = 0;
       o.yaw = 0;
       o.pinch = 1;
-      this.faceTracker.update(o, result.time);
+      this.faceTracker.update(o, result.time, now);
     }
   };
 
@@ -566,6 +587,7 @@ export class Compositor {
       this.renderedSeq = this.mainFrameSeq;
     }
     this.frames++;
+    this.adapt(now);
     if (this.readyGeneration !== 0) {
       this.readyGeneration = 0;
       this.options.onSceneReady();
@@ -576,8 +598,8 @@ export class Compositor {
     const renderer = this.renderer;
     const scene = this.scene;
     renderer.setRenderTarget(null);
-    renderer.setClearColor(0x101010, 1);
-    renderer.clear();
+    // No colour clear: the camera layer (and guest) cover every pixel, and a full-frame clear is
+    // a whole pass of fill rate on a software rasteriser.
     const bg = scene?.background;
     const mode = bg === undefined || bg.kind === 'camera' ? 'camera' : bg.kind === 'blur' ? 'blur' : 'replace';
     this.background.prepare(
@@ -621,10 +643,61 @@ export class Compositor {
         this.overlayDirty = false;
         const ctx = this.overlayContext;
         ctx.setTransform(this.renderScale, 0, 0, this.renderScale, 0, 0);
-        drawOverlays(ctx, scene, this.safe, this.size, this.options.texts, Date.now());
+        drawOverlays(ctx, scene, this.safe, this.size, this.options.texts, Date.now(), this.overlayRegions);
         this.overlayTexture.needsUpdate = true;
+        this.placeOverlayQuads();
       }
-      renderer.render(this.overlayScene, this.ortho);
+      if (this.overlayRegions.length > 0) renderer.render(this.overlayScene, this.ortho);
+    }
+  }
+
+  private placeOverlayQuads(): void {
+    const { width, height } = this.size;
+    this.overlayQuads.forEach((quad, i) => {
+      const r = this.overlayRegions[i];
+      quad.visible = r !== undefined;
+      if (r === undefined) return;
+      const x0 = Math.max(0, r.x);
+      const y0 = Math.max(0, r.y);
+      const x1 = Math.min(width, r.x + r.width);
+      const y1 = Math.min(height, r.y + r.height);
+      quad.position.set((x0 + x1) / 2, height - (y0 + y1) / 2, 0);
+      quad.scale.set(Math.max(1, x1 - x0), Math.max(1, y1 - y0), 1);
+      // The canvas texture is flipped on upload (flipY): v runs bottom-up.
+      const uv = quad.geometry.attributes.uv as THREE.BufferAttribute;
+      const u0 = x0 / width;
+      const u1 = x1 / width;
+      const vTop = 1 - y0 / height;
+      const vBottom = 1 - y1 / height;
+      uv.setXY(0, u0, vTop);
+      uv.setXY(1, u1, vTop);
+      uv.setXY(2, u0, vBottom);
+      uv.setXY(3, u1, vBottom);
+      uv.needsUpdate = true;
+    });
+  }
+
+  /** Degrades the drawing-buffer resolution when frames are too slow, and restores it when they are fast. */
+  private adapt(now: number): void {
+    if (!(this.options.adaptive ?? false) || now - this.adaptiveCheckedAt < 2000 || this.frameInterval.samples < 30) return;
+    this.adaptiveCheckedAt = now;
+    const fps = 1000 / this.frameInterval.average;
+    const target = this.options.maxFps ?? 30;
+    if (fps < target * 0.8 && this.adaptiveLevel < adaptiveScales.length - 1) {
+      this.adaptiveLevel++;
+      this.fastSince = 0;
+      this.frameInterval.reset();
+      this.applySize();
+    } else if (fps > target * 0.95 && this.adaptiveLevel > 0) {
+      if (this.fastSince === 0) this.fastSince = now;
+      if (now - this.fastSince > 8000) {
+        this.adaptiveLevel--;
+        this.fastSince = 0;
+        this.frameInterval.reset();
+        this.applySize();
+      }
+    } else {
+      this.fastSince = 0;
     }
   }
 
@@ -672,6 +745,7 @@ export class Compositor {
       contextLosses: this.contextLosses,
       contextLost: this.contextLost,
       visionReady: this.vision.isReady,
+      visionFailed: { ...this.vision.failed },
       memory: {
         geometries: info.memory.geometries,
         textures: info.memory.textures,
@@ -687,6 +761,8 @@ export class Compositor {
       },
       camera: this.mainSize(),
       sceneGeneration: this.generation,
+      resolutionScale: this.renderScale * adaptiveScales[this.adaptiveLevel]!,
+      softwareGl: this.software,
     };
   }
 
@@ -728,6 +804,7 @@ export class Compositor {
     this.product.dispose();
     this.overlayTexture.dispose();
     this.overlayMaterial.dispose();
+    for (const quad of this.overlayQuads) quad.geometry.dispose();
     this.guestMaterial.dispose();
     this.quadGeometry.dispose();
     this.renderer.dispose();
@@ -737,6 +814,19 @@ export class Compositor {
   get gl(): WebGLRenderingContext | WebGL2RenderingContext {
     return this.renderer.getContext();
   }
+}
+
+const maxOverlayRegions = 8;
+const adaptiveScales = [1, 0.75, 0.5] as const;
+
+/** Whether WebGL here is a software rasteriser; asked of a throwaway context before ours exists. */
+function isSoftwareGl(): boolean {
+  const probe = document.createElement('canvas').getContext('webgl2');
+  if (probe === null) return true;
+  const info = probe.getExtension('WEBGL_debug_renderer_info');
+  const name = String(info === null ? probe.getParameter(probe.RENDERER) : probe.getParameter(info.UNMASKED_RENDERER_WEBGL));
+  probe.getExtension('WEBGL_lose_context')?.loseContext();
+  return /swiftshader|llvmpipe|softpipe|software|microsoft basic render/i.test(name);
 }
 
 function videoTexture(video: HTMLVideoElement): THREE.VideoTexture {

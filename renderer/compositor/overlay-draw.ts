@@ -104,13 +104,21 @@ export function drawOverlays(
   size: { width: number; height: number },
   texts: OverlayTexts,
   now: number,
+  /** Filled with the rectangles drawn on (output px), so only those are composited. */
+  regions: Rect[],
 ): void {
   ctx.clearRect(0, 0, size.width, size.height);
+  regions.length = 0;
+  // One unit that scales with the output: 1080p → 1, 720p → 0.67, 9:16 1080 wide → 1.
+  const u = Math.min(size.width, size.height) / 1080;
+  // Shadows reach a little outside each box.
+  const mark = (x: number, y: number, w: number, h: number) => {
+    const m = 24 * u;
+    regions.push({ x: x - m, y: y - m, width: w + 2 * m, height: h + 2 * m });
+  };
   const o = scene.overlays;
   const p = palettes[scene.theme];
   const portrait = size.height > size.width;
-  // One unit that scales with the output: 1080p → 1, 720p → 0.67, 9:16 1080 wide → 1.
-  const u = Math.min(size.width, size.height) / 1080;
   const font = (weight: number, px: number) => `${weight} ${Math.round(px * u)}px ${overlayFontFamily}`;
   ctx.textBaseline = 'alphabetic';
   ctx.shadowColor = 'rgba(0,0,0,0.25)';
@@ -121,6 +129,7 @@ export function drawOverlays(
     const w = Math.min(safe.width * (portrait ? 0.9 : 0.45), 760 * u);
     const x = safe.x;
     const y = safe.y + safe.height - h;
+    mark(x, y, w, h);
     ctx.shadowBlur = 12 * u;
     ctx.fillStyle = p.accent;
     roundRect(ctx, x, y, w, h * 0.58, 10 * u);
@@ -144,6 +153,7 @@ export function drawOverlays(
     const x = safe.x;
     const y = safe.y;
     const h = (c.story === '' ? 250 : 300) * u;
+    mark(x, y, w, h);
     ctx.shadowBlur = 16 * u;
     ctx.fillStyle = p.panel;
     roundRect(ctx, x, y, w, h, 18 * u);
@@ -200,6 +210,7 @@ export function drawOverlays(
     const h = 150 * u;
     const x = safe.x + safe.width - w;
     const y = portrait ? safe.y + safe.height * 0.55 : safe.y + safe.height * 0.3;
+    mark(x, y, w, h);
     ctx.shadowBlur = 18 * u;
     ctx.fillStyle = p.price;
     roundRect(ctx, x, y, w, h, 24 * u);
@@ -219,6 +230,7 @@ export function drawOverlays(
     const box = (portrait ? 260 : 240) * u;
     const x = safe.x + safe.width - box;
     const y = safe.y + safe.height - box - 44 * u;
+    mark(x - 12 * u, y - 12 * u, box + 24 * u, box + 68 * u);
     ctx.fillStyle = '#ffffff';
     roundRect(ctx, x - 12 * u, y - 12 * u, box + 24 * u, box + 68 * u, 14 * u);
     ctx.fill();
@@ -253,6 +265,7 @@ export function drawOverlays(
     const h = (timer === '' ? 90 : 140) * u;
     const x = portrait ? safe.x : safe.x + safe.width - w;
     const y = portrait ? safe.y + 330 * u : safe.y;
+    mark(x, y, w, h);
     ctx.shadowBlur = 14 * u;
     ctx.fillStyle = p.accent;
     roundRect(ctx, x, y, w, h, 16 * u);

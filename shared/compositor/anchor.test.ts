@@ -129,6 +129,16 @@ describe('HandAnchorTracker', () => {
     expect(pose.opacity).toBe(0);
   });
 
+  it('counts hold and fade from when a slow result arrived, and predicts only a little', () => {
+    const t = new HandAnchorTracker();
+    // A slow machine: the result for the frame captured at 0 ms arrives at 900 ms.
+    t.update(obsAt(400, 300), 0, 900);
+    const pose = t.sample(900, emptyPose());
+    expect(pose.state).toBe('tracking');
+    expect(pose.opacity).toBe(1);
+    expect(t.sample(900 + defaultHandAnchor.holdMs + 1, emptyPose()).state).toBe('fading');
+  });
+
   it('starts fresh when the hand comes back after a fade', () => {
     const t = new HandAnchorTracker();
     t.update(obsAt(100, 100), 0);

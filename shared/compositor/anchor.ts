@@ -135,6 +135,8 @@ export interface HandAnchorOptions {
   /** Pinch ratio range mapped to the scale range below. */
   readonly pinchRange: readonly [number, number];
   readonly scaleRange: readonly [number, number];
+  /** Largest turn (radians) either way: past it the product shows its thin side and reads badly. */
+  readonly maxYaw: number;
 }
 
 export const defaultHandAnchor: HandAnchorOptions = {
@@ -145,9 +147,10 @@ export const defaultHandAnchor: HandAnchorOptions = {
   fadeMs: 400,
   maxPredictMs: 120,
   liftPalms: 0.9,
-  sizePalms: 1.6,
+  sizePalms: 1.4,
   pinchRange: [0.25, 1.4],
   scaleRange: [0.6, 1.4],
+  maxYaw: 1.0,
 };
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
@@ -171,7 +174,10 @@ export class HandAnchorTracker {
   private readonly fpinch: OneEuroFilter;
   private readonly froll: OneEuroAngleFilter;
   private readonly fyaw: OneEuroAngleFilter;
+  /** When the last result arrived (hold and fade count from here). */
   private lastSeenMs = Number.NEGATIVE_INFINITY;
+  /** Capture time of the frame the last result came from (prediction counts from here). */
+  private lastFrameMs = Number.NEGATIVE_INFINITY;
   readonly options: HandAnchorOptions;
 
   constructor(options: HandAnchorOptions = defaultHandAnchor) {
@@ -184,18 +190,22 @@ export class HandAnchorTracker {
     this.fyaw = new OneEuroAngleFilter(options.angle);
   }
 
-  /** Feeds one hand result taken at `timeMs` (the camera frame's time), or undefined when no hand was found. */
-  update(obs: PalmObservation | undefined, timeMs: number): void {
+  /**
+   * Feeds one hand result: `timeMs` is the camera frame's capture time, `arrivedMs` when the result
+   * reached us (inference takes time; on a slow machine much of it). Same clock as `sample`.
+   */
+  update(obs: PalmObservation | undefined, timeMs: number, arrivedMs = timeMs): void {
     if (obs === undefined) return;
     // A hand that comes back after a fade starts fresh instead of sliding in from the old spot.
-    if (timeMs - this.lastSeenMs > this.options.holdMs + this.options.fadeMs) this.reset();
+    if (arrivedMs - this.lastSeenMs > this.options.holdMs + this.options.fadeMs) this.reset();
     this.fx.filter(obs.x, timeMs);
     this.fy.filter(obs.y, timeMs);
     this.fsize.filter(obs.size, timeMs);
     this.fpinch.filter(obs.pinch, timeMs);
     this.froll.filter(obs.roll, timeMs);
     this.fyaw.filter(obs.yaw, timeMs);
-    this.lastSeenMs = timeMs;
+    this.lastSeenMs = arrivedMs;
+    this.lastFrameMs = timeMs;
   }
 
   reset(): void {
@@ -206,6 +216,7 @@ export class HandAnchorTracker {
     this.froll.reset();
     this.fyaw.reset();
     this.lastSeenMs = Number.NEGATIVE_INFINITY;
+    this.lastFrameMs = Number.NEGATIVE_INFINITY;
   }
 
   /** The pose to draw at `nowMs`, written into `out`. */
@@ -217,7 +228,8 @@ export class HandAnchorTracker {
       out.state = 'lost';
       return out;
     }
-    const ahead = clamp(since, 0, o.maxPredictMs);
+    // Predict from the frame the result describes up to now, but never far: a wrong guess is worse than lag.
+    const ahead = clamp(nowMs - this.lastFrameMs, 0, o.maxPredictMs);
     const roll = this.froll.value;
     const size = this.fsize.value;
     // Lift along the hand's own "up" so a tilted hand carries the product where it points.
@@ -226,9 +238,9 @@ export class HandAnchorTracker {
     out.y = this.fy.value + this.fy.velocity * ahead - Math.cos(roll) * lift;
     out.size = size * o.sizePalms;
     out.roll = roll;
-    out.yaw = this.fyaw.value;
+    out.yaw = clamp(this.fyaw.value, -o.maxYaw, o.maxYaw);
     out.pinchScale = pinchToScale(this.fpinch.value, o);
-    if (since <= o.maxPredictMs) {
+    if (since <= o.maxPredictMs * 2) {
       out.state = 'tracking';
       out.opacity = 1;
     } else if (since <= o.holdMs) {

@@ -40,10 +40,16 @@ export interface VisionResult {
   ms: { segment: number; hands: number; face: number };
 }
 
+/** The wasm runtime is loaded; models load when a frame first needs them. */
 export interface VisionReady {
   type: 'ready';
-  /** Per model: null when it loaded, else the error message. */
-  failed: { hands: string | null; segmenter: string | null; face: string | null };
+}
+
+/** A model finished loading: `error` is null when it loaded. */
+export interface VisionModelLoaded {
+  type: 'model';
+  model: 'hands' | 'segmenter' | 'face';
+  error: string | null;
 }
 
 export interface VisionFailure {
@@ -52,4 +58,4 @@ export interface VisionFailure {
 }
 
 export type ToVision = VisionInit | VisionFrame | { type: 'close' };
-export type FromVision = VisionResult | VisionReady | VisionFailure;
+export type FromVision = VisionResult | VisionReady | VisionModelLoaded | VisionFailure;

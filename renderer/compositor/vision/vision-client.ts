@@ -74,7 +74,8 @@ export class VisionClient {
     face: new RollingAverage(),
     rate: new RollingAverage(),
   };
-  failed: { hands: string | null; segmenter: string | null; face: string | null } | undefined;
+  /** Per model that finished loading: null when it loaded, else the error. */
+  readonly failed: Record<string, string | null> = {};
 
   constructor(
     private readonly urls: VisionModelUrls,
@@ -83,18 +84,18 @@ export class VisionClient {
     options: {
       inferenceSide?: number;
       minIntervalMs?: number;
-      onReady?: (failed: Record<string, string | null>) => void;
+      onModel?: (model: 'hands' | 'segmenter' | 'face', error: string | null) => void;
     } = {},
   ) {
     this.inferenceSide = options.inferenceSide ?? 640;
     this.minIntervalMs = options.minIntervalMs ?? 0;
-    this.onReady = options.onReady;
+    this.onModel = options.onModel;
   }
 
   /** At most one frame per this many ms (the control window's preview runs at a lower rate). */
   private readonly minIntervalMs: number;
   private lastSentAt = 0;
-  private readonly onReady: ((failed: Record<string, string | null>) => void) | undefined;
+  private readonly onModel: ((model: 'hands' | 'segmenter' | 'face', error: string | null) => void) | undefined;
 
   /** Starts the worker (once) and loads the models. */
   start(): void {
@@ -161,13 +162,11 @@ export class VisionClient {
     switch (message.type) {
       case 'ready':
         this.ready = true;
-        this.failed = message.failed;
-        if (this.onReady !== undefined) this.onReady(message.failed);
-        else {
-          for (const [model, error] of Object.entries(message.failed)) {
-            if (error !== null) this.onError(`${model}: ${error}`);
-          }
-        }
+        break;
+      case 'model':
+        this.failed[message.model] = message.error;
+        if (this.onModel !== undefined) this.onModel(message.model, message.error);
+        else if (message.error !== null) this.onError(`${message.model}: ${message.error}`);
         break;
       case 'result': {
         this.inFlight = false;

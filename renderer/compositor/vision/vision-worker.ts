@@ -8,9 +8,21 @@ import type { FromVision, ToVision, VisionFrame, VisionInit } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
 
-let hands: HandLandmarker | undefined;
-let segmenter: ImageSegmenter | undefined;
-let face: FaceDetector | undefined;
+type ModelKey = 'hands' | 'segmenter' | 'face';
+
+/** A model is created the first time a frame needs it: a scene without a product never pays for the hand model. */
+interface Slot<T> {
+  state: 'idle' | 'loading' | 'ready' | 'failed';
+  task: T | undefined;
+}
+
+const slots = {
+  hands: { state: 'idle', task: undefined } as Slot<HandLandmarker>,
+  segmenter: { state: 'idle', task: undefined } as Slot<ImageSegmenter>,
+  face: { state: 'idle', task: undefined } as Slot<FaceDetector>,
+};
+let fileset: Awaited<ReturnType<typeof FilesetResolver.forVisionTasks>> | undefined;
+let models: VisionInit['models'] | undefined;
 let lastTime = 0;
 // Temporal smoothing of the mask, so hair and hand edges do not flicker frame to frame.
 let smoothed: Float32Array | undefined;
@@ -27,44 +39,78 @@ function isModuleWorker(): boolean {
   }
 }
 
+/**
+ * In a module worker tasks-vision loads its wasm glue with `import()`, which runs a module only
+ * once, but it needs the glue to run again for every task it creates ("ModuleFactory not set" on
+ * the second task). It lets us supply the import: a fresh query string re-runs the module.
+ */
+function allowRepeatedGlueImports(): void {
+  let n = 0;
+  (self as unknown as { import?: (url: string) => Promise<unknown> }).import = (url: string) =>
+    import(/* @vite-ignore */ `${url}${url.includes('?') ? '&' : '?'}task=${++n}`);
+}
+
 async function init(message: VisionInit): Promise<void> {
-  const fileset = await FilesetResolver.forVisionTasks(message.wasmBase, isModuleWorker());
-  const failed = { hands: null as string | null, segmenter: null as string | null, face: null as string | null };
-  const attempt = async <T>(key: keyof typeof failed, create: () => Promise<T>): Promise<T | undefined> => {
-    try {
-      return await create();
-    } catch (error) {
-      failed[key] = String((error as Error)?.message ?? error).split('\n')[0] ?? 'failed';
-      return undefined;
-    }
-  };
-  hands = await attempt('hands', () =>
-    HandLandmarker.createFromOptions(fileset, {
-      baseOptions: { modelAssetPath: message.models.hands, delegate: 'CPU' },
-      runningMode: 'VIDEO',
-      // One hand: with two, the palm detector re-runs on every frame (twice the cost).
-      numHands: 1,
-      minHandDetectionConfidence: 0.5,
-      minHandPresenceConfidence: 0.5,
-      minTrackingConfidence: 0.5,
-    }),
-  );
-  segmenter = await attempt('segmenter', () =>
-    ImageSegmenter.createFromOptions(fileset, {
-      baseOptions: { modelAssetPath: message.models.segmenter, delegate: 'CPU' },
-      runningMode: 'VIDEO',
-      outputConfidenceMasks: true,
-      outputCategoryMask: false,
-    }),
-  );
-  face = await attempt('face', () =>
-    FaceDetector.createFromOptions(fileset, {
-      baseOptions: { modelAssetPath: message.models.face, delegate: 'CPU' },
-      runningMode: 'VIDEO',
-      minDetectionConfidence: 0.5,
-    }),
-  );
-  post({ type: 'ready', failed });
+  const moduleWorker = isModuleWorker();
+  if (moduleWorker) allowRepeatedGlueImports();
+  fileset = await FilesetResolver.forVisionTasks(message.wasmBase, moduleWorker);
+  models = message.models;
+  post({ type: 'ready' });
+}
+
+function create(key: ModelKey): Promise<HandLandmarker | ImageSegmenter | FaceDetector> {
+  const fs = fileset!;
+  const m = models!;
+  switch (key) {
+    case 'hands':
+      return HandLandmarker.createFromOptions(fs, {
+        baseOptions: { modelAssetPath: m.hands, delegate: 'CPU' },
+        runningMode: 'VIDEO',
+        // One hand: with two, the palm detector re-runs on every frame (twice the cost).
+        numHands: 1,
+        minHandDetectionConfidence: 0.5,
+        minHandPresenceConfidence: 0.5,
+        minTrackingConfidence: 0.5,
+      });
+    case 'segmenter':
+      return ImageSegmenter.createFromOptions(fs, {
+        baseOptions: { modelAssetPath: m.segmenter, delegate: 'CPU' },
+        runningMode: 'VIDEO',
+        outputConfidenceMasks: true,
+        outputCategoryMask: false,
+      });
+    case 'face':
+      return FaceDetector.createFromOptions(fs, {
+        baseOptions: { modelAssetPath: m.face, delegate: 'CPU' },
+        runningMode: 'VIDEO',
+        minDetectionConfidence: 0.5,
+      });
+  }
+}
+
+// Models load one after another: each compiles the wasm module, and two at once only thrash.
+let loading: Promise<void> = Promise.resolve();
+
+/** The task if it is ready; otherwise starts loading it (once) and returns undefined. */
+function ensure<K extends ModelKey>(key: K): (typeof slots)[K]['task'] {
+  const slot = slots[key] as Slot<unknown>;
+  if (slot.state === 'idle' && fileset !== undefined) {
+    slot.state = 'loading';
+    loading = loading.then(() =>
+      create(key).then(
+        (task) => {
+          slot.task = task;
+          slot.state = 'ready';
+          post({ type: 'model', model: key, error: null });
+        },
+        (error: unknown) => {
+          slot.state = 'failed';
+          post({ type: 'model', model: key, error: String((error as Error)?.message ?? error).split('\n')[0] ?? 'failed' });
+        },
+      ),
+    );
+  }
+  return (slot.state === 'ready' ? slot.task : undefined) as (typeof slots)[K]['task'];
 }
 
 function runFrame(message: VisionFrame): void {
@@ -79,7 +125,10 @@ function runFrame(message: VisionFrame): void {
   let hand: Float32Array | null = null;
   let faceBox: Float32Array | null = null;
   try {
-    if (wants.segment && segmenter !== undefined) {
+    const segmenter = wants.segment ? ensure('segmenter') : undefined;
+    const hands = wants.hands ? ensure('hands') : undefined;
+    const face = wants.face ? ensure('face') : undefined;
+    if (segmenter !== undefined) {
       const t0 = performance.now();
       const result = segmenter.segmentForVideo(bitmap, time);
       const confidence = result.confidenceMasks?.[0];
@@ -102,7 +151,7 @@ function runFrame(message: VisionFrame): void {
       result.close();
       ms.segment = performance.now() - t0;
     }
-    if (wants.hands && hands !== undefined) {
+    if (hands !== undefined) {
       const t0 = performance.now();
       const result = hands.detectForVideo(bitmap, time);
       const landmarks = result.landmarks[0];
@@ -117,7 +166,7 @@ function runFrame(message: VisionFrame): void {
       }
       ms.hands = performance.now() - t0;
     }
-    if (wants.face && face !== undefined) {
+    if (face !== undefined) {
       const t0 = performance.now();
       const result = face.detectForVideo(bitmap, time);
       const box = result.detections[0]?.boundingBox;
@@ -155,9 +204,9 @@ self.onmessage = (event: MessageEvent<ToVision>) => {
       runFrame(message);
       break;
     case 'close':
-      hands?.close();
-      segmenter?.close();
-      face?.close();
+      slots.hands.task?.close();
+      slots.segmenter.task?.close();
+      slots.face.task?.close();
       self.close();
       break;
   }

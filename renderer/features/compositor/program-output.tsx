@@ -27,7 +27,14 @@ export function ProgramOutput() {
   const container = useRef<HTMLDivElement>(null);
   const format = useSettings((s) => s.settings.outputFormat);
   const { width, height } = outputFormats[format];
-  const { compositor } = useCompositor({ container, renderScale: 1, maxFps: 30, isProgram: true });
+  const { compositor } = useCompositor({
+    container,
+    renderScale: 1,
+    maxFps: 30,
+    isProgram: true,
+    // Degrade, never stall: a slow machine gets a softer picture at frame rate.
+    adaptive: new URLSearchParams(location.search).get('adaptive') !== '0',
+  });
 
   useEffect(() => {
     if (compositor === undefined) return;

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 
 import { outputFormats } from '../../../shared/api/app';
 import type { AssetEntry, VisionModelName } from '../../../shared/api/assets';
-import type { StudioError } from '../../../shared/api/result';
+import { StudioError } from '../../../shared/api/result';
 import type { CompositorScene } from '../../../shared/compositor/scene';
 import { emptyScene } from '../../../shared/compositor/scene';
 import { studio } from '../../api/client';
@@ -57,6 +57,8 @@ export interface UseCompositorOptions {
   visionIntervalMs?: number;
   /** The program page marks scene readiness for OBS and tests. */
   isProgram: boolean;
+  /** Lower the drawing-buffer resolution when frames are too slow. */
+  adaptive?: boolean;
 }
 
 /**
@@ -68,7 +70,7 @@ export function useCompositor(options: UseCompositorOptions): {
   compositor: Compositor | undefined;
   scene: CompositorScene;
 } {
-  const { container, renderScale, maxFps, visionIntervalMs, isProgram } = options;
+  const { container, renderScale, maxFps, visionIntervalMs, isProgram, adaptive } = options;
   const { t } = useTranslation('compositor');
   const format = useSettings((s) => s.settings.outputFormat);
   const size = outputFormats[format];
@@ -126,6 +128,7 @@ export function useCompositor(options: UseCompositorOptions): {
         size: outputFormats[useSettings.getState().settings.outputFormat],
         renderScale,
         maxFps,
+        adaptive: adaptive ?? false,
         ...(visionIntervalMs === undefined ? {} : { visionIntervalMs }),
         urls: bundledUrls(),
         texts: texts(),
@@ -167,15 +170,18 @@ export function useCompositor(options: UseCompositorOptions): {
           segmenter: official.get(modelKeys.segmenter) ?? bundled.segmenter,
           face: official.get(modelKeys.face) ?? bundled.face,
         };
-        instance.restartVision(chosen, (failed) => {
-          let fallBack = false;
-          for (const key of ['hands', 'segmenter', 'face'] as const) {
-            if (chosen[key] === bundled[key]) continue;
-            const loaded = failed[key] === null;
-            if (!loaded) fallBack = true;
-            void studio.call('assets:confirm-model', { name: modelKeys[key], loaded }).catch(() => undefined);
+        let fellBack = false;
+        instance.restartVision(chosen, (model, error) => {
+          if (chosen[model] === bundled[model]) {
+            if (error !== null) report(new StudioError('compositor/vision-failed', error));
+            return;
           }
-          if (fallBack) instance.restartVision(bundled);
+          void studio.call('assets:confirm-model', { name: modelKeys[model], loaded: error === null }).catch(() => undefined);
+          // A downloaded model that does not load is dropped; the bundled ones take over.
+          if (error !== null && !fellBack) {
+            fellBack = true;
+            instance.restartVision(bundled);
+          }
         });
       })
       .catch(() => undefined);
