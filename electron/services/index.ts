@@ -55,7 +55,7 @@ export function createStudioServices(options: StudioServicesOptions): StudioServ
   const obs = createObsDomain(deps('obs'));
   const sales = createSalesDomain(deps('sales'));
   const assets = createAssetsDomain(deps('assets'));
-  const show = createShowDomain(deps('show'), { obs: obs.service, sales: sales.service });
+  const show = createShowDomain(deps('show'), { obs: obs.service, sales: sales.service, assets: assets.service });
   const domains = [obs, sales, assets, show];
 
   const info = (): AppInfo => {

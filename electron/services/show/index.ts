@@ -6,8 +6,10 @@ import type { showRequests } from '../../../shared/api/show';
 import type { CompositorScene } from '../../../shared/compositor/scene';
 import { emptyScene } from '../../../shared/compositor/scene';
 import { resolvePreset } from '../../../shared/show/preset';
+import type { AssetsService } from '../assets';
 import type { Domain, DomainDeps } from '../domain';
 import type { SalesService } from '../sales';
+import { adaptAssets } from './assets-adapter';
 import { createFolderAssets } from './folder-assets';
 import { ShowLibrary } from './library';
 import { LiveController } from './live-controller';
@@ -41,9 +43,13 @@ function appVersion(appRoot: string): string {
 /** Builds the show domain from the real OBS and sales services (the composition root's call). */
 export function createShowDomain(
   deps: DomainDeps,
-  ports: { obs: ShowObsPort; sales: SalesService; assets?: ShowAssetsPort },
+  ports: { obs: ShowObsPort; sales: SalesService; assets?: AssetsService },
 ): Domain<ShowService, ShowRequestName> {
-  return buildShowDomain(deps, { ...ports, sales: adaptSales(ports.sales) });
+  return buildShowDomain(deps, {
+    obs: ports.obs,
+    sales: adaptSales(ports.sales),
+    ...(ports.assets === undefined ? {} : { assets: adaptAssets(ports.assets) }),
+  });
 }
 
 /** Builds the show domain from its ports (tests pass fakes). */

@@ -53,6 +53,15 @@ describe('shipped preset templates', () => {
     }
   });
 
+  it('backgrounds the templates name ship with the studio (assets/samples)', () => {
+    const samples = fs.readdirSync(path.join(root, 'assets', 'samples')).map((n) => `sample-${path.parse(n).name}`);
+    const used = templates.flatMap((t) =>
+      t.background.kind === 'image' || t.background.kind === 'video' ? [t.background.assetId] : [],
+    );
+    expect(used.length).toBeGreaterThanOrEqual(6);
+    for (const id of used) expect(samples, id).toContain(id);
+  });
+
   it('a broken template is left out, the others still load', () => {
     const tmp = fs.mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'tpl-'));
     fs.copyFileSync(path.join(dir, 'orchard-16x9.json'), path.join(tmp, 'orchard-16x9.json'));
