@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
@@ -260,7 +259,31 @@ function* chunks(bytes: Buffer, size: number): Generator<Buffer> {
 }
 
 /**
- * Rows of a CSV file, in batches, with their row numbers. Blank lines are kept (as empty rows)
+ * The end of the last complete record in `text`: just after the last newline that is outside
+ * quotes (an even number of `"` before it; escaped quotes come in pairs). -1 if none.
+ */
+export function lastRecordEnd(text: string): number {
+  let inQuotes = false;
+  let last = -1;
+  let i = 0;
+  for (;;) {
+    const quote = text.indexOf('"', i);
+    const newline = text.indexOf('\n', i);
+    if (newline < 0) return last;
+    if (quote >= 0 && quote < newline) {
+      inQuotes = !inQuotes;
+      i = quote + 1;
+      continue;
+    }
+    if (!inQuotes) last = newline + 1;
+    i = newline + 1;
+  }
+}
+
+/**
+ * Rows of a CSV file, in batches, with their row numbers. The decoded text is cut after the last
+ * complete record of each chunk and each piece parsed by papaparse in one call: no per-row
+ * stream machinery, and memory bounded by the chunk size. Blank lines are kept (as empty rows)
  * so numbering matches what a spreadsheet shows.
  */
 async function* csvRows(
@@ -268,32 +291,36 @@ async function* csvRows(
   sniff: SniffResult,
   onBytes: (n: number) => void,
 ): AsyncGenerator<FileRow[]> {
-  const parser = Papa.parse(Papa.NODE_STREAM_INPUT, { skipEmptyLines: false, delimiter: '' });
-  const bytes = byteStream(source, onBytes);
   const decode = decoderStream(sniff.encoding, sniff.name);
-  const flowing = pipeline(bytes, decode, parser);
-  // Swallow here; the iteration below sees the same error through the parser stream.
-  let failure: unknown;
-  flowing.catch((error: unknown) => {
-    failure = error;
-  });
+  const bytes = byteStream(source, onBytes);
+  bytes.on('error', (error) => decode.destroy(error));
+  bytes.pipe(decode);
+  let pending = '';
   let line = 0;
-  let batch: FileRow[] = [];
-  try {
-    for await (const row of parser as AsyncIterable<string[]>) {
-      line += 1;
-      batch.push({ cells: row, line, sheet: null });
-      if (batch.length >= 2000) {
-        yield batch;
-        batch = [];
-      }
+  let delimiter: string | undefined;
+  let newline: '\r\n' | '\n' = '\n';
+  const parse = (text: string): FileRow[] => {
+    // Each piece ends with its newline; drop it so papaparse does not add an empty last row.
+    const body = text.endsWith('\r\n') ? text.slice(0, -2) : text.endsWith('\n') ? text.slice(0, -1) : text;
+    if (delimiter === undefined) {
+      const detected = Papa.parse<string[]>(body.slice(0, 64 * 1024), { preview: 20 }).meta.delimiter;
+      delimiter = detected === '' ? ',' : detected;
+      newline = text.includes('\r\n') ? '\r\n' : '\n';
     }
-  } catch (error) {
-    throw failure ?? error;
+    const result =
+      body === '' ? [['']] : Papa.parse<string[]>(body, { delimiter, newline, skipEmptyLines: false }).data;
+    return result.map((cells) => ({ cells, line: ++line, sheet: null }));
+  };
+  for await (const chunk of decode as AsyncIterable<string>) {
+    pending += chunk;
+    if (pending.length < 256 * 1024) continue;
+    const end = lastRecordEnd(pending);
+    if (end <= 0) continue;
+    const piece = pending.slice(0, end);
+    pending = pending.slice(end);
+    yield parse(piece);
   }
-  await flowing.catch(() => undefined);
-  if (failure !== undefined) throw failure;
-  if (batch.length > 0) yield batch;
+  if (pending !== '') yield parse(pending);
 }
 
 function cellValue(value: ExcelJS.CellValue): CellValue {

@@ -105,11 +105,16 @@ export class SalesImporter {
     const counts = { total: 0, ok: 0, bad: 0, skipped: 0 };
     let batch: StagedOrder[] = [];
 
+    // Two batches in flight: the worker stages one while this thread parses the next.
+    const inFlight: Promise<void>[] = [];
     const flush = async () => {
       if (batch.length === 0) return;
       const orders = batch;
       batch = [];
-      await this.store.call('stageBatch', previewId, orders);
+      const staging = this.store.call('stageBatch', previewId, orders);
+      staging.catch(() => undefined); // awaited below; this only keeps it from counting as unhandled
+      inFlight.push(staging);
+      if (inFlight.length >= 2) await inFlight.shift();
     };
 
     const handleRow = async (row: FileRow) => {
@@ -183,7 +188,9 @@ export class SalesImporter {
       }
       if (normalise === undefined && head.length > 0 && !hasGivenUpOnSheet) await chooseHeader(head);
       await flush();
+      for (const staging of inFlight.splice(0)) await staging;
     } catch (error) {
+      await Promise.allSettled(inFlight);
       if (isStaging) await this.store.call('dropStage', previewId).catch(() => undefined);
       throw error;
     }

@@ -119,9 +119,9 @@ export function createSalesDomain(
       emitFeedState();
     },
     async onOrder(order) {
-      const result = await ingest(order);
       feedState.ordersReceived += 1;
       feedState.lastOrderAt = now();
+      const result = await ingest(order);
       if (result.productId === null) await refreshUnmapped();
       emitFeedState();
     },

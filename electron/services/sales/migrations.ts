@@ -26,6 +26,19 @@ const contribution = (
     ${sign}(CASE WHEN ${row}.status = 'refunded' THEN ${row}.order_count ELSE 0 END),
     ${sign}(CASE WHEN ${row}.status IN ('placed', 'paid') AND ${row}.off_air = 1 THEN ${row}.order_count ELSE 0 END))`;
 
+/** Adds the roll-up of the sales matching `where` (one grouped pass; used by imports). */
+export function rollupInsertSql(where: string): string {
+  return `INSERT INTO sales_minute (${rollupColumns})
+    SELECT ifnull(show_id, ''), ifnull(segment_id, ''), ifnull(product_id, ''), ordered_at / 60000,
+      sum(CASE WHEN status IN ('placed', 'paid') THEN amount_fen ELSE 0 END),
+      sum(CASE WHEN status IN ('placed', 'paid') THEN order_count ELSE 0 END),
+      sum(CASE WHEN status IN ('placed', 'paid') THEN quantity ELSE 0 END),
+      sum(CASE WHEN status = 'refunded' THEN amount_fen ELSE 0 END),
+      sum(CASE WHEN status = 'refunded' THEN order_count ELSE 0 END),
+      sum(CASE WHEN status IN ('placed', 'paid') AND off_air = 1 THEN order_count ELSE 0 END)
+    FROM sales WHERE ${where} GROUP BY 1, 2, 3, 4 ${rollupUpsert}`;
+}
+
 /** The migrations, in order; index + 1 is the user_version after each. */
 export const migrations: readonly { readonly name: string; readonly up: string }[] = [
   {
@@ -102,18 +115,29 @@ export const migrations: readonly { readonly name: string; readonly up: string }
     `,
   },
   {
-    name: 'attribution columns, entry keys, config',
+    name: 'attribution columns, entry keys, import history, config',
     up: `
       ALTER TABLE sales ADD COLUMN order_count INTEGER NOT NULL DEFAULT 1 CHECK (order_count IN (0, 1));
       ALTER TABLE sales ADD COLUMN off_air INTEGER NOT NULL DEFAULT 0;
       ALTER TABLE sales ADD COLUMN attribution TEXT NOT NULL DEFAULT 'none';
       ALTER TABLE sales ADD COLUMN entry_key TEXT;
+      CREATE TABLE imports (
+        id TEXT PRIMARY KEY,
+        file_name TEXT NOT NULL,
+        platform TEXT NOT NULL,
+        rows_imported INTEGER NOT NULL,
+        rows_duplicate INTEGER NOT NULL,
+        rows_skipped INTEGER NOT NULL,
+        at INTEGER NOT NULL
+      );
+      ALTER TABLE sales ADD COLUMN import_id TEXT REFERENCES imports(id);
       UPDATE sales SET attribution = 'live' WHERE segment_id IS NOT NULL;
       UPDATE sales SET off_air = 1 WHERE segment_id IS NOT NULL AND product_id IS NOT NULL
         AND product_id <> ifnull((SELECT product_id FROM segments WHERE segments.id = sales.segment_id), product_id);
       CREATE UNIQUE INDEX sales_entry_key ON sales(entry_key) WHERE entry_key IS NOT NULL;
-      -- Undo looks for the newest manual entry still counted.
-      CREATE INDEX sales_source ON sales(source, id);
+      CREATE INDEX sales_import ON sales(import_id) WHERE import_id IS NOT NULL;
+      -- Undo looks for the newest manual entry still counted; imports stay out of this index.
+      CREATE INDEX sales_manual ON sales(id) WHERE source = 'manual';
       CREATE INDEX segments_live ON segments(started_at) WHERE ended_at IS NULL;
       CREATE TABLE config (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
     `,
@@ -140,16 +164,10 @@ export const migrations: readonly { readonly name: string; readonly up: string }
       CREATE INDEX segments_product ON segments(product_id, show_id);
       CREATE INDEX sales_ordered ON sales(ordered_at);
       CREATE INDEX sales_product ON sales(product_id, id);
-      INSERT INTO sales_minute (${rollupColumns})
-        SELECT ifnull(show_id, ''), ifnull(segment_id, ''), ifnull(product_id, ''), ordered_at / 60000,
-          sum(CASE WHEN status IN ('placed', 'paid') THEN amount_fen ELSE 0 END),
-          sum(CASE WHEN status IN ('placed', 'paid') THEN order_count ELSE 0 END),
-          sum(CASE WHEN status IN ('placed', 'paid') THEN quantity ELSE 0 END),
-          sum(CASE WHEN status = 'refunded' THEN amount_fen ELSE 0 END),
-          sum(CASE WHEN status = 'refunded' THEN order_count ELSE 0 END),
-          sum(CASE WHEN status IN ('placed', 'paid') AND off_air = 1 THEN order_count ELSE 0 END)
-        FROM sales GROUP BY 1, 2, 3, 4;
-      CREATE TRIGGER sales_rollup_insert AFTER INSERT ON sales BEGIN
+      ${rollupInsertSql('true')};
+      -- Imports add their roll-up in one grouped statement in the same transaction (much faster
+      -- than a row at a time), so the row trigger skips them.
+      CREATE TRIGGER sales_rollup_insert AFTER INSERT ON sales WHEN NEW.import_id IS NULL BEGIN
         INSERT INTO sales_minute (${rollupColumns}) VALUES ${contribution('NEW', '')} ${rollupUpsert};
       END;
       CREATE TRIGGER sales_rollup_update
@@ -161,18 +179,8 @@ export const migrations: readonly { readonly name: string; readonly up: string }
     `,
   },
   {
-    name: 'import history, saved column mappings, feed product mappings',
+    name: 'saved column mappings, feed product mappings',
     up: `
-      CREATE TABLE imports (
-        id TEXT PRIMARY KEY,
-        file_name TEXT NOT NULL,
-        platform TEXT NOT NULL,
-        rows_imported INTEGER NOT NULL,
-        rows_duplicate INTEGER NOT NULL,
-        rows_skipped INTEGER NOT NULL,
-        at INTEGER NOT NULL
-      );
-      ALTER TABLE sales ADD COLUMN import_id TEXT REFERENCES imports(id);
       CREATE TABLE column_mappings (name TEXT PRIMARY KEY, mapping TEXT NOT NULL, updated_at INTEGER NOT NULL);
       CREATE TABLE feed_products (
         external_id TEXT PRIMARY KEY,

@@ -29,7 +29,7 @@ import type { AttributableSegment, Attribution } from '../../../shared/sales/att
 import { attributeOrder } from '../../../shared/sales/attribution';
 import type { StagedOrder } from '../../../shared/sales/import/normalise';
 import { createProductMatcher } from '../../../shared/sales/product-match';
-import { latestVersion, migrate } from './migrations';
+import { latestVersion, migrate, rollupInsertSql } from './migrations';
 
 // The sales log on SQLite. Synchronous (better-sqlite3), so it only ever runs inside the sales
 // worker thread; the rest of the app talks to it through SalesStore. Every write that the UI is
@@ -208,6 +208,9 @@ interface StageJob {
   fileName: string;
   platform: SalesPlatform;
   match: (hint: { externalProductId: string; sku: string; title: string }) => string | null;
+  segments: AttributableSegment[];
+  segmentsVersion: number;
+  graceMs: number;
   staged: number;
   repeated: number;
 }
@@ -310,6 +313,8 @@ export class SalesDb {
   private readonly now: () => number;
   private readonly jobs = new Map<string, StageJob>();
   private hasStageTable = false;
+  /** Bumped whenever segments change, so a staged import knows its attribution is stale. */
+  private segmentsVersion = 0;
   private readonly statements = new Map<string, Database.Statement>();
 
   constructor(options: SalesDbOptions) {
@@ -328,6 +333,8 @@ export class SalesDb {
       this.db.pragma('synchronous = FULL');
       this.db.pragma('foreign_keys = ON');
       this.db.pragma('temp_store = FILE');
+      // 16 MB of page cache: index updates of a large import stay in memory.
+      this.db.pragma('cache_size = -16000');
       migrate(this.db);
       // A real write at open: a read-only folder, a full disk or a lock shows up now, not at
       // the first sale of the show.
@@ -556,6 +563,7 @@ export class SalesDb {
         )
         .run(id, input.showId, input.productId, input.host, input.guest, input.presetId, startedAt);
       this.audit('start', 'segment', id, { showId: input.showId, productId: input.productId, startedAt });
+      this.segmentsVersion += 1;
       // A segment started in the past takes the sales recorded since then.
       if (startedAt < now - 1000) this.reattribute(startedAt, now + 1);
       return { live: this.getSegment(id), ended };
@@ -570,6 +578,7 @@ export class SalesDb {
       const at = Math.max(segment.startedAt, endedAt ?? now);
       this.stmt('UPDATE segments SET ended_at = ? WHERE id = ?').run(at, segmentId);
       this.audit('end', 'segment', segmentId, { endedAt: at });
+      this.segmentsVersion += 1;
       if (at < now - 1000) this.reattribute(at, now + 1);
       return this.getSegment(segmentId);
     })();
@@ -808,21 +817,26 @@ export class SalesDb {
         return { sale: this.getSale(existing.id), isDuplicate: true, productId: existing.product_id };
       }
       let productId: string | null = null;
+      const externalId = input.externalProductId ?? '';
+      let isMapped = false;
       if (input.productId !== undefined) productId = this.getProduct(input.productId).id;
-      else if (input.externalProductId !== undefined && input.externalProductId !== '') {
-        const mapped = this.db
-          .prepare('SELECT product_id FROM feed_products WHERE external_id = ?')
-          .get(input.externalProductId) as { product_id: string | null } | undefined;
-        if (mapped === undefined) {
-          this.db
-            .prepare('INSERT OR IGNORE INTO feed_products (external_id, title, product_id) VALUES (?, ?, NULL)')
-            .run(input.externalProductId, input.productTitle);
-        }
+      else if (externalId !== '') {
+        const mapped = this.stmt('SELECT product_id FROM feed_products WHERE external_id = ?').get(externalId) as
+          { product_id: string | null } | undefined;
         productId = mapped?.product_id ?? null;
+        isMapped = productId !== null;
       }
       if (productId === null) {
         const match = createProductMatcher(this.listProducts(false));
-        productId = match({ externalProductId: input.externalProductId ?? '', sku: '', title: input.productTitle });
+        productId = match({ externalProductId: externalId, sku: '', title: input.productTitle });
+      }
+      // Learn the feed's product id: matched ones map themselves, the others wait for the user.
+      if (externalId !== '' && !isMapped && input.productId === undefined) {
+        this.stmt(
+          `INSERT INTO feed_products (external_id, title, product_id) VALUES (?, ?, ?)
+           ON CONFLICT (external_id) DO UPDATE SET product_id = ifnull(product_id, excluded.product_id),
+             title = CASE WHEN excluded.title <> '' THEN excluded.title ELSE title END`,
+        ).run(externalId, input.productTitle, productId);
       }
       const product = productId === null ? null : this.getProduct(productId);
       // oba-live-tool sends no amount: the product's price stands in for it.
@@ -877,9 +891,23 @@ export class SalesDb {
         unit_price_fen INTEGER NOT NULL,
         amount_fen INTEGER NOT NULL,
         status TEXT NOT NULL,
+        show_id TEXT,
+        segment_id TEXT,
+        off_air INTEGER NOT NULL,
+        attribution TEXT NOT NULL,
         UNIQUE (job, order_id, line_key)
       )`);
     this.hasStageTable = true;
+  }
+
+  private allSegments(): AttributableSegment[] {
+    return (this.stmt('SELECT * FROM segments ORDER BY started_at').all() as SegmentRow[]).map((r) => ({
+      id: r.id,
+      showId: r.show_id,
+      productId: r.product_id,
+      startedAt: r.started_at,
+      endedAt: r.ended_at,
+    }));
   }
 
   stageBegin(jobId: string, fileName: string, platform: SalesPlatform): void {
@@ -888,6 +916,9 @@ export class SalesDb {
       fileName,
       platform,
       match: createProductMatcher(this.listProducts(true)),
+      segments: this.allSegments(),
+      segmentsVersion: this.segmentsVersion,
+      graceMs: this.config().graceMs,
       staged: 0,
       repeated: 0,
     });
@@ -905,13 +936,15 @@ export class SalesDb {
     const job = this.job(jobId);
     const insert = this.stmt(
       `INSERT OR IGNORE INTO import_stage (job, line, order_id, line_key, order_count, ordered_at, date_only,
-         product_title, product_id, quantity, unit_price_fen, amount_fen, status)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         product_title, product_id, quantity, unit_price_fen, amount_fen, status, show_id, segment_id, off_air,
+         attribution)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     // Temp tables are not in the WAL: staging costs no fsync.
     this.db.transaction(() => {
       for (const o of orders) {
         const productId = job.match({ externalProductId: o.externalProductId, sku: o.sku, title: o.productTitle });
+        const a = this.attributeStaged(job, o.orderedAt, o.isDateOnly, productId);
         const info = insert.run(
           jobId,
           o.line,
@@ -926,11 +959,21 @@ export class SalesDb {
           o.unitPriceFen,
           o.amountFen,
           o.status,
+          a.showId,
+          a.segmentId,
+          a.isOffAir ? 1 : 0,
+          a.how,
         );
         if (info.changes === 0) job.repeated += 1;
         else job.staged += 1;
       }
     })();
+  }
+
+  /** A date without a time of day says nothing about which segment sold it. */
+  private attributeStaged(job: StageJob, at: number, isDateOnly: boolean, productId: string | null): Attribution {
+    if (isDateOnly) return { segmentId: null, showId: null, how: 'none', isOffAir: false };
+    return attributeOrder(job.segments, at, productId, job.graceMs);
   }
 
   stageSummary(jobId: string): StageSummary {
@@ -980,86 +1023,70 @@ export class SalesDb {
   /** Moves a staged file into the log in one transaction; rows already there are skipped. */
   commitImport(jobId: string, skippedBadRows: number): ImportResult & { showIds: string[] } {
     const job = this.job(jobId);
-    const graceMs = this.config().graceMs;
-    const segments = (this.stmt('SELECT * FROM segments ORDER BY started_at').all() as SegmentRow[]).map(
-      (r): AttributableSegment => ({
-        id: r.id,
-        showId: r.show_id,
-        productId: r.product_id,
-        startedAt: r.started_at,
-        endedAt: r.ended_at,
-      }),
-    );
     const now = this.now();
-    const page = this.stmt('SELECT * FROM import_stage WHERE job = ? AND seq > ? ORDER BY seq LIMIT 5000');
-    const insert = this.stmt(
-      `INSERT INTO sales (show_id, segment_id, product_id, product_title, quantity, unit_price_fen, amount_fen,
-         platform, source, external_order_id, external_line, ordered_at, entered_at, status, off_air, attribution,
-         note, order_count, import_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'import', ?, ?, ?, ?, ?, ?, ?, '', ?, ?)
-       ON CONFLICT (platform, external_order_id, external_line) WHERE external_order_id IS NOT NULL DO NOTHING`,
-    );
     const result = { imported: 0, duplicates: 0, skippedBadRows, attributed: 0, offAir: 0, amountFen: 0 as Fen };
-    const shows = new Set<string>();
+    let showIds: string[] = [];
     this.db
       .transaction(() => {
-        this.db
-          .prepare(
-            `INSERT INTO imports (id, file_name, platform, rows_imported, rows_duplicate, rows_skipped, at)
-           VALUES (?, ?, ?, 0, 0, ?, ?)`,
-          )
-          .run(jobId, job.fileName, job.platform, skippedBadRows, now);
-        let after = 0;
-        for (;;) {
-          const rows = page.all(jobId, after) as StageRow[];
-          if (rows.length === 0) break;
+        // Segments changed since the preview (or the grace window did): attribute again.
+        const graceMs = this.config().graceMs;
+        if (job.segmentsVersion !== this.segmentsVersion || job.graceMs !== graceMs) {
+          job.segments = this.allSegments();
+          job.graceMs = graceMs;
+          const update = this.stmt(
+            'UPDATE import_stage SET show_id = ?, segment_id = ?, off_air = ?, attribution = ? WHERE seq = ?',
+          );
+          const rows = this.stmt(
+            'SELECT seq, ordered_at, date_only, product_id FROM import_stage WHERE job = ? ORDER BY seq',
+          ).all(jobId) as { seq: number; ordered_at: number; date_only: number; product_id: string | null }[];
           for (const r of rows) {
-            after = r.seq;
-            // A date without a time of day says nothing about which segment sold it.
-            const a =
-              r.date_only === 1
-                ? { segmentId: null, showId: null, how: 'none' as const, isOffAir: false }
-                : attributeOrder(segments, r.ordered_at, r.product_id, graceMs);
-            const info = insert.run(
-              a.showId,
-              a.segmentId,
-              r.product_id,
-              r.product_title,
-              r.quantity,
-              r.unit_price_fen,
-              r.amount_fen,
-              job.platform,
-              r.order_id,
-              r.line_key,
-              r.ordered_at,
-              now,
-              r.status,
-              a.isOffAir ? 1 : 0,
-              a.how,
-              r.order_count,
-              jobId,
-            );
-            if (info.changes === 0) {
-              result.duplicates += 1;
-              continue;
-            }
-            result.imported += 1;
-            if (r.status === 'placed' || r.status === 'paid')
-              result.amountFen = (result.amountFen + r.amount_fen) as Fen;
-            if (a.segmentId !== null) result.attributed += 1;
-            if (a.isOffAir) result.offAir += 1;
-            if (a.showId !== null) shows.add(a.showId);
+            const a = this.attributeStaged(job, r.ordered_at, r.date_only === 1, r.product_id);
+            update.run(a.showId, a.segmentId, a.isOffAir ? 1 : 0, a.how, r.seq);
           }
         }
-        this.db
-          .prepare('UPDATE imports SET rows_imported = ?, rows_duplicate = ? WHERE id = ?')
-          .run(result.imported, result.duplicates, jobId);
+        this.stmt(
+          `INSERT INTO imports (id, file_name, platform, rows_imported, rows_duplicate, rows_skipped, at)
+           VALUES (?, ?, ?, 0, 0, ?, ?)`,
+        ).run(jobId, job.fileName, job.platform, skippedBadRows, now);
+        // One statement: rows already in the log (same platform, order and line) are skipped.
+        const inserted = this.stmt(
+          `INSERT INTO sales (show_id, segment_id, product_id, product_title, quantity, unit_price_fen, amount_fen,
+             platform, source, external_order_id, external_line, ordered_at, entered_at, status, off_air, attribution,
+             note, order_count, import_id)
+           SELECT show_id, segment_id, product_id, product_title, quantity, unit_price_fen, amount_fen,
+             @platform, 'import', order_id, line_key, ordered_at, @now, status, off_air, attribution,
+             '', order_count, @job
+           FROM import_stage WHERE job = @job ORDER BY seq
+           ON CONFLICT (platform, external_order_id, external_line) WHERE external_order_id IS NOT NULL DO NOTHING`,
+        ).run({ platform: job.platform, now, job: jobId });
+        result.imported = inserted.changes;
+        const staged = this.stmt('SELECT count(*) n FROM import_stage WHERE job = ?').get(jobId) as { n: number };
+        result.duplicates = staged.n - inserted.changes;
+        this.stmt(rollupInsertSql('import_id = ?')).run(jobId);
+        const totals = this.stmt(
+          `SELECT ifnull(sum(segment_id IS NOT NULL), 0) attributed, ifnull(sum(off_air), 0) off_air,
+             ifnull(sum(CASE WHEN status IN ${countedStatuses} THEN amount_fen ELSE 0 END), 0) amount
+           FROM sales WHERE import_id = ?`,
+        ).get(jobId) as { attributed: number; off_air: number; amount: number };
+        result.attributed = totals.attributed;
+        result.offAir = totals.off_air;
+        result.amountFen = totals.amount as Fen;
+        showIds = (
+          this.stmt('SELECT DISTINCT show_id FROM sales WHERE import_id = ? AND show_id IS NOT NULL').all(jobId) as {
+            show_id: string;
+          }[]
+        ).map((r) => r.show_id);
+        this.stmt('UPDATE imports SET rows_imported = ?, rows_duplicate = ? WHERE id = ?').run(
+          result.imported,
+          result.duplicates,
+          jobId,
+        );
         this.audit('import', 'import', jobId, { file: job.fileName, platform: job.platform, ...result });
         this.stmt('DELETE FROM import_stage WHERE job = ?').run(jobId);
       })
       .immediate();
     this.jobs.delete(jobId);
-    return { ...result, showIds: [...shows] };
+    return { ...result, showIds };
   }
 
   // -------------------------------------------------------------------------------------------

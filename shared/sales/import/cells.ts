@@ -20,6 +20,10 @@ export function cellText(value: CellValue): string {
 }
 
 function stripWrappers(raw: string): string {
+  // Fast path: most cells need nothing (this runs for every mapped cell of every row).
+  const first = raw.charCodeAt(0);
+  const last = raw.charCodeAt(raw.length - 1);
+  if (first > 0x20 && first !== 0x3d && first !== 0x27 && first !== 0xfeff && last > 0x20) return raw;
   let s = raw.replace(/^\uFEFF/u, '').trim();
   // ="123" (Excel formula wrapper), possibly itself quoted.
   const formula = /^="(.*)"$/su.exec(s);
@@ -80,8 +84,16 @@ export function readAmountCell(value: CellValue, unit: 'yuan' | 'fen'): AmountCe
   return fen === undefined ? { kind: 'bad' } : { kind: 'ok', fen };
 }
 
+const plainYuan = /^(-?)(\d{1,13})(?:\.(\d{1,2}))?$/u;
+
 /** Yuan text to fen, rounding half away from zero at the third decimal (string arithmetic). */
 export function parseYuanRounded(text: string): Fen | undefined {
+  // Fast path for the common "59.90": integer arithmetic on digit strings (exact below 2^53).
+  const plain = plainYuan.exec(text);
+  if (plain !== null) {
+    const cents = Number(plain[2]) * 100 + Number(((plain[3] ?? '') + '00').slice(0, 2));
+    return (plain[1] === '-' && cents !== 0 ? -cents : cents) as Fen;
+  }
   const cleaned = text.trim().replace(/[¥￥,，\s]|^RMB|^CNY|元$/giu, '');
   const m = /^([+-]?)(\d*)(?:\.(\d*))?$/u.exec(cleaned);
   if (m === null || (m[2] === '' && (m[3] ?? '') === '')) return undefined;

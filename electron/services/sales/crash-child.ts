@@ -1,0 +1,43 @@
+// Child process of the crash test: records sales through the real store (worker thread,
+// WAL, synchronous=FULL) as fast as it can, printing each id once the store acknowledged it.
+// The parent SIGKILLs this process at random moments.
+import { createNullLogger } from '../logger';
+import { SalesStore } from './store';
+
+const file = process.argv[2];
+if (file === undefined) throw new Error('usage: crash-child <db file>');
+
+const store = new SalesStore({ file }, createNullLogger());
+const state = await store.open();
+if (state.kind !== 'open') throw new Error(`cannot open: ${JSON.stringify(state)}`);
+
+let live = await store.call('liveSegment');
+if (live === null) {
+  const product = await store.call('saveProduct', {
+    name: '赣南脐橙',
+    sku: 'A01',
+    unit: '箱',
+    priceFen: 5990 as never,
+    origin: '',
+    certifications: [],
+    shopLinks: {},
+  });
+  const show = await store.call('createShow', {
+    title: 'crash',
+    platforms: ['douyin'],
+    hosts: [],
+    plannedStart: null,
+    timeZone: 'Asia/Shanghai',
+  });
+  await store.call('startSegment', { showId: show.id, productId: product.id, host: 'h', guest: null, presetId: null });
+  live = await store.call('liveSegment');
+}
+process.stdout.write('ready\n');
+for (let i = 0; ; i++) {
+  // Several in flight at once, like a busy operator plus the live feed.
+  const batch = await Promise.all(
+    Array.from({ length: 4 }, (_, k) => store.call('recordSale', { quantity: 1 + ((i + k) % 3), note: '' })),
+  );
+  // Pipes are synchronous on Linux: once written, the parent has the ids.
+  process.stdout.write(batch.map((s) => `${s.id}\n`).join(''));
+}
