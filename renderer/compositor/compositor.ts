@@ -65,6 +65,8 @@ export interface CompositorSnapshot {
   contextLosses: number;
   contextLost: boolean;
   visionReady: boolean;
+  /** A segmentation mask has arrived (the background effect is showing). */
+  maskReady: boolean;
   /** Per model, the load error (null or absent when it loaded). */
   visionFailed: Record<string, string | null>;
   memory: { geometries: number; textures: number; programs: number };
@@ -679,7 +681,8 @@ export class Compositor {
 
   /** Degrades the drawing-buffer resolution when frames are too slow, and restores it when they are fast. */
   private adapt(now: number): void {
-    if (!(this.options.adaptive ?? false) || now - this.adaptiveCheckedAt < 2000 || this.frameInterval.samples < 30) return;
+    if (!(this.options.adaptive ?? false) || now - this.adaptiveCheckedAt < 2000 || this.frameInterval.samples < 30)
+      return;
     this.adaptiveCheckedAt = now;
     const fps = 1000 / this.frameInterval.average;
     const target = this.options.maxFps ?? 30;
@@ -745,6 +748,7 @@ export class Compositor {
       contextLosses: this.contextLosses,
       contextLost: this.contextLost,
       visionReady: this.vision.isReady,
+      maskReady: this.background.hasMask,
       visionFailed: { ...this.vision.failed },
       memory: {
         geometries: info.memory.geometries,
@@ -824,7 +828,9 @@ function isSoftwareGl(): boolean {
   const probe = document.createElement('canvas').getContext('webgl2');
   if (probe === null) return true;
   const info = probe.getExtension('WEBGL_debug_renderer_info');
-  const name = String(info === null ? probe.getParameter(probe.RENDERER) : probe.getParameter(info.UNMASKED_RENDERER_WEBGL));
+  const name = String(
+    info === null ? probe.getParameter(probe.RENDERER) : probe.getParameter(info.UNMASKED_RENDERER_WEBGL),
+  );
   probe.getExtension('WEBGL_lose_context')?.loseContext();
   return /swiftshader|llvmpipe|softpipe|software|microsoft basic render/i.test(name);
 }

@@ -117,11 +117,11 @@ export class ProductLayer {
         for (const value of Object.values(material)) if (value instanceof THREE.Texture) textures.add(value);
       }
     });
-    // Normalise: unit height, centred on its bounding box.
+    // Normalise: largest side 1, centred on its bounding box, so every product fills the hand alike.
     const box = new THREE.Box3().setFromObject(root);
     const size = box.getSize(new THREE.Vector3());
     const centre = box.getCenter(new THREE.Vector3());
-    const unit = 1 / Math.max(size.y, size.x * 0.8, size.z * 0.8, 1e-6);
+    const unit = 1 / Math.max(size.x, size.y, size.z, 1e-6);
     const wrapper = new THREE.Group();
     root.position.sub(centre);
     wrapper.add(root);

@@ -105,7 +105,11 @@ function ensure<K extends ModelKey>(key: K): (typeof slots)[K]['task'] {
         },
         (error: unknown) => {
           slot.state = 'failed';
-          post({ type: 'model', model: key, error: String((error as Error)?.message ?? error).split('\n')[0] ?? 'failed' });
+          post({
+            type: 'model',
+            model: key,
+            error: String((error as Error)?.message ?? error).split('\n')[0] ?? 'failed',
+          });
         },
       ),
     );
