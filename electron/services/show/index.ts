@@ -165,8 +165,8 @@ export function buildShowDomain(
       controller.restore();
     },
     close: async () => {
-      controller.close();
       follower.close();
+      await controller.close();
     },
   };
 }

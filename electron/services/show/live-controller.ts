@@ -12,6 +12,7 @@ import { rundownProblems } from '../../../shared/show/rundown';
 import type { Emit } from '../event-bus';
 import { readJsonFile, writeFileAtomic } from '../json-file';
 import type { Logger } from '../logger';
+import { LatestFile } from './latest-file';
 import type { ShowLibrary } from './library';
 import { newId } from './library';
 import type { ObsFollower } from './obs-follower';
@@ -52,11 +53,15 @@ export class LiveController {
   private queue: Promise<unknown> = Promise.resolve();
   private overrunTimer: NodeJS.Timeout | undefined;
   private readonly file: string;
+  private readonly stateFile: LatestFile;
   private readonly runsDir: string;
   private readonly now: () => number;
 
   constructor(private readonly o: LiveControllerOptions) {
     this.file = path.join(o.dataDir, 'show', 'live.json');
+    this.stateFile = new LatestFile(this.file, (error) =>
+      o.logger.error('could not save the live show state', { error: String(error) }),
+    );
     this.runsDir = path.join(o.dataDir, 'show', 'runs');
     this.now = o.now ?? Date.now;
   }
@@ -234,15 +239,18 @@ export class LiveController {
       }
       this.live = null;
       this.cues = [];
-      writeFileAtomic(this.file, 'null');
+      this.stateFile.write('null');
+      await this.stateFile.flush();
       this.o.emit('show:live-changed', { live: null, ended });
       this.o.logger.info('show ended', { runId: live.runId, segments: live.timeline.length });
       return ended;
     });
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.clearOverrun();
+    await this.queue;
+    await this.stateFile.flush();
   }
 
   // ---- internals
@@ -361,11 +369,8 @@ export class LiveController {
     const live = this.live;
     if (live === null) return;
     this.o.emit('show:live-changed', { live, ended: null });
-    try {
-      writeFileAtomic(this.file, JSON.stringify(live));
-    } catch (error) {
-      this.o.logger.error('could not save the live show state', { error: String(error) });
-    }
+    // Kept for a restart mid-show; written off the NEXT path.
+    this.stateFile.write(JSON.stringify(live));
   }
 
   private armOverrun(): void {
