@@ -195,10 +195,10 @@ export class BackgroundLayer {
     u.mode!.value = mode;
     // Ease the effect in over 300 ms when the first mask arrives, instead of popping.
     u.maskMix!.value = this.maskArrivedAt === 0 ? 0 : Math.min(1, (now - this.maskArrivedAt) / 300);
-    if (mode === 2) {
-      u.tBack!.value = input.back ?? this.blankTexture;
-      if (input.backFit !== null) fitVector(input.backFit, u.backFit!.value as THREE.Vector4);
-    }
+    // Always rebind, even when unused: three binds every sampler uniform, and a disposed texture
+    // left in one would be uploaded again, and leak.
+    u.tBack!.value = input.back ?? this.blankTexture;
+    if (mode === 2 && input.backFit !== null) fitVector(input.backFit, u.backFit!.value as THREE.Vector4);
     if (mode === 1 && input.camera !== null) this.blur(renderer, input.camera, input.cameraFit, input.blurStrength);
   }
 

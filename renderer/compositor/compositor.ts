@@ -332,6 +332,7 @@ export class Compositor {
     }
     if (guest !== this.guest) {
       this.guestTexture?.dispose();
+      this.guestMaterial.uniforms.tVideo!.value = null;
       this.guestTexture = guest === undefined ? null : videoTexture(guest);
       this.guest = guest;
     }

@@ -228,8 +228,9 @@ export function drawOverlays(
   const qr = o.qr.visible ? qrModules(o.qr.url) : undefined;
   if (qr !== undefined) {
     const box = (portrait ? 260 : 240) * u;
-    const x = safe.x + safe.width - box;
-    const y = safe.y + safe.height - box - 44 * u;
+    // The white card reaches 12 units left/right/up of the code and 56 below it (the caption).
+    const x = safe.x + safe.width - box - 12 * u;
+    const y = safe.y + safe.height - box - 56 * u;
     mark(x - 12 * u, y - 12 * u, box + 24 * u, box + 68 * u);
     ctx.fillStyle = '#ffffff';
     roundRect(ctx, x - 12 * u, y - 12 * u, box + 24 * u, box + 68 * u, 14 * u);

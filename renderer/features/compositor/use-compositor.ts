@@ -176,7 +176,9 @@ export function useCompositor(options: UseCompositorOptions): {
             if (error !== null) report(new StudioError('compositor/vision-failed', error));
             return;
           }
-          void studio.call('assets:confirm-model', { name: modelKeys[model], loaded: error === null }).catch(() => undefined);
+          void studio
+            .call('assets:confirm-model', { name: modelKeys[model], loaded: error === null })
+            .catch(() => undefined);
           // A downloaded model that does not load is dropped; the bundled ones take over.
           if (error !== null && !fellBack) {
             fellBack = true;
