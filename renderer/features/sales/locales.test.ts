@@ -1,6 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
-
 import { describe, expect, it } from 'vitest';
 
 import {
@@ -10,12 +7,10 @@ import {
   salesErrorCodes,
   saleStatusSchema,
 } from '../../../shared/api/sales';
+import enSales from '../../i18n/locales/en/sales.json';
+import zhSales from '../../i18n/locales/zh-CN/sales.json';
 
-const load = (lng: string) =>
-  JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, `../../i18n/locales/${lng}/sales.json`), 'utf8')) as Record<
-    string,
-    Record<string, unknown>
-  >;
+type Locale = Record<string, Record<string, unknown>>;
 
 function keys(value: unknown, prefix = ''): string[] {
   if (typeof value !== 'object' || value === null) return [prefix];
@@ -23,8 +18,8 @@ function keys(value: unknown, prefix = ''): string[] {
 }
 
 describe('sales locales', () => {
-  const zh = load('zh-CN');
-  const en = load('en');
+  const zh = zhSales as Locale;
+  const en = enSales as Locale;
 
   it('has the same keys in zh-CN and en', () => {
     expect(keys(en).sort()).toEqual(keys(zh).sort());

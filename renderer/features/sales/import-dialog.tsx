@@ -1,0 +1,372 @@
+import './sales.css';
+
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+
+import type {
+  ColumnMapping,
+  ImportField,
+  ImportPlatform,
+  ImportPreview,
+  ImportProgress,
+  ImportResult,
+  SalesPlatform,
+} from '../../../shared/api/sales';
+import { importFieldSchema, importPlatformSchema, salesPlatformSchema } from '../../../shared/api/sales';
+import { formatFen } from '../../../shared/money';
+import { studio } from '../../api/client';
+import { showError } from '../../state/errors';
+
+const maxUploadBytes = 64 * 1024 * 1024;
+
+/** The file's bytes as base64, read natively (a data URL) so large files stay quick. */
+function readBase64(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => {
+      const url = String(reader.result);
+      resolve(url.slice(url.indexOf(',') + 1));
+    };
+    reader.onerror = () => reject(reader.error ?? new Error('read failed'));
+    reader.readAsDataURL(file);
+  });
+}
+
+type Phase = 'pick' | 'reading' | 'preview' | 'committing' | 'done';
+
+/**
+ * Import platform order files: pick a file, see what was recognised (platform, encoding, header
+ * row), the bad rows with their row numbers, duplicates and a sample, map columns by hand when
+ * the table is unknown, then commit with a progress bar. Modal; `onClose` hides it.
+ */
+export function ImportDialog({ onClose, onImported }: { onClose: () => void; onImported?: (r: ImportResult) => void }) {
+  const { t } = useTranslation('sales');
+  const [phase, setPhase] = useState<Phase>('pick');
+  const [file, setFile] = useState<{ name: string; base64: string } | null>(null);
+  const [platform, setPlatform] = useState<ImportPlatform | 'auto'>('auto');
+  const [preview, setPreview] = useState<ImportPreview | null>(null);
+  const [mapping, setMapping] = useState<ColumnMapping | null>(null);
+  const [progress, setProgress] = useState<ImportProgress | null>(null);
+  const [skipBadRows, setSkipBadRows] = useState(false);
+  const [saveMapping, setSaveMapping] = useState(true);
+  const [result, setResult] = useState<ImportResult | null>(null);
+  const [isTooLarge, setTooLarge] = useState(false);
+
+  useEffect(() => studio.on('sales:import-progress', setProgress), []);
+
+  const runPreview = async (
+    source: { name: string; base64: string },
+    chosen: ImportPlatform | 'auto',
+    withMapping?: ColumnMapping,
+  ) => {
+    setPhase('reading');
+    setProgress(null);
+    try {
+      const next = await studio.call('sales:import-preview', {
+        source: { kind: 'bytes', name: source.name, base64: source.base64 },
+        platform: withMapping === undefined ? chosen : 'generic',
+        ...(withMapping === undefined ? {} : { mapping: withMapping }),
+      });
+      setPreview(next);
+      setMapping(next.needsMapping ? next.mapping : null);
+      setSkipBadRows(false);
+      setPhase('preview');
+    } catch (error) {
+      showError(error);
+      setPhase(preview === null ? 'pick' : 'preview');
+    }
+  };
+
+  const onPick = async (picked: File | undefined) => {
+    if (picked === undefined) return;
+    setTooLarge(picked.size > maxUploadBytes);
+    if (picked.size > maxUploadBytes) return;
+    setPreview(null);
+    setResult(null);
+    try {
+      const source = { name: picked.name, base64: await readBase64(picked) };
+      setFile(source);
+      await runPreview(source, platform);
+    } catch (error) {
+      showError(error);
+    }
+  };
+
+  const commit = async () => {
+    if (preview === null) return;
+    setPhase('committing');
+    try {
+      const done = await studio.call('sales:import-commit', {
+        previewId: preview.previewId,
+        skipBadRows,
+        saveMapping: preview.platform === 'generic' && saveMapping,
+      });
+      setResult(done);
+      setPhase('done');
+      onImported?.(done);
+    } catch (error) {
+      showError(error);
+      setPhase('preview');
+    }
+  };
+
+  const percent =
+    progress !== null && progress.totalBytes > 0
+      ? Math.round((100 * progress.bytesRead) / progress.totalBytes)
+      : undefined;
+  const isBusy = phase === 'reading' || phase === 'committing';
+
+  return (
+    <div
+      className="import-dialog"
+      role="dialog"
+      aria-modal="true"
+      aria-label={t('import.title')}
+      data-testid="import-dialog"
+    >
+      <div className="import-box">
+        <h2>{t('import.title')}</h2>
+        <div className="import-row">
+          <label className="field">
+            <span>{t('import.pick')}</span>
+            <input
+              type="file"
+              accept=".csv,.xlsx,.xls,.txt,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+              data-testid="import-file"
+              disabled={isBusy}
+              onChange={(e) => void onPick(e.target.files?.[0])}
+            />
+            <small>{t('import.pickHint')}</small>
+          </label>
+          <label className="field">
+            <span>{t('import.platform')}</span>
+            <select
+              value={platform}
+              disabled={isBusy}
+              data-testid="import-platform"
+              onChange={(e) => {
+                const next = e.target.value as ImportPlatform | 'auto';
+                setPlatform(next);
+                if (file !== null) void runPreview(file, next);
+              }}
+            >
+              <option value="auto">{t('import.auto')}</option>
+              {importPlatformSchema.options
+                .filter((p) => p !== 'generic')
+                .map((p) => (
+                  <option key={p} value={p}>
+                    {t(`platforms.${p}`)}
+                  </option>
+                ))}
+            </select>
+          </label>
+        </div>
+        {isTooLarge && <p className="import-bad">{t('import.tooLarge')}</p>}
+        {isBusy && (
+          <div data-testid="import-progress">
+            <p>{t(phase === 'reading' ? 'import.reading' : 'import.committing')}</p>
+            <progress className="import-progress" max={100} value={percent} />
+          </div>
+        )}
+        {phase !== 'pick' && preview !== null && mapping !== null && (
+          <MappingEditor
+            preview={preview}
+            mapping={mapping}
+            onChange={setMapping}
+            onPreview={() => file !== null && void runPreview(file, 'generic', mapping)}
+          />
+        )}
+        {preview !== null && !preview.needsMapping && phase !== 'done' && <PreviewView preview={preview} />}
+        {phase === 'done' && result !== null && (
+          <p className="banner" data-testid="import-done">
+            {t('import.done', result)}
+          </p>
+        )}
+        <div className="import-row">
+          {preview !== null && !preview.needsMapping && phase === 'preview' && (
+            <>
+              {preview.badRowCount > 0 && (
+                <label>
+                  <input type="checkbox" checked={skipBadRows} onChange={(e) => setSkipBadRows(e.target.checked)} />{' '}
+                  {t('import.skipBadRows')}
+                </label>
+              )}
+              {preview.platform === 'generic' && (
+                <label>
+                  <input type="checkbox" checked={saveMapping} onChange={(e) => setSaveMapping(e.target.checked)} />{' '}
+                  {t('import.saveMapping')}
+                </label>
+              )}
+              <button
+                type="button"
+                className="primary"
+                data-testid="import-commit"
+                disabled={preview.badRowCount > 0 && !skipBadRows}
+                onClick={() => void commit()}
+              >
+                {t('import.commit')}
+              </button>
+            </>
+          )}
+          <button type="button" data-testid="import-close" disabled={isBusy} onClick={onClose}>
+            {t(phase === 'done' ? 'import.close' : 'import.cancel')}
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function PreviewView({ preview }: { preview: ImportPreview }) {
+  const { t } = useTranslation('sales');
+  return (
+    <div data-testid="import-preview">
+      <p>
+        {t('import.detected', {
+          platform: t(`platforms.${preview.platform === 'generic' ? 'generic' : preview.platform}`),
+          encoding: preview.encoding,
+          line: preview.headerLine,
+        })}
+      </p>
+      <p>
+        <strong>
+          {t('import.summary', {
+            total: preview.totalRows,
+            ok: preview.okRows,
+            orders: preview.orders,
+            amount: formatFen(preview.amountFen),
+          })}
+        </strong>
+      </p>
+      <ul className="import-notes">
+        {preview.duplicateRows > 0 && <li>{t('import.duplicates', { count: preview.duplicateRows })}</li>}
+        {preview.repeatedRows > 0 && <li>{t('import.repeated', { count: preview.repeatedRows })}</li>}
+        {preview.skippedRows > 0 && <li>{t('import.skipped', { count: preview.skippedRows })}</li>}
+        {preview.unmatchedProducts > 0 && <li>{t('import.unmatched', { count: preview.unmatchedProducts })}</li>}
+      </ul>
+      {preview.badRowCount > 0 && (
+        <div className="import-bad" data-testid="import-bad-rows">
+          <h3>{t('import.badRows', { count: preview.badRowCount })}</h3>
+          {preview.badRowCount > preview.badRows.length && (
+            <p>{t('import.badRowsMore', { shown: preview.badRows.length })}</p>
+          )}
+          <table className="sales-table">
+            <thead>
+              <tr>
+                <th className="num">{t('import.line')}</th>
+                <th>{t('import.reason')}</th>
+                <th>{t('import.column')}</th>
+                <th>{t('import.value')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {preview.badRows.map((b) => (
+                <tr key={`${b.line}-${b.code}`}>
+                  <td className="num">{b.line}</td>
+                  <td>{t(`importRow.${b.code}`)}</td>
+                  <td>{b.column}</td>
+                  <td>{b.value}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {preview.sample.length > 0 && (
+        <>
+          <h3>{t('import.sample')}</h3>
+          <table className="sales-table">
+            <thead>
+              <tr>
+                <th className="num">{t('import.line')}</th>
+                <th>{t('import.fields.orderId')}</th>
+                <th>{t('import.fields.orderedAt')}</th>
+                <th>{t('import.fields.productTitle')}</th>
+                <th className="num">{t('import.fields.quantity')}</th>
+                <th className="num">{t('import.fields.lineAmount')}</th>
+                <th>{t('import.fields.status')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {preview.sample.map((o) => (
+                <tr key={`${o.orderId}-${o.lineId}`}>
+                  <td className="num">{o.line}</td>
+                  <td>{o.orderId}</td>
+                  <td>{new Date(o.orderedAt).toLocaleString()}</td>
+                  <td>{o.productTitle}</td>
+                  <td className="num">{o.quantity}</td>
+                  <td className="num">{formatFen(o.amountFen)}</td>
+                  <td>{t(`status.${o.status}`)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </div>
+  );
+}
+
+function MappingEditor({
+  preview,
+  mapping,
+  onChange,
+  onPreview,
+}: {
+  preview: ImportPreview;
+  mapping: ColumnMapping;
+  onChange: (m: ColumnMapping) => void;
+  onPreview: () => void;
+}) {
+  const { t } = useTranslation('sales');
+  const setColumn = (field: ImportField, column: string) => {
+    const columns = { ...mapping.columns };
+    if (column === '') delete columns[field];
+    else columns[field] = column;
+    onChange({ ...mapping, columns });
+  };
+  const isReady =
+    mapping.columns.orderId !== undefined && (mapping.columns.orderedAt ?? mapping.columns.paidAt) !== undefined;
+  return (
+    <div className="card" data-testid="import-mapping">
+      <h3>{t('import.mappingTitle')}</h3>
+      <div className="mapping-grid">
+        <span>{t('import.mappingName')}</span>
+        <input value={mapping.name} maxLength={60} onChange={(e) => onChange({ ...mapping, name: e.target.value })} />
+        <span>{t('import.mappingPlatform')}</span>
+        <select
+          value={mapping.platform}
+          onChange={(e) => onChange({ ...mapping, platform: e.target.value as SalesPlatform })}
+        >
+          {salesPlatformSchema.options.map((p) => (
+            <option key={p} value={p}>
+              {t(`platforms.${p}`)}
+            </option>
+          ))}
+        </select>
+        {importFieldSchema.options.map((field) => (
+          <label key={field} style={{ display: 'contents' }}>
+            <span>{t(`import.fields.${field}`)}</span>
+            <select
+              value={mapping.columns[field] ?? ''}
+              data-field={field}
+              onChange={(e) => setColumn(field, e.target.value)}
+            >
+              <option value="">{t('import.notMapped')}</option>
+              {preview.columns.map((c) => (
+                <option key={c} value={c}>
+                  {c}
+                </option>
+              ))}
+            </select>
+          </label>
+        ))}
+      </div>
+      <div className="import-row">
+        <button type="button" className="primary" disabled={!isReady || mapping.name.trim() === ''} onClick={onPreview}>
+          {t('import.preview')}
+        </button>
+      </div>
+    </div>
+  );
+}
