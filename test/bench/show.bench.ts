@@ -61,11 +61,11 @@ const bench: BenchModule = async (ctx: BenchContext): Promise<BenchFigure[]> => 
     });
     await raw.call('SetCurrentSceneTransition', { transitionName: 'Cut' });
     const scenes = [`Harvest show bench A ${process.pid}`, `Harvest show bench B ${process.pid}`];
-    const products = [];
+    const products: { id: string }[] = [];
     for (const [i, name] of ['赣南脐橙', '土蜂蜜'].entries()) {
       products.push((await call('products:save', { name, unit: '箱', priceFen: 3990 + i })) as { id: string });
     }
-    const presets = [];
+    const presets: { id: string }[] = [];
     for (const [i, templateId] of ['orchard-16x9', 'official-guest-16x9'].entries()) {
       const made = (await call('show:preset-from-template', { templateId })) as Record<string, unknown>;
       presets.push((await call('show:preset-save', { ...made, obsScene: scenes[i] })) as { id: string });

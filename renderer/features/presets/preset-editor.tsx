@@ -63,6 +63,8 @@ export function PresetEditor({ preset, onDeleted }: { preset: Preset; onDeleted:
   const isDirty = JSON.stringify(draft) !== JSON.stringify(preset);
   const images = assets.filter((a) => a.kind === (draft.background.kind === 'video' ? 'video' : 'image'));
   const models = assets.filter((a) => a.kind === 'model');
+  const background = draft.background;
+  const backgroundUrl = background.kind === 'image' ? assets.find((a) => a.id === background.assetId)?.url : undefined;
 
   const save = async () => {
     setSaving(true);
@@ -399,7 +401,7 @@ export function PresetEditor({ preset, onDeleted }: { preset: Preset; onDeleted:
       </div>
 
       <div className="preset-side">
-        <PresetPreview scene={scene} />
+        <PresetPreview scene={scene} backgroundUrl={backgroundUrl} />
         <label className="field">
           <span>{t('preset.previewProduct')}</span>
           <select value={product?.id ?? ''} onChange={(e) => setProductId(e.target.value)}>

@@ -8,10 +8,16 @@ import { drawOverlays } from '../../compositor/overlay-draw';
 const sizes = { '16:9': { width: 1920, height: 1080 }, '9:16': { width: 1080, height: 1920 } } as const;
 
 /**
- * A sketch of what a preset puts on program: the layout's camera boxes and background as
- * placeholders, and the real overlays drawn by the compositor's own overlay code.
+ * A sketch of what a preset puts on program: the origin image (if any), the layout's camera boxes
+ * as placeholders, and the real overlays drawn by the compositor's own overlay code.
  */
-export function PresetPreview({ scene }: { scene: CompositorScene }) {
+export function PresetPreview({
+  scene,
+  backgroundUrl,
+}: {
+  scene: CompositorScene;
+  backgroundUrl?: string | undefined;
+}) {
   const { t } = useTranslation('show');
   const { t: tc } = useTranslation('compositor');
   const canvas = useRef<HTMLCanvasElement | null>(null);
@@ -54,6 +60,11 @@ export function PresetPreview({ scene }: { scene: CompositorScene }) {
     <div
       className={`preset-preview o-${scene.orientation === '16:9' ? 'wide' : 'tall'} bg-${scene.background.kind} theme-${scene.theme}`}
       data-testid="preset-preview"
+      style={
+        backgroundUrl === undefined
+          ? undefined
+          : { backgroundImage: `url("${backgroundUrl}")`, backgroundSize: 'cover', backgroundPosition: 'center' }
+      }
     >
       <div className={`pv-layout layout-${scene.layout}`}>
         <div className="pv-cam main">{t('preview.mainCamera')}</div>

@@ -12,6 +12,14 @@ export function PresetsPanel() {
   const { t } = useTranslation('show');
   const presets = useShowLibrary((s) => s.presets);
   const templates = useShowLibrary((s) => s.templates);
+  const assets = useShowLibrary((s) => s.assets);
+  const thumbnail = (tpl: (typeof templates)[number]) => {
+    const bg = tpl.background;
+    const url = bg.kind === 'image' ? assets.find((a) => a.id === bg.assetId)?.url : undefined;
+    return url === undefined
+      ? undefined
+      : { backgroundImage: `url("${url}")`, backgroundSize: 'cover', backgroundPosition: 'center' };
+  };
   const language = useSettings((s) => s.settings.language);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [isPickingTemplate, setPickingTemplate] = useState(false);
@@ -77,6 +85,7 @@ export function PresetsPanel() {
                 >
                   <span
                     className={`template-shape o-${tpl.orientation === '16:9' ? 'wide' : 'tall'} theme-${tpl.theme}`}
+                    style={thumbnail(tpl)}
                   />
                   <strong>{tpl.name[language]}</strong>
                   <small>{tpl.description[language]}</small>
