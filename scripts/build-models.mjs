@@ -2,6 +2,7 @@
 // Builds the MediaPipe Tasks models the compositor uses from the legacy MediaPipe Solutions npm
 // packages, offline and deterministically (same inputs → byte-identical outputs):
 //   hand_landmarker.task          HandLandmarker  (@mediapipe/hands: palm_detection_full + hand_landmark_full)
+//   hand_landmarker_lite.task     HandLandmarker  (palm_detection_lite + hand_landmark_lite: ~2× faster, for weak machines)
 //   selfie_segmenter.tflite       ImageSegmenter  (@mediapipe/selfie_segmentation, 256×256 input)
 //   selfie_segmenter_landscape.tflite             (144×256 input, cheaper on 16:9 frames)
 //   blaze_face_short_range.tflite FaceDetector    (@mediapipe/face_detection)
@@ -33,6 +34,14 @@ export const MODEL_RECIPES = [
     bundle: [
       ['hand_detector.tflite', 'palm_detection_full.tflite', UNIT],
       ['hand_landmarks_detector.tflite', 'hand_landmark_full.tflite', UNIT],
+    ],
+  },
+  {
+    out: 'hand_landmarker_lite.task',
+    task: 'HandLandmarker',
+    bundle: [
+      ['hand_detector.tflite', 'palm_detection_lite.tflite', UNIT],
+      ['hand_landmarks_detector.tflite', 'hand_landmark_lite.tflite', UNIT],
     ],
   },
   { out: 'selfie_segmenter.tflite', task: 'ImageSegmenter', single: ['selfie_segmentation.tflite', UNIT] },

@@ -23,6 +23,8 @@ export interface CompositorUrls {
   hands: string;
   segmenter: string;
   face: string;
+  handsLite?: string;
+  segmenterLandscape?: string;
 }
 
 export interface CompositorOptions {
@@ -253,7 +255,7 @@ export class Compositor {
 
   /** Replaces the vision worker, e.g. to fall back from downloaded models to the bundled ones. */
   restartVision(
-    urls: Pick<CompositorUrls, 'wasm' | 'hands' | 'segmenter' | 'face'>,
+    urls: Omit<CompositorUrls, 'vendor'>,
     onModel?: (model: 'hands' | 'segmenter' | 'face', error: string | null) => void,
   ): void {
     this.vision.close();
@@ -264,11 +266,19 @@ export class Compositor {
   }
 
   private createVision(
-    urls: Pick<CompositorUrls, 'wasm' | 'hands' | 'segmenter' | 'face'>,
+    urls: Omit<CompositorUrls, 'vendor'>,
     onModel?: (model: 'hands' | 'segmenter' | 'face', error: string | null) => void,
   ): VisionClient {
     return new VisionClient(
-      { wasmBase: urls.wasm, hands: urls.hands, segmenter: urls.segmenter, face: urls.face },
+      {
+        wasmBase: urls.wasm,
+        hands: urls.hands,
+        segmenter: urls.segmenter,
+        face: urls.face,
+        ...(urls.handsLite === undefined ? {} : { handsLite: urls.handsLite }),
+        ...(urls.segmenterLandscape === undefined ? {} : { segmenterLandscape: urls.segmenterLandscape }),
+        preferLite: this.software,
+      },
       this.onVision,
       (message) =>
         this.options.onError(

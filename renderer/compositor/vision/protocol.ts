@@ -13,7 +13,16 @@ export interface VisionInit {
   /** Absolute URL of the tasks-vision wasm folder. */
   wasmBase: string;
   /** Absolute URLs of the model files. */
-  models: { hands: string; segmenter: string; face: string };
+  models: {
+    hands: string;
+    segmenter: string;
+    face: string;
+    /** Cheaper hand model, used when `preferLite` (a machine without a usable GPU). */
+    handsLite?: string;
+    /** 144×256 segmenter for landscape frames: about half the work of the 256×256 one. */
+    segmenterLandscape?: string;
+  };
+  preferLite: boolean;
 }
 
 export interface VisionFrame {

@@ -40,6 +40,10 @@ export interface VisionModelUrls {
   hands: string;
   segmenter: string;
   face: string;
+  handsLite?: string;
+  segmenterLandscape?: string;
+  /** Use the lite hand model (no usable GPU here, so the CPU is the bottleneck). */
+  preferLite: boolean;
 }
 
 export interface VisionStats {
@@ -106,7 +110,14 @@ export class VisionClient {
     worker.postMessage({
       type: 'init',
       wasmBase: this.urls.wasmBase,
-      models: { hands: this.urls.hands, segmenter: this.urls.segmenter, face: this.urls.face },
+      models: {
+        hands: this.urls.hands,
+        segmenter: this.urls.segmenter,
+        face: this.urls.face,
+        ...(this.urls.handsLite === undefined ? {} : { handsLite: this.urls.handsLite }),
+        ...(this.urls.segmenterLandscape === undefined ? {} : { segmenterLandscape: this.urls.segmenterLandscape }),
+      },
+      preferLite: this.urls.preferLite,
     });
     this.worker = worker;
   }

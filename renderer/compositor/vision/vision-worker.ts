@@ -23,6 +23,9 @@ const slots = {
 };
 let fileset: Awaited<ReturnType<typeof FilesetResolver.forVisionTasks>> | undefined;
 let models: VisionInit['models'] | undefined;
+let preferLite = false;
+/** Width / height of the frames, known from the first one; picks the segmenter variant. */
+let frameAspect = 16 / 9;
 let lastTime = 0;
 // Temporal smoothing of the mask, so hair and hand edges do not flicker frame to frame.
 let smoothed: Float32Array | undefined;
@@ -55,6 +58,7 @@ async function init(message: VisionInit): Promise<void> {
   if (moduleWorker) allowRepeatedGlueImports();
   fileset = await FilesetResolver.forVisionTasks(message.wasmBase, moduleWorker);
   models = message.models;
+  preferLite = message.preferLite;
   post({ type: 'ready' });
 }
 
@@ -64,7 +68,10 @@ function create(key: ModelKey): Promise<HandLandmarker | ImageSegmenter | FaceDe
   switch (key) {
     case 'hands':
       return HandLandmarker.createFromOptions(fs, {
-        baseOptions: { modelAssetPath: m.hands, delegate: 'CPU' },
+        baseOptions: {
+          modelAssetPath: preferLite && m.handsLite !== undefined ? m.handsLite : m.hands,
+          delegate: 'CPU',
+        },
         runningMode: 'VIDEO',
         // One hand: with two, the palm detector re-runs on every frame (twice the cost).
         numHands: 1,
@@ -74,7 +81,10 @@ function create(key: ModelKey): Promise<HandLandmarker | ImageSegmenter | FaceDe
       });
     case 'segmenter':
       return ImageSegmenter.createFromOptions(fs, {
-        baseOptions: { modelAssetPath: m.segmenter, delegate: 'CPU' },
+        baseOptions: {
+          modelAssetPath: frameAspect > 1.2 && m.segmenterLandscape !== undefined ? m.segmenterLandscape : m.segmenter,
+          delegate: 'CPU',
+        },
         runningMode: 'VIDEO',
         outputConfidenceMasks: true,
         outputCategoryMask: false,
@@ -119,6 +129,7 @@ function ensure<K extends ModelKey>(key: K): (typeof slots)[K]['task'] {
 
 function runFrame(message: VisionFrame): void {
   const { bitmap, wants } = message;
+  frameAspect = bitmap.width / Math.max(1, bitmap.height);
   // VIDEO mode needs strictly increasing timestamps.
   const time = Math.max(message.time, lastTime + 1);
   lastTime = time;

@@ -23,7 +23,9 @@ function bundledUrls(): CompositorUrls {
     vendor: url('vendor/'),
     wasm: url('vendor/mediapipe/wasm'),
     hands: url('models/hand_landmarker.task'),
+    handsLite: url('models/hand_landmarker_lite.task'),
     segmenter: url('models/selfie_segmenter.tflite'),
+    segmenterLandscape: url('models/selfie_segmenter_landscape.tflite'),
     face: url('models/blaze_face_short_range.tflite'),
   };
 }
@@ -164,11 +166,16 @@ export function useCompositor(options: UseCompositorOptions): {
         );
         if (official.size === 0) return;
         const bundled = bundledUrls();
-        const chosen = {
+        const officialHands = official.get(modelKeys.hands);
+        const officialSegmenter = official.get(modelKeys.segmenter);
+        // A downloaded model replaces its bundled variants too, so it is the one that runs.
+        const chosen: Omit<CompositorUrls, 'vendor'> = {
           wasm: bundled.wasm,
-          hands: official.get(modelKeys.hands) ?? bundled.hands,
-          segmenter: official.get(modelKeys.segmenter) ?? bundled.segmenter,
+          hands: officialHands ?? bundled.hands,
+          segmenter: officialSegmenter ?? bundled.segmenter,
           face: official.get(modelKeys.face) ?? bundled.face,
+          ...(officialHands === undefined ? { handsLite: bundled.handsLite! } : {}),
+          ...(officialSegmenter === undefined ? { segmenterLandscape: bundled.segmenterLandscape! } : {}),
         };
         let fellBack = false;
         instance.restartVision(chosen, (model, error) => {
