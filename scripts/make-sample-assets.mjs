@@ -110,7 +110,7 @@ function orangesCrate(rand) {
   ]) {
     const l = new THREE.Mesh(leafGeometry, leaf);
     l.scale.set(1.6, 0.25, 0.8);
-    l.position.set(x, 0.66, z);
+    l.position.set(x, 0.45, z);
     l.rotation.y = rand() * Math.PI;
     group.add(l);
   }
@@ -482,6 +482,11 @@ async function main() {
       '-b:v',
       '600k',
       '-an',
+      // Bit-exact: no encoder version string or random segment id, so re-runs give the same bytes.
+      '-fflags',
+      '+bitexact',
+      '-flags:v',
+      '+bitexact',
       '-f',
       'webm',
       clip,
