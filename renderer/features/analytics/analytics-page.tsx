@@ -164,7 +164,7 @@ export function AnalyticsPage() {
       <SalesDbRecovery />
       <div className="analytics-toolbar">
         <label>
-          <span>{t('shown.show')}</span>
+          <span>{t('analytics.show')}</span>
           <select
             value={currentShowId ?? ''}
             data-testid="analytics-show"
@@ -224,7 +224,7 @@ export function AnalyticsPage() {
             />
           </div>
           <div className="card">
-            <h2>{t('shown.segments')}</h2>
+            <h2>{t('analytics.segments')}</h2>
             <table className="sales-table" data-testid="segment-table">
               <thead>
                 <tr>
@@ -262,7 +262,7 @@ export function AnalyticsPage() {
             </table>
             {shown.unattributed.orders > 0 && (
               <p className="muted">
-                {t('shown.unattributed', {
+                {t('analytics.unattributed', {
                   orders: shown.unattributed.orders,
                   gmv: formatFen(shown.unattributed.gmvFen),
                 })}
@@ -310,7 +310,7 @@ export function AnalyticsPage() {
             <table className="sales-table" data-testid="product-table">
               <thead>
                 <tr>
-                  <th>{t('shown.shows')}</th>
+                  <th>{t('analytics.shows')}</th>
                   <th className="num">{t('analytics.onAir')}</th>
                   <th className="num">{t('analytics.orders')}</th>
                   <th className="num">{t('analytics.gmv')}</th>

@@ -97,9 +97,9 @@ export function hostGuestOption(a: ShowAnalytics, t: T): ChartOption {
   return {
     color: palette,
     tooltip: { trigger: 'axis' },
-    grid: { left: 70, right: 20, bottom: 40, top: 20 },
+    grid: { left: 70, right: 20, bottom: 40, top: 40 },
     xAxis: { type: 'category', data: names },
-    yAxis: { type: 'value', axisLabel: { formatter: fenLabel } },
+    yAxis: { type: 'value', name: t('analytics.perMinute'), axisLabel: { formatter: fenLabel } },
     series: [
       {
         type: 'bar',

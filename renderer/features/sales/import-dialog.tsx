@@ -127,17 +127,22 @@ export function ImportDialog({ onClose, onImported }: { onClose: () => void; onI
       <div className="import-box">
         <h2>{t('import.title')}</h2>
         <div className="import-row">
-          <label className="field">
-            <span>{t('import.pick')}</span>
-            <input
-              type="file"
-              accept=".csv,.xlsx,.xls,.txt,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-              data-testid="import-file"
-              disabled={isBusy}
-              onChange={(e) => void onPick(e.target.files?.[0])}
-            />
+          <div className="field">
+            {/* The native file button speaks the browser's language; this label speaks ours. */}
+            <label className={`file-button${isBusy ? ' disabled' : ''}`}>
+              {t('import.pick')}
+              <input
+                type="file"
+                hidden
+                accept=".csv,.xlsx,.xls,.txt,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                data-testid="import-file"
+                disabled={isBusy}
+                onChange={(e) => void onPick(e.target.files?.[0])}
+              />
+            </label>
+            {file !== null && <span data-testid="import-file-name">{file.name}</span>}
             <small>{t('import.pickHint')}</small>
-          </label>
+          </div>
           <label className="field">
             <span>{t('import.platform')}</span>
             <select
@@ -217,6 +222,23 @@ export function ImportDialog({ onClose, onImported }: { onClose: () => void; onI
   );
 }
 
+const encodingNames: Record<ImportPreview['encoding'], string> = {
+  'utf-8': 'UTF-8',
+  'utf-8-bom': 'UTF-8 (BOM)',
+  gb18030: 'GBK/GB18030',
+  'utf-16le': 'UTF-16',
+  'utf-16be': 'UTF-16',
+  binary: 'xlsx',
+};
+
+// Order times are shown as the platforms wrote them: China time.
+const wallTime = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: 'Asia/Shanghai',
+  dateStyle: 'short',
+  timeStyle: 'medium',
+  hourCycle: 'h23',
+});
+
 function PreviewView({ preview }: { preview: ImportPreview }) {
   const { t } = useTranslation('sales');
   return (
@@ -224,7 +246,7 @@ function PreviewView({ preview }: { preview: ImportPreview }) {
       <p>
         {t('import.detected', {
           platform: t(`platforms.${preview.platform === 'generic' ? 'generic' : preview.platform}`),
-          encoding: preview.encoding,
+          encoding: encodingNames[preview.encoding],
           line: preview.headerLine,
         })}
       </p>
@@ -292,7 +314,7 @@ function PreviewView({ preview }: { preview: ImportPreview }) {
                 <tr key={`${o.orderId}-${o.lineId}`}>
                   <td className="num">{o.line}</td>
                   <td>{o.orderId}</td>
-                  <td>{new Date(o.orderedAt).toLocaleString()}</td>
+                  <td>{wallTime.format(o.orderedAt)}</td>
                   <td>{o.productTitle}</td>
                   <td className="num">{o.quantity}</td>
                   <td className="num">{formatFen(o.amountFen)}</td>

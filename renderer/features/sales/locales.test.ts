@@ -1,3 +1,5 @@
+/// <reference types="vite/client" />
+
 import { describe, expect, it } from 'vitest';
 
 import {
@@ -36,6 +38,24 @@ describe('sales locales', () => {
     for (const p of importPlatformSchema.options) expect(zh.platforms?.[p], p).toBeTypeOf('string');
     for (const f of importFieldSchema.options) {
       expect((zh.import?.fields as Record<string, unknown>)[f], f).toBeTypeOf('string');
+    }
+  });
+
+  it('has every key the sales and analytics components ask for', () => {
+    const sources = import.meta.glob(['./*.tsx', '../analytics/*.tsx', '../analytics/*.ts', '!./*.test.ts'], {
+      query: '?raw',
+      import: 'default',
+      eager: true,
+    }) as Record<string, string>;
+    expect(Object.keys(sources).length).toBeGreaterThan(4);
+    const has = (locale: Locale, key: string) =>
+      key.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], locale);
+    for (const [file, text] of Object.entries(sources)) {
+      for (const m of text.matchAll(/\bt\(\s*'([\w.-]+)'/gu)) {
+        const key = m[1] ?? '';
+        expect(has(zh, key), `${file}: ${key}`).toBeTypeOf('string');
+        expect(has(en, key), `${file}: ${key}`).toBeTypeOf('string');
+      }
     }
   });
 });
