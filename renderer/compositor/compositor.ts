@@ -8,9 +8,10 @@ import { coverFit } from '../../shared/compositor/coords';
 import type { Rect } from '../../shared/compositor/safe-areas';
 import { orientationOf, safeArea } from '../../shared/compositor/safe-areas';
 import type { Anchor, CompositorScene } from '../../shared/compositor/scene';
+import type { BackgroundInputs } from './background-layer';
 import { BackgroundLayer, fitVector } from './background-layer';
 import type { OverlayTexts } from './overlay-draw';
-import { countdownText, drawOverlays } from './overlay-draw';
+import { drawOverlays } from './overlay-draw';
 import { ProductLayer } from './product-layer';
 import type { VisionResult } from './vision/protocol';
 import { RollingAverage, VisionClient } from './vision/vision-client';
@@ -173,7 +174,16 @@ export class Compositor {
   private renderedSeq = 0;
   private mainFrameCallback = 0;
   private overlayDirty = true;
-  private countdownShown = '';
+  /** Seconds left on the coupon as last drawn; the overlay redraws when it changes. */
+  private countdownShown = Number.NaN;
+  private readonly backgroundInput: BackgroundInputs = {
+    camera: null,
+    cameraFit: coverFit({ width: 1, height: 1 }, { width: 1, height: 1 }),
+    mode: 'camera',
+    back: null,
+    backFit: null,
+    blurStrength: 0,
+  };
   private readonly renderMs = new RollingAverage(60);
   private readonly frameInterval = new RollingAverage(60);
   private readonly latency = new RollingAverage(60);
@@ -615,18 +625,14 @@ export class Compositor {
     // a whole pass of fill rate on a software rasteriser.
     const bg = scene?.background;
     const mode = bg === undefined || bg.kind === 'camera' ? 'camera' : bg.kind === 'blur' ? 'blur' : 'replace';
-    this.background.prepare(
-      renderer,
-      {
-        camera: this.mainTexture,
-        cameraFit: this.mainFit,
-        mode: mode === 'replace' && this.backTexture === null ? 'camera' : mode,
-        back: this.backTexture,
-        backFit: this.backFit,
-        blurStrength: bg?.kind === 'blur' ? bg.strength : 0,
-      },
-      now,
-    );
+    const input = this.backgroundInput;
+    input.camera = this.mainTexture;
+    input.cameraFit = this.mainFit;
+    input.mode = mode === 'replace' && this.backTexture === null ? 'camera' : mode;
+    input.back = this.backTexture;
+    input.backFit = this.backFit;
+    input.blurStrength = bg?.kind === 'blur' ? bg.strength : 0;
+    this.background.prepare(renderer, input, now);
     renderer.render(this.background.scene, this.ortho);
     if (this.guestQuad.visible && this.guestTexture !== null) {
       this.guestMaterial.uniforms.tVideo!.value = this.guestTexture;
@@ -646,7 +652,8 @@ export class Compositor {
     if (scene !== undefined) {
       const coupon = scene.overlays.coupon;
       if (coupon.visible && coupon.endsAt !== null) {
-        const shown = countdownText(coupon.endsAt, Date.now()) ?? 'ended';
+        // A number, not the text: no string is made per frame, only when the second changes.
+        const shown = Math.max(0, Math.ceil((coupon.endsAt - Date.now()) / 1000));
         if (shown !== this.countdownShown) {
           this.countdownShown = shown;
           this.overlayDirty = true;
