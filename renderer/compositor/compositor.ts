@@ -862,17 +862,16 @@ function videoTexture(video: HTMLVideoElement): THREE.VideoTexture {
   return texture;
 }
 
-/** The guest's picture-in-picture box: right side, below the coupon, inside the safe area. */
+/**
+ * The guest's picture-in-picture box, where no overlay goes: 16:9 left, between the product card
+ * and the lower third; 9:16 right, between the card and the QR code.
+ */
 function pipRect(safe: Rect, size: Size): Rect {
   const portrait = size.height > size.width;
-  const width = Math.round(portrait ? safe.width * 0.42 : size.width * 0.24);
+  const width = Math.round(portrait ? safe.width * 0.42 : size.width * 0.22);
   const height = Math.round((width * (portrait ? 4 : 9)) / (portrait ? 3 : 16));
-  return {
-    x: safe.x + safe.width - width,
-    y: safe.y + Math.round(safe.height * (portrait ? 0.3 : 0.28)),
-    width,
-    height,
-  };
+  const x = portrait ? safe.x + safe.width - width : safe.x;
+  return { x, y: safe.y + Math.round(safe.height * (portrait ? 0.3 : 0.4)), width, height };
 }
 
 function asStudioError(error: unknown): StudioError {

@@ -126,7 +126,8 @@ export function drawOverlays(
   // Lower third: bottom-left of the safe area.
   if (o.lowerThird.visible && o.lowerThird.name !== '') {
     const h = 118 * u;
-    const w = Math.min(safe.width * (portrait ? 0.9 : 0.45), 760 * u);
+    // Portrait: leave the right of the bottom row to the QR code.
+    const w = Math.min(safe.width * (portrait ? 0.58 : 0.45), 760 * u);
     const x = safe.x;
     const y = safe.y + safe.height - h;
     mark(x, y, w, h);
@@ -208,8 +209,9 @@ export function drawOverlays(
     const tw = ctx.measureText(text).width;
     const w = tw + 70 * u;
     const h = 150 * u;
-    const x = safe.x + safe.width - w;
-    const y = portrait ? safe.y + safe.height * 0.55 : safe.y + safe.height * 0.3;
+    // 16:9: right, a third down. 9:16: left, under the coupon (the right holds the guest's picture).
+    const x = portrait ? safe.x : safe.x + safe.width - w;
+    const y = portrait ? safe.y + 500 * u : safe.y + safe.height * 0.3;
     mark(x, y, w, h);
     ctx.shadowBlur = 18 * u;
     ctx.fillStyle = p.price;
