@@ -75,11 +75,19 @@ describe('compositor on real footage', () => {
       await waitForProbe(page, (i) => i.hand.found && i.product.visible, 90_000, 'the hand and the product');
 
       // Sample for 8 s: the latest palm MediaPipe found (output px) and where the product is drawn.
-      const samples: { palmX: number; palmY: number; size: number; x: number; y: number; visible: boolean }[] = [];
+      const samples: {
+        palmX: number;
+        palmY: number;
+        size: number;
+        x: number;
+        y: number;
+        visible: boolean;
+        resultEveryMs: number;
+      }[] = [];
       const end = Date.now() + 8_000;
       while (Date.now() < end) {
         const i = await probe(page);
-        if (i.hand.found)
+        if (i.hand.found) {
           samples.push({
             palmX: i.hand.x,
             palmY: i.hand.y,
@@ -87,24 +95,27 @@ describe('compositor on real footage', () => {
             x: i.product.x,
             y: i.product.y,
             visible: i.product.visible,
+            resultEveryMs: i.visionRate > 0 ? 1000 / i.visionRate : 1000,
           });
+        }
         await page.waitForTimeout(250);
       }
       await page.screenshot({ path: screenshotPath('compositor-hand-anchor') });
       expect(samples.length).toBeGreaterThan(10);
       expect(samples.every((s) => s.visible)).toBe(true);
 
-      // Where the product should be: above the palm centre by the anchor's lift (defaultHandAnchor.liftPalms,
-      // the hand is upright in this photo). Tolerance: half a palm plus what the palm moves while
-      // one result is computed — the product is smoothed and predicted, not pinned to a stale
-      // result. The pan moves the palm at most 2π·150/5 px/s ≈ 190 px/s in camera pixels, ×2 in
-      // the output; results come every ~0.3–0.6 s on this loaded machine.
+      // Where the product should be: above the palm centre by the anchor's lift
+      // (defaultHandAnchor.liftPalms palm sizes; the hand is upright in this photo). Tolerance:
+      // half a palm, plus how far the palm moves between two results — the product is smoothed
+      // and predicted, the palm we compare with is the last raw result. The pan moves the palm at
+      // most 2π·150/5 ≈ 190 camera px/s, ×2 in the output; the result interval is measured (0.3–1 s
+      // on this loaded 2-core machine with software WebGL). The correlation below checks the
+      // following itself, whatever the interval.
       const palmSpeed = ((2 * Math.PI * 150) / 5) * (W / 640);
-      const tolerance = (s: { size: number }) => 0.5 * s.size + palmSpeed * 0.6;
       const errors = samples.map((s) => ({
         dx: Math.abs(s.x - s.palmX),
         dy: Math.abs(s.y - (s.palmY - defaultHandAnchor.liftPalms * s.size)),
-        tol: tolerance(s),
+        tol: 0.5 * s.size + (palmSpeed * (s.resultEveryMs + 200)) / 1000,
       }));
       const within = errors.filter((e) => e.dx < e.tol && e.dy < e.tol).length;
       expect(within / errors.length, JSON.stringify(errors.slice(0, 8))).toBeGreaterThanOrEqual(0.9);
