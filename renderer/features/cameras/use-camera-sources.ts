@@ -28,7 +28,8 @@ const status = (patch: Partial<CameraStatus>): CameraStatus => ({
 export function useCameraSources(options: {
   needGuest: boolean;
   demoUrl: string | undefined;
-  report(error: StudioError): void;
+  /** `quiet`: the camera status line already says it; log it, but do not raise the error panel. */
+  report(error: StudioError, options?: { quiet?: boolean }): void;
 }): CameraVideos {
   const { needGuest, demoUrl, report } = options;
   const choice = useCameras((s) => s.choice);
@@ -76,7 +77,8 @@ export function useCameraSources(options: {
         return main.video;
       } catch (error) {
         const coded = error instanceof StudioError ? error : new StudioError('compositor/camera-failed', String(error));
-        report(coded);
+        // No camera at all is a state, not a fault: the status line says it and the demo plays.
+        report(coded, { quiet: coded.code === 'compositor/no-camera' });
         if (demoUrl === undefined || cancelled) {
           useCameras.setState({ main: status({ state: 'failed', code: coded.code }) });
           return undefined;

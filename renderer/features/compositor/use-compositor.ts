@@ -81,8 +81,8 @@ export function useCompositor(options: UseCompositorOptions): {
   const assets = useRef(new Map<string, string>());
 
   const report = useCallback(
-    (error: StudioError) => {
-      showError(error);
+    (error: StudioError, options?: { quiet?: boolean }) => {
+      if (options?.quiet !== true) showError(error);
       if (isProgram) {
         void studio
           .call('app:report-error', {
