@@ -1,10 +1,12 @@
 import './compositor.css';
 
-import { useRef } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { outputFormats } from '../../../shared/api/app';
+import { studio } from '../../api/client';
 import { useHud } from '../../state/compositor-hud';
+import { showError } from '../../state/errors';
 import { useSettings } from '../../state/settings';
 import { CameraPicker } from '../cameras/camera-picker';
 import { PerformanceHud } from './performance-hud';
@@ -30,6 +32,17 @@ export function CompositorPreview() {
     visionIntervalMs: 120,
     isProgram: false,
   });
+  const [models, setModels] = useState<'idle' | 'busy' | 'done'>('idle');
+  const downloadModels = () => {
+    setModels('busy');
+    studio.call('assets:download-models').then(
+      () => setModels('done'),
+      (error: unknown) => {
+        setModels('idle');
+        showError(error);
+      },
+    );
+  };
   const hudVisible = useHud((s) => s.visible);
   const toggleHud = useHud((s) => s.toggle);
 
@@ -54,6 +67,9 @@ export function CompositorPreview() {
           data-testid="hud-toggle"
         >
           {hudVisible ? t('hud.hide') : t('hud.show')}
+        </button>
+        <button type="button" disabled={models !== 'idle'} onClick={downloadModels} title={t('models.hint')}>
+          {models === 'busy' ? t('models.downloading') : models === 'done' ? t('models.done') : t('models.download')}
         </button>
       </div>
     </section>
