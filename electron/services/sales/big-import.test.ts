@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { StudioError } from '../../../shared/api/result';
-import { douyinHeaders } from '../../../test/fixtures/orders/make-fixtures';
+import { douyinHeaders, writeDouyinOrders } from '../../../test/fixtures/orders/make-fixtures';
 import type { SalesKit } from './test-kit';
 import { makeSalesKit } from './test-kit';
 
@@ -18,35 +18,7 @@ let rows = 0;
 beforeAll(async () => {
   kit = await makeSalesKit();
   file = path.join(kit.dir, 'big-douyin.csv');
-  const out = fs.createWriteStream(file);
-  out.write(`\uFEFF${douyinHeaders.join(',')}\r\n`);
-  const template = douyinHeaders.map(() => '-');
-  const col = (name: string) => douyinHeaders.indexOf(name);
-  const target = 200 * 1024 * 1024;
-  let bytes = 0;
-  const start = Date.UTC(2026, 3, 15, 12);
-  while (bytes < target) {
-    let chunk = '';
-    for (let i = 0; i < 5000; i++, rows++) {
-      const cells = [...template];
-      const id = String(7_100_000_000_000_000_000n + BigInt(rows));
-      cells[col('主订单编号')] = `"\t${id}"`;
-      cells[col('子订单编号')] = `"\t${id}1"`;
-      cells[col('选购商品')] = `赣南脐橙 5斤装 第${rows % 97}批-(A01)`;
-      cells[col('商品数量')] = String(1 + (rows % 3));
-      cells[col('商家编码')] = 'A01';
-      cells[col('商品单价')] = '59.90';
-      cells[col('订单应付金额')] = `"¥${(59.9 * (1 + (rows % 3))).toFixed(2)}"`;
-      const t = new Date(start + (rows % 7200) * 1000 + 8 * 3600_000);
-      cells[col('订单提交时间')] = t.toISOString().replace('T', ' ').slice(0, 19);
-      cells[col('订单状态')] = '已支付';
-      cells[col('详细地址')] = '##8c3a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a1';
-      chunk += `${cells.join(',')}\r\n`;
-    }
-    bytes += Buffer.byteLength(chunk);
-    if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
-  }
-  await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  rows = await writeDouyinOrders(file, { bytes: 200 * 1024 * 1024 });
 }, 120_000);
 
 afterAll(async () => {

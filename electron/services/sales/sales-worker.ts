@@ -70,6 +70,27 @@ async function handle(message: WorkerRequest): Promise<WorkerReply> {
   }
 }
 
+// Checkpoints run between requests, not inside a commit: when the worker has been idle for a
+// moment, or at the latest every few seconds under constant load, so the WAL stays small.
+let lastMessageAt = 0;
+let lastCheckpointAt = 0;
+let isDirty = false;
+const checkpointTimer = setInterval(() => {
+  const now = Date.now();
+  if (db === undefined || !isDirty) return;
+  if (now - lastMessageAt < 50 && now - lastCheckpointAt < 5000) return;
+  try {
+    db.checkpoint();
+  } catch {
+    // A failed checkpoint (disk full, busy reader) is retried on the next tick; the WAL still holds every commit.
+  }
+  isDirty = false;
+  lastCheckpointAt = now;
+}, 250);
+checkpointTimer.unref();
+
 port.on('message', (message: WorkerRequest) => {
+  lastMessageAt = Date.now();
+  isDirty = true;
   void handle(message).then((reply) => port.postMessage(reply));
 });

@@ -1,0 +1,163 @@
+// Sales log figures: acknowledged-sale latency through the real store (worker thread, WAL,
+// synchronous=FULL), import of 100,000 orders end to end (preview + commit) in two real formats,
+// and one show's per-segment analytics over 1,000,000 sales (index use checked).
+import path from 'node:path';
+
+import { createNullLogger } from '../../electron/services/logger';
+import { SalesDb } from '../../electron/services/sales/sales-db';
+import { SalesStore } from '../../electron/services/sales/store';
+import { makeSalesKit, seedShow } from '../../electron/services/sales/test-kit';
+import { writeDouyinOrders, writePddOrders } from '../fixtures/orders/make-fixtures';
+import type { BenchFigure, BenchModule } from './types';
+import { percentile } from './types';
+
+async function saleLatency(tmpDir: string, log: (m: string) => void): Promise<BenchFigure[]> {
+  const store = new SalesStore({ file: path.join(tmpDir, 'latency', 'sales.db') }, createNullLogger());
+  await store.open();
+  const product = await store.call('saveProduct', {
+    name: '赣南脐橙',
+    sku: 'A01',
+    unit: '箱',
+    priceFen: 5990 as never,
+    origin: '',
+    certifications: [],
+    shopLinks: {},
+  });
+  const show = await store.call('createShow', {
+    title: 'bench',
+    platforms: ['douyin'],
+    hosts: [],
+    plannedStart: null,
+    timeZone: 'Asia/Shanghai',
+  });
+  await store.call('startSegment', { showId: show.id, productId: product.id, host: 'h', guest: null, presetId: null });
+  for (let i = 0; i < 50; i++) await store.call('recordSale', { quantity: 1, note: '' }); // warm-up
+  const sample: number[] = [];
+  for (let i = 0; i < 2000; i++) {
+    const started = performance.now();
+    await store.call('recordSale', { quantity: 1, note: '', entryKey: `bench-${i.toString().padStart(6, '0')}` });
+    sample.push(performance.now() - started);
+  }
+  await store.close();
+  log(`2,000 sales acknowledged, mean ${(sample.reduce((a, b) => a + b, 0) / sample.length).toFixed(2)} ms`);
+  return [
+    { name: 'sales acknowledged-sale latency p50 (WAL, synchronous=FULL)', value: percentile(sample, 50), unit: 'ms' },
+    { name: 'sales acknowledged-sale latency p99 (WAL, synchronous=FULL)', value: percentile(sample, 99), unit: 'ms' },
+  ];
+}
+
+async function importOrders(tmpDir: string, log: (m: string) => void): Promise<BenchFigure[]> {
+  const figures: BenchFigure[] = [];
+  const files = [
+    {
+      label: '抖店 CSV, 74 columns',
+      file: path.join(tmpDir, 'douyin-100k.csv'),
+      write: (f: string) => writeDouyinOrders(f, { rows: 100_000 }),
+    },
+    {
+      label: '拼多多 CSV GB18030, 23 columns',
+      file: path.join(tmpDir, 'pdd-100k.csv'),
+      write: async (f: string) => writePddOrders(f, 100_000),
+    },
+  ];
+  for (const { label, file, write } of files) {
+    await write(file);
+    const kit = await makeSalesKit({ dir: path.join(tmpDir, `import-${figures.length}`) });
+    await seedShow(kit);
+    const started = performance.now();
+    const preview = await kit.call('sales:import-preview', { source: { kind: 'path', path: file } });
+    const previewed = performance.now();
+    const result = await kit.call('sales:import-commit', { previewId: preview.previewId });
+    const done = performance.now();
+    await kit.close();
+    if (result.imported !== 100_000) throw new Error(`${label}: imported ${result.imported}`);
+    log(`${label}: preview ${Math.round(previewed - started)} ms, commit ${Math.round(done - previewed)} ms`);
+    figures.push(
+      { name: `sales import 100,000 orders (${label}), preview + commit`, value: done - started, unit: 'ms' },
+      { name: `sales import 100,000 orders (${label}), commit only`, value: done - previewed, unit: 'ms' },
+    );
+  }
+  return figures;
+}
+
+async function analytics(tmpDir: string, log: (m: string) => void): Promise<BenchFigure[]> {
+  const file = path.join(tmpDir, 'analytics', 'sales.db');
+  const db = new SalesDb({ file });
+  const product = db.saveProduct({
+    name: '脐橙',
+    sku: '',
+    unit: '',
+    priceFen: 5990 as never,
+    origin: '',
+    certifications: [],
+    shopLinks: {},
+  });
+  const show = db.createShow({
+    title: '百万单',
+    platforms: [],
+    hosts: [],
+    plannedStart: null,
+    timeZone: 'Asia/Shanghai',
+  });
+  const start = Date.UTC(2026, 3, 15, 12);
+  const segments: { id: string; productId: string; startedAt: number; endedAt: number }[] = [];
+  for (let i = 0; i < 40; i++) {
+    const { live } = db.startSegment({
+      showId: show.id,
+      productId: product.id,
+      host: '小王',
+      guest: i % 3 === 0 ? '张县长' : null,
+      presetId: null,
+      startedAt: start + i * 6 * 60_000,
+    });
+    segments.push({
+      id: live.id,
+      productId: product.id,
+      startedAt: live.startedAt,
+      endedAt: live.startedAt + 6 * 60_000,
+    });
+  }
+  db.endSegment(segments.at(-1)?.id ?? '', start + 240 * 60_000);
+  const generated = performance.now();
+  // The worst case: all 1,000,000 sales in the one show being analysed.
+  db.bulkInsertForBench({ showId: show.id, segments, count: 1_000_000 });
+  log(`1,000,000 sales generated in ${Math.round(performance.now() - generated)} ms`);
+  const plan = db.explain(SalesDb.queries.showRollup, [show.id]).join(' | ');
+  if (!/USING PRIMARY KEY \(show_id=\?\)/u.test(plan))
+    throw new Error(`analytics query does not use its index: ${plan}`);
+  const raw = db.rawTotals(show.id);
+  db.close();
+
+  const store = new SalesStore({ file }, createNullLogger());
+  await store.open();
+  const sample: number[] = [];
+  let gmv = 0;
+  for (let i = 0; i < 30; i++) {
+    const started = performance.now();
+    const result = await store.call('showAnalytics', show.id);
+    sample.push(performance.now() - started);
+    gmv = result.totals.gmvFen;
+  }
+  await store.close();
+  if (gmv !== raw.gmvFen) throw new Error(`roll-up GMV ${gmv} differs from the sales table ${raw.gmvFen}`);
+  return [
+    {
+      name: 'sales per-segment analytics over 1,000,000 sales p50 (one show, 40 segments)',
+      value: percentile(sample, 50),
+      unit: 'ms',
+    },
+    {
+      name: 'sales per-segment analytics over 1,000,000 sales p95 (one show, 40 segments)',
+      value: percentile(sample, 95),
+      unit: 'ms',
+    },
+  ];
+}
+
+const bench: BenchModule = async ({ tmpDir, log }) => [
+  ...(await saleLatency(tmpDir, log)),
+  ...(await importOrders(tmpDir, log)),
+  ...(await analytics(tmpDir, log)),
+];
+
+export default bench;
