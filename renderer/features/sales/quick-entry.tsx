@@ -6,6 +6,8 @@ import { useTranslation } from 'react-i18next';
 import type { Fen } from '../../../shared/money';
 import { formatFen, parseYuanToFen } from '../../../shared/money';
 import { recordSale, undoLastSale, useSalesLive, useSalesLiveSync } from '../../state/sales-live';
+import { SalesDbRecovery } from './db-recovery';
+import { LiveFeedPanel } from './live-feed-panel';
 
 /** Keys of the quick entry: `+` (or `=`, the same key unshifted) records one, Ctrl+Z undoes. */
 export const salesHotkeys = { plusOne: ['+', '='], undo: 'z' } as const;
@@ -56,7 +58,9 @@ export function QuickSalesEntry() {
     return (
       <section className="quick-sales card" data-testid="quick-sales" data-live="off">
         <h2>{t('quick.title')}</h2>
+        <SalesDbRecovery />
         <p className="muted">{t('quick.noLive')}</p>
+        <LiveFeedPanel />
       </section>
     );
   }
@@ -162,6 +166,7 @@ export function QuickSalesEntry() {
           ))}
         </ol>
       )}
+      <LiveFeedPanel />
     </section>
   );
 }
