@@ -490,11 +490,11 @@ export class Compositor {
 
   private updateVisionWants(): void {
     const scene = this.scene;
-    this.vision.wants = {
+    this.vision.setWants({
       segment: scene !== undefined && scene.background.kind !== 'camera',
       hands: scene?.model?.anchor === 'hand',
       face: scene?.model?.anchor === 'face',
-    };
+    });
   }
 
   /** Rectangles and fits that change only with scene, size or cameras. */

@@ -66,5 +66,11 @@ export interface VisionFailure {
   message: string;
 }
 
-export type ToVision = VisionInit | VisionFrame | { type: 'close' };
+/** Load these models now (before frames need them). */
+export interface VisionPrepare {
+  type: 'prepare';
+  wants: VisionWants;
+}
+
+export type ToVision = VisionInit | VisionFrame | VisionPrepare | { type: 'close' };
 export type FromVision = VisionResult | VisionReady | VisionModelLoaded | VisionFailure;

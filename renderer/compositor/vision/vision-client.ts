@@ -70,7 +70,9 @@ export class VisionClient {
   private closed = false;
   /** Longest side of the frame given to the models; smaller is faster and as accurate for these models. */
   private readonly inferenceSide: number;
-  wants: VisionWants = { hands: false, segment: false, face: false };
+  private wants: VisionWants = { hands: false, segment: false, face: false };
+  /** Models that finished loading in the worker. */
+  private readonly loaded = new Set<'hands' | 'segmenter' | 'face'>();
   readonly stats: VisionStats = {
     capture: new RollingAverage(),
     segment: new RollingAverage(),
@@ -120,6 +122,13 @@ export class VisionClient {
       preferLite: this.urls.preferLite,
     });
     this.worker = worker;
+    worker.postMessage({ type: 'prepare', wants: this.wants });
+  }
+
+  /** Which models frames should go through; starts loading them at once. */
+  setWants(wants: VisionWants): void {
+    this.wants = wants;
+    this.worker?.postMessage({ type: 'prepare', wants });
   }
 
   /** Follows a new camera video (or none). */
@@ -139,8 +148,14 @@ export class VisionClient {
     const video = this.video;
     if (video === undefined || this.closed) return;
     this.frameCallback = video.requestVideoFrameCallback(this.onFrame);
-    const wantsAny = this.wants.hands || this.wants.segment || this.wants.face;
-    if (!this.ready || this.inFlight || !wantsAny || this.worker === undefined) return;
+    // Frames only once a wanted model has loaded: before that they would come back empty, and
+    // each one costs a bitmap copy here and time in the worker that model loading needs.
+    const want = this.wants;
+    const useful =
+      (want.hands && this.loaded.has('hands')) ||
+      (want.segment && this.loaded.has('segmenter')) ||
+      (want.face && this.loaded.has('face'));
+    if (!this.ready || this.inFlight || !useful || this.worker === undefined) return;
     if (now - this.lastSentAt < this.minIntervalMs) return;
     this.lastSentAt = now;
     const w = video.videoWidth;
@@ -176,6 +191,7 @@ export class VisionClient {
         break;
       case 'model':
         this.failed[message.model] = message.error;
+        if (message.error === null) this.loaded.add(message.model);
         if (this.onModel !== undefined) this.onModel(message.model, message.error);
         else if (message.error !== null) this.onError(`${message.model}: ${message.error}`);
         break;

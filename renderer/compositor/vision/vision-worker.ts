@@ -4,7 +4,7 @@
 // sends a new frame when the previous result is back.
 import { FaceDetector, FilesetResolver, HandLandmarker, ImageSegmenter } from '@mediapipe/tasks-vision';
 
-import type { FromVision, ToVision, VisionFrame, VisionInit } from './protocol';
+import type { FromVision, ToVision, VisionFrame, VisionInit, VisionWants } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -59,6 +59,7 @@ async function init(message: VisionInit): Promise<void> {
   fileset = await FilesetResolver.forVisionTasks(message.wasmBase, moduleWorker);
   models = message.models;
   preferLite = message.preferLite;
+  if (pendingWants !== undefined) prepare(pendingWants);
   post({ type: 'ready' });
 }
 
@@ -125,6 +126,18 @@ function ensure<K extends ModelKey>(key: K): (typeof slots)[K]['task'] {
     );
   }
   return (slot.state === 'ready' ? slot.task : undefined) as (typeof slots)[K]['task'];
+}
+
+let pendingWants: VisionWants | undefined;
+
+function prepare(wants: VisionWants): void {
+  if (fileset === undefined) {
+    pendingWants = wants;
+    return;
+  }
+  if (wants.segment) ensure('segmenter');
+  if (wants.hands) ensure('hands');
+  if (wants.face) ensure('face');
 }
 
 function runFrame(message: VisionFrame): void {
@@ -217,6 +230,9 @@ self.onmessage = (event: MessageEvent<ToVision>) => {
       break;
     case 'frame':
       runFrame(message);
+      break;
+    case 'prepare':
+      prepare(message.wants);
       break;
     case 'close':
       slots.hands.task?.close();
