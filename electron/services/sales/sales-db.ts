@@ -332,7 +332,9 @@ export class SalesDb {
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = FULL');
       this.db.pragma('foreign_keys = ON');
-      this.db.pragma('temp_store = FILE');
+      // Statement journals and sorts in memory: with FILE, every insert inside a transaction
+      // wrote its statement journal to a temp file. Import staging has its own file (ensureStage).
+      this.db.pragma('temp_store = MEMORY');
       // 16 MB of page cache: index updates of a large import stay in memory.
       this.db.pragma('cache_size = -16000');
       // No checkpoint inside a commit (that is what made the slowest sales slow): the worker
@@ -358,8 +360,20 @@ export class SalesDb {
     return statement;
   }
 
+  private stageFile(): string {
+    return path.join(path.dirname(this.file), 'import-staging.db');
+  }
+
   close(): void {
     if (!this.db.open) return;
+    if (this.hasStageTable) {
+      try {
+        this.db.exec('DETACH DATABASE stage');
+        for (const suffix of ['', '-journal']) fs.rmSync(this.stageFile() + suffix, { force: true });
+      } catch {
+        // Removed at the next open anyway.
+      }
+    }
     try {
       this.db.pragma('wal_checkpoint(TRUNCATE)');
     } catch {
@@ -883,8 +897,15 @@ export class SalesDb {
 
   private ensureStage(): void {
     if (this.hasStageTable) return;
+    // Staged rows live in a scratch file beside the log, not in memory and not in the WAL:
+    // no journal, no fsync, thrown away at every open and close.
+    const stageFile = this.stageFile();
+    for (const suffix of ['', '-journal']) fs.rmSync(stageFile + suffix, { force: true });
+    this.db.prepare('ATTACH DATABASE ? AS stage').run(stageFile);
+    this.db.pragma('stage.journal_mode = OFF');
+    this.db.pragma('stage.synchronous = OFF');
     this.db.exec(`
-      CREATE TEMP TABLE IF NOT EXISTS import_stage (
+      CREATE TABLE IF NOT EXISTS stage.import_stage (
         seq INTEGER PRIMARY KEY,
         job TEXT NOT NULL,
         line INTEGER NOT NULL,
@@ -1288,6 +1309,10 @@ export class SalesDb {
          source, ordered_at, entered_at, status, attribution, import_id)
        VALUES (?, ?, ?, '', ?, ?, ?, 'import', ?, ?, 'paid', 'live', ?)`,
     );
+    // Only to make the fixture quickly: a large cache and no fsync while generating.
+    this.db.pragma('cache_size = -262144');
+    this.db.pragma('synchronous = OFF');
+    this.db.pragma('foreign_keys = OFF');
     this.db.transaction(() => {
       this.stmt(
         `INSERT INTO imports (id, file_name, platform, rows_imported, rows_duplicate, rows_skipped, at)
@@ -1305,6 +1330,10 @@ export class SalesDb {
       }
       this.stmt(rollupInsertSql('import_id = ?')).run(importId);
     })();
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('cache_size = -16000');
   }
 }
 
