@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +26,13 @@ import { repoRoot, startHost } from '../support/host';
 // machine are slow, and the checks do not depend on the size.
 const W = 1280;
 const H = 720;
+
+/** What the host logged (stdout and the log files in its data folder). */
+function hostLog(host: RunningHost): string {
+  const dir = path.join(host.dataDir, 'logs');
+  const files = fs.existsSync(dir) ? fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f), 'utf8')) : [];
+  return host.output() + files.join('\n');
+}
 
 async function openProgram(browser: Browser, host: RunningHost): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: W, height: H } });
@@ -192,4 +200,37 @@ describe('compositor on real footage', () => {
       await browser.close();
     }
   }, 240_000);
+
+  it('survives a camera that goes away mid-show, says so, and takes the camera back', async () => {
+    const camera = makeFakeCamera(repoRoot, { input: footage.person, width: 640, height: 480, seconds: 4, fps: 25 });
+    const browser = await launchBrowser({ fakeCamera: camera });
+    try {
+      const context = await browser.newContext({ viewport: { width: W, height: H } });
+      // Chromium's fake camera cannot be unplugged; the track's 'ended' event is what an unplug
+      // fires, so keep the tracks and count camera opens.
+      await context.addInitScript(
+        'window.__tracks = []; window.__opens = 0; const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices); navigator.mediaDevices.getUserMedia = async (c) => { window.__opens++; const s = await gum(c); window.__tracks.push(...s.getVideoTracks()); return s; };',
+      );
+      const page = await context.newPage();
+      await page.goto(host.programUrl);
+      await waitForScene(page, 1);
+      await waitForProbe(page, (i) => i.camera.width === 640 && i.frames > 10, 30_000, 'the camera');
+      expect(await page.evaluate('window.__opens')).toBe(1);
+      await page.evaluate("window.__tracks[0].dispatchEvent(new Event('ended'))");
+      // Said: a coded error in the log (and the control window's panel and camera status line).
+      await expect.poll(() => hostLog(host), { timeout: 15_000 }).toContain('compositor/camera-lost');
+      // Survived: the camera is opened again and the program keeps drawing it.
+      await expect.poll(() => page.evaluate('window.__opens'), { timeout: 15_000 }).toBe(2);
+      const before = (await probe(page)).frames;
+      await waitForProbe(
+        page,
+        (i) => i.frames > before + 10 && i.camera.width === 640,
+        30_000,
+        'frames from the reopened camera',
+      );
+      await page.screenshot({ path: screenshotPath('compositor-camera-back') });
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
 });
