@@ -54,7 +54,7 @@ async function main(): Promise<void> {
     ...(sqliteNativeBinding === undefined ? {} : { sqliteNativeBinding }),
   });
 
-  protocol.handle(appScheme, createAppProtocolHandler(rendererDir));
+  protocol.handle(appScheme, createAppProtocolHandler(rendererDir, services.resolveLibraryFile));
   installPermissionHandlers(session.defaultSession);
   app.on('web-contents-created', (_e, contents) => lockNavigation(contents, (url) => void shell.openExternal(url)));
 

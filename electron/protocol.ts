@@ -28,12 +28,27 @@ const pages: Record<string, string> = { '/': 'index.html', '/program': 'program.
  * Answers app://studio/… from the built renderer folder: a fixed origin for permissions and
  * the same CSP as the host, without file:// and its loose rules.
  */
-export function createAppProtocolHandler(rendererDir: string): (request: Request) => Promise<Response> {
+export function createAppProtocolHandler(
+  rendererDir: string,
+  resolveLibraryFile: (urlPath: string) => string | undefined,
+): (request: Request) => Promise<Response> {
   return async (request) => {
     const url = new URL(request.url);
-    const rel = pages[url.pathname] ?? decodeURIComponent(url.pathname);
-    const file = path.resolve(rendererDir, `.${path.posix.sep}${rel.replace(/^\/+/, '')}`);
-    if (!file.startsWith(rendererDir + path.sep)) return new Response('Not found', { status: 404 });
+    let file: string | undefined;
+    if (url.pathname.startsWith('/library/')) {
+      // Imported assets and downloaded models, from the data folder.
+      file = resolveLibraryFile(url.pathname);
+    } else {
+      let rel: string;
+      try {
+        rel = pages[url.pathname] ?? decodeURIComponent(url.pathname);
+      } catch {
+        return new Response('Bad request', { status: 400 });
+      }
+      const candidate = path.resolve(rendererDir, `.${path.posix.sep}${rel.replace(/^\/+/, '')}`);
+      if (candidate.startsWith(rendererDir + path.sep)) file = candidate;
+    }
+    if (file === undefined) return new Response('Not found', { status: 404 });
     try {
       const body = await fs.readFile(file);
       const headers: Record<string, string> = {

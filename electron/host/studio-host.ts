@@ -210,6 +210,13 @@ export class StudioHost {
       res.writeHead(400, headers).end();
       return;
     }
+    if (decoded.startsWith('/library/')) {
+      // Imported models/backgrounds and downloaded MediaPipe models live in the data folder.
+      const libraryFile = this.options.services.resolveLibraryFile(url.pathname);
+      if (libraryFile === undefined) res.writeHead(404, headers).end();
+      else this.sendFile(res, libraryFile, { ...headers, 'Cache-Control': 'no-cache' });
+      return;
+    }
     const file = path.resolve(this.options.rendererDir, `.${decoded}`);
     if (!file.startsWith(this.options.rendererDir + path.sep)) {
       res.writeHead(404, headers).end();

@@ -32,6 +32,8 @@ export interface StudioServices {
   readonly router: ApiRouter;
   readonly bus: EventBus;
   readonly settings: SettingsStore;
+  /** The file behind a `/library/…` URL of an imported asset or downloaded model, if it is one. */
+  resolveLibraryFile(urlPath: string): string | undefined;
   start(): Promise<void>;
   close(): Promise<void>;
 }
@@ -90,6 +92,7 @@ export function createStudioServices(options: StudioServicesOptions): StudioServ
     router,
     bus,
     settings,
+    resolveLibraryFile: (urlPath) => assets.service.resolveLibraryPath(urlPath),
     async start() {
       for (const domain of domains) await domain.start?.();
     },

@@ -1,18 +1,23 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 
 import { launchBrowser, openPage, screenshotPath } from '../support/browser';
 import type { RunningHost } from '../support/host';
-import { startHost } from '../support/host';
+import { repoRoot, startHost } from '../support/host';
 
 /** Opens a raw API socket like another local program would, and sends one frame. */
 function rawCall(url: string, frame: unknown, headers: Record<string, string> = {}): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, { headers });
     ws.once('open', () => ws.send(JSON.stringify(frame)));
-    ws.once('message', (data) => {
-      resolve(JSON.parse(data.toString()));
+    ws.on('message', (data) => {
+      const message = JSON.parse(data.toString()) as { type: string };
+      if (message.type !== 'result') return; // events pushed meanwhile
+      resolve(message);
       ws.close();
     });
     ws.once('unexpected-response', (_req, res) => resolve({ status: res.statusCode }));
@@ -104,6 +109,28 @@ describe('studio host + UI', () => {
     await expect(shown.locator('p').textContent()).resolves.toContain('格式不对');
     await page.screenshot({ path: screenshotPath('foundation-error') });
     await context.close();
+  });
+
+  it('serves imported assets from the data folder under /library/, and nothing else from there', async () => {
+    const api = `ws://127.0.0.1:${new URL(host.origin).port}/api?token=${host.token}`;
+    const sample = path.join(repoRoot, 'assets/samples/honey-jar.glb');
+    const reply = (await rawCall(api, {
+      type: 'call',
+      id: 9,
+      name: 'assets:import',
+      payload: { path: sample, name: '蜂蜜罐' },
+    })) as { result: { ok: boolean; value?: { url: string } } };
+    expect(reply.result.ok).toBe(true);
+    const url = reply.result.value?.url ?? '';
+    expect(url).toMatch(/^\/?library\//);
+    const res = await fetch(`${host.origin}/${url.replace(/^\//, '')}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('model/gltf-binary');
+    expect(Buffer.from(await res.arrayBuffer()).equals(fs.readFileSync(sample))).toBe(true);
+
+    for (const probe of ['/library/../secrets.json', '/library/%2e%2e/settings.json', '/library/files/nothing.glb']) {
+      expect((await fetch(`${host.origin}${probe}`)).status, probe).toBe(404);
+    }
   });
 
   it('refuses requests without the token, with a wrong token, or from another origin', async () => {

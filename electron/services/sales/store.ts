@@ -24,7 +24,11 @@ type DbResult<K extends DbMethod> = SalesDb[K] extends (...args: never[]) => inf
  */
 function workerEntry(): URL {
   const built = new URL('./sales-worker.mjs', import.meta.url);
-  if (built.protocol === 'file:' && fs.existsSync(fileURLToPath(built))) return built;
+  if (built.protocol === 'file:' && fs.existsSync(fileURLToPath(built))) {
+    // In an installed app the worker is unpacked from the asar (worker threads cannot read asar files).
+    const unpacked = fileURLToPath(built).replace(/app\.asar([\\/])/u, 'app.asar.unpacked$1');
+    return unpacked !== fileURLToPath(built) && fs.existsSync(unpacked) ? pathToFileURL(unpacked) : built;
+  }
   const source = new URL('./sales-worker.ts', import.meta.url);
   const tsxApi = pathToFileURL(
     createRequire(import.meta.url)
