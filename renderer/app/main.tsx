@@ -9,6 +9,7 @@ import { i18next, initI18n } from '../i18n';
 import { showError } from '../state/errors';
 import { loadSettings } from '../state/settings';
 import { App } from './app';
+import { linkDomains } from './cross-domain';
 import { RootErrorBoundary } from './error-boundary';
 
 function reportUnhandled(error: unknown, where: string) {
@@ -31,6 +32,7 @@ async function boot() {
     showError(error);
   }
   await initI18n(language);
+  linkDomains();
   createRoot(root).render(
     <StrictMode>
       <I18nextProvider i18n={i18next}>
