@@ -125,7 +125,10 @@ export function drawOverlays(
 
   // Lower third: bottom-left of the safe area.
   if (o.lowerThird.visible && o.lowerThird.name !== '') {
-    const h = 118 * u;
+    const hasTitle = o.lowerThird.title.trim() !== '';
+    const nameH = 118 * 0.58 * u;
+    // Without a title only the name bar is drawn: an empty title strip looks like a glitch.
+    const h = hasTitle ? 118 * u : nameH;
     // Portrait: leave the right of the bottom row to the QR code.
     const w = Math.min(safe.width * (portrait ? 0.58 : 0.45), 760 * u);
     const x = safe.x;
@@ -133,18 +136,20 @@ export function drawOverlays(
     mark(x, y, w, h);
     ctx.shadowBlur = 12 * u;
     ctx.fillStyle = p.accent;
-    roundRect(ctx, x, y, w, h * 0.58, 10 * u);
+    roundRect(ctx, x, y, w, nameH, 10 * u);
     ctx.fill();
     ctx.shadowBlur = 0;
-    ctx.fillStyle = p.panel;
-    roundRect(ctx, x, y + h * 0.58, w * 0.85, h * 0.42, 8 * u);
-    ctx.fill();
     ctx.fillStyle = p.accentText;
     ctx.font = font(700, 44);
-    ctx.fillText(fit(ctx, o.lowerThird.name, w - 40 * u), x + 22 * u, y + h * 0.45);
-    ctx.fillStyle = p.panelText;
-    ctx.font = font(500, 28);
-    ctx.fillText(fit(ctx, o.lowerThird.title, w * 0.85 - 40 * u), x + 22 * u, y + h * 0.9);
+    ctx.fillText(fit(ctx, o.lowerThird.name, w - 40 * u), x + 22 * u, y + nameH * (0.45 / 0.58));
+    if (hasTitle) {
+      ctx.fillStyle = p.panel;
+      roundRect(ctx, x, y + nameH, w * 0.85, h - nameH, 8 * u);
+      ctx.fill();
+      ctx.fillStyle = p.panelText;
+      ctx.font = font(500, 28);
+      ctx.fillText(fit(ctx, o.lowerThird.title, w * 0.85 - 40 * u), x + 22 * u, y + h * 0.9);
+    }
   }
 
   // Product card: top-left (16:9) or top (9:16).

@@ -14,8 +14,8 @@ export interface StudioPageSlots {
 }
 
 /**
- * The live page: OBS at a glance on top, the picture in the middle, the run of show and quick sales
- * entry on the right, OBS actions under the picture.
+ * The live page: OBS at a glance on top; the picture, quick sales entry and OBS actions in the
+ * middle; the run of show (NEXT, timers, teleprompter) on the right.
  */
 export function StudioPage({ preview, live, sales }: StudioPageSlots) {
   useObsHotkeys();
@@ -25,12 +25,10 @@ export function StudioPage({ preview, live, sales }: StudioPageSlots) {
       <div className="studio-grid">
         <div className="studio-main">
           <div className="studio-preview">{preview}</div>
+          {sales}
           <ObsControls />
         </div>
-        <aside className="studio-side">
-          {live}
-          {sales}
-        </aside>
+        <aside className="studio-side">{live}</aside>
       </div>
     </section>
   );

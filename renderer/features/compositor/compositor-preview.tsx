@@ -52,7 +52,12 @@ export function CompositorPreview() {
         <div
           ref={container}
           className="compositor-surface"
-          style={{ width: Math.round(width * scale), height: Math.round(height * scale) }}
+          // Drawn at the preview resolution, shown as large as the page allows (CSS scales the canvas).
+          style={
+            height > width
+              ? { height: 'min(70vh, 720px)', aspectRatio: `${width} / ${height}` }
+              : { width: '100%', aspectRatio: `${width} / ${height}` }
+          }
           data-testid="compositor-preview"
         />
         {hudVisible && compositor !== undefined && <PerformanceHud compositor={compositor} />}
