@@ -20,6 +20,8 @@ export function buildZip(entries: readonly FixtureEntry[]): Buffer {
     const body = e.deflate === true ? zlib.deflateRawSync(e.data) : e.data;
     const crc = zlib.crc32(e.data);
     const size = e.declaredSize ?? e.data.length;
+    // Version needed, flags (UTF-8 names), method, time, date, CRC, both sizes and the name length:
+    // the local header holds them at 4…28 and the central record repeats them at 6…30.
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
@@ -35,15 +37,7 @@ export function buildZip(entries: readonly FixtureEntry[]): Buffer {
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE((3 << 8) | 20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(e.deflate === true ? 8 : 0, 10);
-    central.writeUInt16LE(0, 12);
-    central.writeUInt16LE(0x21, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(body.length, 20);
-    central.writeUInt32LE(size, 24);
-    central.writeUInt16LE(name.length, 28);
+    local.copy(central, 6, 4, 28);
     central.writeUInt32LE(offset, 42);
     locals.push(local, name, body);
     centrals.push(central, name);
