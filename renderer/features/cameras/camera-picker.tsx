@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 
 import { errorTranslationKey } from '../../../shared/api/result';
+import { OptionalSelect } from '../../components/form-controls';
 import type { CameraStatus } from '../../state/compositor-cameras';
 import { useCameras } from '../../state/compositor-cameras';
 
@@ -36,38 +37,29 @@ export function CameraPicker({ needGuest }: { needGuest: boolean }) {
   const main = useCameras((s) => s.main);
   const guest = useCameras((s) => s.guest);
   const resolution = `${choice.width}x${choice.height}`;
+  const options = devices.map((d) => ({ value: d.deviceId, label: d.label }));
 
   return (
     <div className="camera-picker">
       <label>
         {t('camera.main')}
-        <select
-          value={choice.main ?? ''}
-          onChange={(e) => choose({ main: e.target.value === '' ? null : e.target.value })}
+        <OptionalSelect
+          value={choice.main}
+          noneLabel={t('camera.default')}
+          options={options}
+          onChange={(main) => choose({ main })}
           data-testid="camera-main"
-        >
-          <option value="">{t('camera.default')}</option>
-          {devices.map((d) => (
-            <option key={d.deviceId} value={d.deviceId}>
-              {d.label}
-            </option>
-          ))}
-        </select>
+        />
       </label>
       <label>
         {t('camera.guest')}
-        <select
-          value={choice.guest ?? ''}
-          onChange={(e) => choose({ guest: e.target.value === '' ? null : e.target.value })}
+        <OptionalSelect
+          value={choice.guest}
+          noneLabel={t('camera.default')}
+          options={options}
+          onChange={(guest) => choose({ guest })}
           data-testid="camera-guest"
-        >
-          <option value="">{t('camera.default')}</option>
-          {devices.map((d) => (
-            <option key={d.deviceId} value={d.deviceId}>
-              {d.label}
-            </option>
-          ))}
-        </select>
+        />
       </label>
       <label>
         {t('camera.resolution')}

@@ -3,6 +3,7 @@ import './obs.css';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { Field } from '../../components/form-controls';
 import { runObs, useObsStore, useObsSync } from '../../state/obs-state';
 import { ObsStatusBar } from './obs-status-bar';
 
@@ -60,8 +61,7 @@ export function ObsConnectionSettings() {
           void connect();
         }}
       >
-        <label className="field">
-          <span>{t('settings.host')}</span>
+        <Field label={t('settings.host')}>
           <input
             data-testid="obs-host"
             value={host}
@@ -70,9 +70,8 @@ export function ObsConnectionSettings() {
             spellCheck={false}
           />
           <small>{t('settings.hostHint')}</small>
-        </label>
-        <label className="field">
-          <span>{t('settings.port')}</span>
+        </Field>
+        <Field label={t('settings.port')}>
           <input
             data-testid="obs-port"
             inputMode="numeric"
@@ -80,9 +79,8 @@ export function ObsConnectionSettings() {
             onChange={(e) => setPort(e.target.value)}
             size={6}
           />
-        </label>
-        <label className="field">
-          <span>{t('settings.password')}</span>
+        </Field>
+        <Field label={t('settings.password')}>
           <input
             data-testid="obs-password"
             type="password"
@@ -91,7 +89,7 @@ export function ObsConnectionSettings() {
             onChange={(e) => setPassword(e.target.value)}
             autoComplete="off"
           />
-        </label>
+        </Field>
         <button type="submit" className="primary" data-testid="obs-connect" disabled={busy['obs:connect'] === true}>
           {t('settings.connect')}
         </button>
@@ -119,8 +117,7 @@ export function ObsConnectionSettings() {
           void saveDestination();
         }}
       >
-        <label className="field">
-          <span>{t('settings.server')}</span>
+        <Field label={t('settings.server')}>
           <input
             data-testid="obs-stream-server"
             value={server}
@@ -133,9 +130,8 @@ export function ObsConnectionSettings() {
             spellCheck={false}
           />
           <small>{t('settings.serverHint')}</small>
-        </label>
-        <label className="field">
-          <span>{t('settings.key')}</span>
+        </Field>
+        <Field label={t('settings.key')}>
           <input
             data-testid="obs-stream-key"
             type="password"
@@ -147,7 +143,7 @@ export function ObsConnectionSettings() {
             }}
             autoComplete="off"
           />
-        </label>
+        </Field>
         <button type="submit" disabled={busy['obs:set-stream-destination'] === true || server.trim() === ''}>
           {t('settings.saveDestination')}
         </button>

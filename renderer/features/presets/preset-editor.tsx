@@ -8,6 +8,7 @@ import type { Preset } from '../../../shared/show/preset';
 import { presetTexts, resolvePreset } from '../../../shared/show/preset';
 import { checkTexts } from '../../../shared/show/text-guard';
 import { studio } from '../../api/client';
+import { ChoiceSelect, Field, OptionalSelect } from '../../components/form-controls';
 import type { CameraDevice } from '../../compositor/cameras';
 import { listCameras } from '../../compositor/cameras';
 import { showError } from '../../state/errors';
@@ -16,6 +17,8 @@ import { GuardHitList, GuardText } from '../show/guard-highlight';
 import { PresetPreview } from './preset-preview';
 
 const platforms = ['douyin', 'taobao', 'kuaishou', 'pinduoduo', 'weixin', 'xiaohongshu', 'other'] as const;
+const backgroundKinds = ['camera', 'blur', 'image', 'video'] as const;
+const lowerThirdWho = ['host', 'guest', 'custom'] as const;
 
 type Draft = Preset;
 
@@ -63,6 +66,7 @@ export function PresetEditor({ preset, onDeleted }: { preset: Preset; onDeleted:
   const isDirty = JSON.stringify(draft) !== JSON.stringify(preset);
   const images = assets.filter((a) => a.kind === (draft.background.kind === 'video' ? 'video' : 'image'));
   const models = assets.filter((a) => a.kind === 'model');
+  const cameraOptions = cameras.map((c) => ({ value: c.deviceId, label: c.label }));
   const background = draft.background;
   const backgroundUrl = background.kind === 'image' ? assets.find((a) => a.id === background.assetId)?.url : undefined;
 
@@ -80,113 +84,81 @@ export function PresetEditor({ preset, onDeleted }: { preset: Preset; onDeleted:
   return (
     <div className="preset-editor" data-testid="preset-editor">
       <div className="preset-form">
-        <label className="field">
-          <span>{t('preset.name')}</span>
+        <Field label={t('preset.name')}>
           <input
             data-testid="preset-name"
             value={draft.name}
             maxLength={60}
             onChange={(e) => set({ name: e.target.value })}
           />
-        </label>
-        <label className="field">
-          <span>{t('preset.obsScene')}</span>
+        </Field>
+        <Field label={t('preset.obsScene')}>
           <input value={draft.obsScene} maxLength={100} onChange={(e) => set({ obsScene: e.target.value })} />
           <small>{t('preset.obsSceneHint')}</small>
-        </label>
+        </Field>
         <div className="field-row">
-          <label className="field">
-            <span>{t('preset.orientation')}</span>
-            <select
+          <Field label={t('preset.orientation')}>
+            <ChoiceSelect
               value={draft.orientation}
-              onChange={(e) => set({ orientation: orientationSchema.parse(e.target.value) })}
-            >
-              {orientationSchema.options.map((o) => (
-                <option key={o} value={o}>
-                  {t(`preset.orientations.${o === '16:9' ? 'wide' : 'tall'}`)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="field">
-            <span>{t('preset.layout')}</span>
-            <select value={draft.layout} onChange={(e) => set({ layout: layoutSchema.parse(e.target.value) })}>
-              {layoutSchema.options.map((o) => (
-                <option key={o} value={o}>
-                  {t(`preset.layouts.${o}`)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="field">
-            <span>{t('preset.theme')}</span>
-            <select value={draft.theme} onChange={(e) => set({ theme: themeSchema.parse(e.target.value) })}>
-              {themeSchema.options.map((o) => (
-                <option key={o} value={o}>
-                  {t(`preset.themes.${o}`)}
-                </option>
-              ))}
-            </select>
-          </label>
+              options={orientationSchema.options}
+              label={(o) => t(`preset.orientations.${o === '16:9' ? 'wide' : 'tall'}`)}
+              onChange={(orientation) => set({ orientation })}
+            />
+          </Field>
+          <Field label={t('preset.layout')}>
+            <ChoiceSelect
+              value={draft.layout}
+              options={layoutSchema.options}
+              label={(o) => t(`preset.layouts.${o}`)}
+              onChange={(layout) => set({ layout })}
+            />
+          </Field>
+          <Field label={t('preset.theme')}>
+            <ChoiceSelect
+              value={draft.theme}
+              options={themeSchema.options}
+              label={(o) => t(`preset.themes.${o}`)}
+              onChange={(theme) => set({ theme })}
+            />
+          </Field>
         </div>
         <div className="field-row">
-          <label className="field">
-            <span>{t('preset.mainCamera')}</span>
-            <select
-              value={draft.cameras.main ?? ''}
-              onChange={(e) =>
-                set({ cameras: { ...draft.cameras, main: e.target.value === '' ? null : e.target.value } })
-              }
-            >
-              <option value="">{t('preset.defaultCamera')}</option>
-              {cameras.map((c) => (
-                <option key={c.deviceId} value={c.deviceId}>
-                  {c.label}
-                </option>
-              ))}
-            </select>
-          </label>
+          <Field label={t('preset.mainCamera')}>
+            <OptionalSelect
+              value={draft.cameras.main}
+              noneLabel={t('preset.defaultCamera')}
+              options={cameraOptions}
+              onChange={(main) => set({ cameras: { ...draft.cameras, main } })}
+            />
+          </Field>
           {draft.layout !== 'single' && (
-            <label className="field">
-              <span>{t('preset.guestCamera')}</span>
-              <select
-                value={draft.cameras.guest ?? ''}
-                onChange={(e) =>
-                  set({ cameras: { ...draft.cameras, guest: e.target.value === '' ? null : e.target.value } })
-                }
-              >
-                <option value="">{t('preset.secondCamera')}</option>
-                {cameras.map((c) => (
-                  <option key={c.deviceId} value={c.deviceId}>
-                    {c.label}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <Field label={t('preset.guestCamera')}>
+              <OptionalSelect
+                value={draft.cameras.guest}
+                noneLabel={t('preset.secondCamera')}
+                options={cameraOptions}
+                onChange={(guest) => set({ cameras: { ...draft.cameras, guest } })}
+              />
+            </Field>
           )}
         </div>
 
         <fieldset>
           <legend>{t('preset.background')}</legend>
           <div className="field-row">
-            <select
+            <ChoiceSelect
               value={draft.background.kind}
-              onChange={(e) => {
-                const kind = e.target.value;
+              options={backgroundKinds}
+              label={(k) => t(`preset.backgrounds.${k}`)}
+              onChange={(kind) => {
                 if (kind === 'camera') set({ background: { kind } });
                 else if (kind === 'blur') set({ background: { kind, strength: 0.6 } });
-                else if (kind === 'image' || kind === 'video') {
+                else {
                   const first = assets.find((a) => a.kind === kind);
                   set({ background: { kind, assetId: first?.id ?? 'builtin:orchard' } });
                 }
               }}
-            >
-              {(['camera', 'blur', 'image', 'video'] as const).map((k) => (
-                <option key={k} value={k}>
-                  {t(`preset.backgrounds.${k}`)}
-                </option>
-              ))}
-            </select>
+            />
             {draft.background.kind === 'blur' && (
               <input
                 type="range"
@@ -235,17 +207,13 @@ export function PresetEditor({ preset, onDeleted }: { preset: Preset; onDeleted:
             </select>
             {draft.model !== null && (
               <>
-                <select
+                <ChoiceSelect
                   aria-label={t('preset.anchor')}
                   value={draft.model.anchor}
-                  onChange={(e) => set({ model: { ...draft.model!, anchor: anchorSchema.parse(e.target.value) } })}
-                >
-                  {anchorSchema.options.map((a) => (
-                    <option key={a} value={a}>
-                      {t(`preset.anchors.${a}`)}
-                    </option>
-                  ))}
-                </select>
+                  options={anchorSchema.options}
+                  label={(a) => t(`preset.anchors.${a}`)}
+                  onChange={(anchor) => set({ model: { ...draft.model!, anchor } })}
+                />
                 <label className="inline">
                   {t('preset.scale')}
                   <input
@@ -293,16 +261,12 @@ export function PresetEditor({ preset, onDeleted }: { preset: Preset; onDeleted:
             checked={draft.overlays.lowerThird.visible}
             onChange={(v) => setOverlay('lowerThird', { visible: v })}
           >
-            <select
+            <ChoiceSelect
               value={draft.overlays.lowerThird.who}
-              onChange={(e) => setOverlay('lowerThird', { who: e.target.value as 'host' | 'guest' | 'custom' })}
-            >
-              {(['host', 'guest', 'custom'] as const).map((w) => (
-                <option key={w} value={w}>
-                  {t(`preset.who.${w}`)}
-                </option>
-              ))}
-            </select>
+              options={lowerThirdWho}
+              label={(w) => t(`preset.who.${w}`)}
+              onChange={(who) => setOverlay('lowerThird', { who })}
+            />
             {draft.overlays.lowerThird.who === 'custom' && (
               <input
                 placeholder={t('preset.lowerName')}
@@ -323,17 +287,12 @@ export function PresetEditor({ preset, onDeleted }: { preset: Preset; onDeleted:
             checked={draft.overlays.qr.visible}
             onChange={(v) => setOverlay('qr', { visible: v })}
           >
-            <select
-              value={draft.overlays.qr.platform ?? ''}
-              onChange={(e) => setOverlay('qr', { platform: e.target.value === '' ? null : e.target.value })}
-            >
-              <option value="">{t('preset.qrFirst')}</option>
-              {platforms.map((p) => (
-                <option key={p} value={p}>
-                  {t(`platforms.${p}`)}
-                </option>
-              ))}
-            </select>
+            <OptionalSelect
+              value={draft.overlays.qr.platform}
+              noneLabel={t('preset.qrFirst')}
+              options={platforms.map((p) => ({ value: p, label: t(`platforms.${p}`) }))}
+              onChange={(platform) => setOverlay('qr', { platform })}
+            />
             <input
               placeholder={t('preset.qrCaption')}
               value={draft.overlays.qr.caption}
@@ -402,8 +361,7 @@ export function PresetEditor({ preset, onDeleted }: { preset: Preset; onDeleted:
 
       <div className="preset-side">
         <PresetPreview scene={scene} backgroundUrl={backgroundUrl} />
-        <label className="field">
-          <span>{t('preset.previewProduct')}</span>
+        <Field label={t('preset.previewProduct')}>
           <select value={product?.id ?? ''} onChange={(e) => setProductId(e.target.value)}>
             {products.length === 0 && <option value="">{t('preset.noProducts')}</option>}
             {products.map((p) => (
@@ -412,7 +370,7 @@ export function PresetEditor({ preset, onDeleted }: { preset: Preset; onDeleted:
               </option>
             ))}
           </select>
-        </label>
+        </Field>
         <div className="row">
           <button
             type="button"

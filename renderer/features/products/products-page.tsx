@@ -11,6 +11,7 @@ import { formatFen, parseYuanToFen } from '../../../shared/money';
 import type { ProductMedia } from '../../../shared/show/product';
 import { emptyProductMedia } from '../../../shared/show/product';
 import { studio } from '../../api/client';
+import { Field } from '../../components/form-controls';
 import { showError } from '../../state/errors';
 import { reloadProducts, useShowLibrary, useShowLibrarySync } from '../../state/show-library';
 import type { ParsedProducts, ProductRow } from './product-file';
@@ -317,12 +318,10 @@ function ProductForm({
     <div className="card product-form" data-testid="product-form">
       <h2>{product === null ? t('products.new') : t('products.editTitle', { name: product.name })}</h2>
       <div className="form-grid">
-        <label className="field">
-          <span>{t('products.name')}</span>
+        <Field label={t('products.name')}>
           <input data-testid="product-name" value={name} maxLength={60} onChange={(e) => setName(e.target.value)} />
-        </label>
-        <label className="field">
-          <span>{t('products.price')}</span>
+        </Field>
+        <Field label={t('products.price')}>
           <input
             data-testid="product-price"
             inputMode="decimal"
@@ -330,43 +329,32 @@ function ProductForm({
             aria-invalid={price !== '' && priceFen === undefined}
             onChange={(e) => setPrice(e.target.value)}
           />
-        </label>
-        <label className="field">
-          <span>{t('products.unit')}</span>
+        </Field>
+        <Field label={t('products.unit')}>
           <input data-testid="product-unit" value={unit} maxLength={20} onChange={(e) => setUnit(e.target.value)} />
-        </label>
-        <label className="field">
-          <span>SKU</span>
+        </Field>
+        <Field label="SKU">
           <input value={sku} maxLength={64} onChange={(e) => setSku(e.target.value)} />
-        </label>
-        <label className="field">
-          <span>{t('products.origin')}</span>
+        </Field>
+        <Field label={t('products.origin')}>
           <input
             data-testid="product-origin"
             value={origin}
             maxLength={60}
             onChange={(e) => setOrigin(e.target.value)}
           />
-        </label>
-        <label className="field">
-          <span>{t('products.certifications')}</span>
+        </Field>
+        <Field label={t('products.certifications')}>
           <input
             value={certs}
             placeholder={t('products.certificationsHint')}
             onChange={(e) => setCerts(e.target.value)}
           />
-        </label>
-        <label className="field">
-          <span>{t('products.photo')}</span>
-          {assetSelect('image', photoAssetId, setPhoto)}
-        </label>
-        <label className="field">
-          <span>{t('products.model')}</span>
-          {assetSelect('model', modelAssetId, setModel)}
-        </label>
+        </Field>
+        <Field label={t('products.photo')}>{assetSelect('image', photoAssetId, setPhoto)}</Field>
+        <Field label={t('products.model')}>{assetSelect('model', modelAssetId, setModel)}</Field>
       </div>
-      <label className="field wide">
-        <span>{t('products.story')}</span>
+      <Field label={t('products.story')} isWide>
         <textarea
           data-testid="product-story"
           rows={3}
@@ -374,13 +362,12 @@ function ProductForm({
           value={story}
           onChange={(e) => setStory(e.target.value)}
         />
-      </label>
+      </Field>
       <fieldset>
         <legend>{t('products.shopLinks')}</legend>
         <div className="form-grid">
           {salesPlatformSchema.options.map((p) => (
-            <label key={p} className="field">
-              <span>{t(`platforms.${p}`)}</span>
+            <Field key={p} label={t(`platforms.${p}`)}>
               <input
                 data-testid={`product-link-${p}`}
                 value={links[p] ?? ''}
@@ -388,7 +375,7 @@ function ProductForm({
                 placeholder="https://"
                 onChange={(e) => setLinks((l) => ({ ...l, [p]: e.target.value }))}
               />
-            </label>
+            </Field>
           ))}
         </div>
       </fieldset>

@@ -1,9 +1,10 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import type { GuardCategory, GuardTerm } from '../../../shared/show/text-guard';
+import type { GuardTerm } from '../../../shared/show/text-guard';
 import { checkText, guardCategorySchema } from '../../../shared/show/text-guard';
 import { studio } from '../../api/client';
+import { ChoiceSelect, Field } from '../../components/form-controls';
 import { showError } from '../../state/errors';
 import { useShowLibrary } from '../../state/show-library';
 import { GuardHitList, GuardText } from './guard-highlight';
@@ -54,10 +55,9 @@ export function GuardEditor() {
     <div className="guard-editor" data-testid="guard-editor">
       <p className="muted">{t('guard.intro')}</p>
       <div className="card">
-        <label className="field wide">
-          <span>{t('guard.try')}</span>
+        <Field label={t('guard.try')} isWide>
           <textarea data-testid="guard-sample" rows={2} value={sample} onChange={(e) => setSample(e.target.value)} />
-        </label>
+        </Field>
         {sample !== '' &&
           (hits.length === 0 ? (
             <p className="guard-clean">{t('guard.clean')}</p>
@@ -109,16 +109,12 @@ export function GuardEditor() {
                   <input value={term.term} maxLength={40} onChange={(e) => setTerm(key, { term: e.target.value })} />
                 </td>
                 <td>
-                  <select
+                  <ChoiceSelect
                     value={term.category}
-                    onChange={(e) => setTerm(key, { category: e.target.value as GuardCategory })}
-                  >
-                    {guardCategorySchema.options.map((c) => (
-                      <option key={c} value={c}>
-                        {t(`guard.categories.${c}`)}
-                      </option>
-                    ))}
-                  </select>
+                    options={guardCategorySchema.options}
+                    label={(c) => t(`guard.categories.${c}`)}
+                    onChange={(category) => setTerm(key, { category })}
+                  />
                 </td>
                 <td>
                   <input

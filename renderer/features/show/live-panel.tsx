@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 
 import type { LiveState } from '../../../shared/show/live';
 import { formatClock, liveTiming } from '../../../shared/show/live';
+import { Field } from '../../components/form-controls';
 import { useNavigation } from '../../state/navigation';
 import { useShowLibrary, useShowLibrarySync } from '../../state/show-library';
 import {
@@ -83,8 +84,7 @@ function StartShow() {
   return (
     <div>
       <h2>{t('live.title')}</h2>
-      <label className="field">
-        <span>{t('live.chooseShow')}</span>
+      <Field label={t('live.chooseShow')}>
         <select data-testid="live-rundown" value={rundownId} onChange={(e) => setChosen(e.target.value)}>
           {rundowns.map((r) => (
             <option key={r.id} value={r.id}>
@@ -92,7 +92,7 @@ function StartShow() {
             </option>
           ))}
         </select>
-      </label>
+      </Field>
       <button
         type="button"
         className="primary big"

@@ -7,6 +7,7 @@ import type { Rundown } from '../../../shared/show/rundown';
 import { moveSegment, plannedOffsetsSec, plannedTotalSec, rundownProblems } from '../../../shared/show/rundown';
 import { checkText } from '../../../shared/show/text-guard';
 import { studio } from '../../api/client';
+import { Field, OptionalSelect } from '../../components/form-controls';
 import { showError } from '../../state/errors';
 import { useNavigation } from '../../state/navigation';
 import { useShowLibrary } from '../../state/show-library';
@@ -67,6 +68,8 @@ export function RundownEditor({ rundownId, onDeleted }: { rundownId: string; onD
   const offsets = plannedOffsetsSec(draft.segments);
   const problems = rundownProblems(draft);
   const isOnAir = live?.rundownId === draft.id;
+  const productOptions = products.map((p) => ({ value: p.id, label: p.name }));
+  const presetOptions = presets.map((p) => ({ value: p.id, label: p.name }));
   const setSegment = (i: number, patch: Partial<DraftSegment>) =>
     setDraft((d) =>
       d === null ? d : { ...d, segments: d.segments.map((s, j) => (j === i ? { ...s, ...patch } : s)) },
@@ -273,38 +276,25 @@ export function RundownEditor({ rundownId, onDeleted }: { rundownId: string; onD
                 </button>
               </div>
               <div className="segment-grid">
-                <label className="field">
-                  <span>{t('rundown.product')}</span>
-                  <select
+                <Field label={t('rundown.product')}>
+                  <OptionalSelect
                     data-testid="segment-product"
-                    value={s.productId ?? ''}
-                    onChange={(e) => setSegment(i, { productId: e.target.value === '' ? null : e.target.value })}
-                  >
-                    <option value="">{t('rundown.noProduct')}</option>
-                    {products.map((p) => (
-                      <option key={p.id} value={p.id}>
-                        {p.name}
-                      </option>
-                    ))}
-                  </select>
-                </label>
-                <label className="field">
-                  <span>{t('rundown.preset')}</span>
-                  <select
+                    value={s.productId}
+                    noneLabel={t('rundown.noProduct')}
+                    options={productOptions}
+                    onChange={(productId) => setSegment(i, { productId })}
+                  />
+                </Field>
+                <Field label={t('rundown.preset')}>
+                  <OptionalSelect
                     data-testid="segment-preset"
-                    value={s.presetId ?? ''}
-                    onChange={(e) => setSegment(i, { presetId: e.target.value === '' ? null : e.target.value })}
-                  >
-                    <option value="">{t('rundown.choosePreset')}</option>
-                    {presets.map((p) => (
-                      <option key={p.id} value={p.id}>
-                        {p.name}
-                      </option>
-                    ))}
-                  </select>
-                </label>
-                <label className="field">
-                  <span>{t('rundown.minutes')}</span>
+                    value={s.presetId}
+                    noneLabel={t('rundown.choosePreset')}
+                    options={presetOptions}
+                    onChange={(presetId) => setSegment(i, { presetId })}
+                  />
+                </Field>
+                <Field label={t('rundown.minutes')}>
                   <input
                     type="number"
                     min={0.5}
@@ -317,26 +307,22 @@ export function RundownEditor({ rundownId, onDeleted }: { rundownId: string; onD
                       })
                     }
                   />
-                </label>
-                <label className="field">
-                  <span>{t('rundown.host')}</span>
+                </Field>
+                <Field label={t('rundown.host')}>
                   <input value={s.host} maxLength={40} onChange={(e) => setSegment(i, { host: e.target.value })} />
-                </label>
-                <label className="field">
-                  <span>{t('rundown.guest')}</span>
+                </Field>
+                <Field label={t('rundown.guest')}>
                   <input value={s.guest} maxLength={40} onChange={(e) => setSegment(i, { guest: e.target.value })} />
-                </label>
-                <label className="field">
-                  <span>{t('rundown.guestTitle')}</span>
+                </Field>
+                <Field label={t('rundown.guestTitle')}>
                   <input
                     value={s.guestTitle}
                     maxLength={60}
                     onChange={(e) => setSegment(i, { guestTitle: e.target.value })}
                   />
-                </label>
+                </Field>
               </div>
-              <label className="field wide">
-                <span>{t('rundown.script')}</span>
+              <Field label={t('rundown.script')} isWide>
                 <textarea
                   data-testid="segment-script"
                   rows={3}
@@ -344,17 +330,16 @@ export function RundownEditor({ rundownId, onDeleted }: { rundownId: string; onD
                   value={s.script}
                   onChange={(e) => setSegment(i, { script: e.target.value })}
                 />
-              </label>
+              </Field>
               {hits.length > 0 && (
                 <div className="guard-inline" data-testid="script-guard">
                   <GuardText text={s.script} hits={hits} />
                   <GuardHitList hits={hits} />
                 </div>
               )}
-              <label className="field wide">
-                <span>{t('rundown.notes')}</span>
+              <Field label={t('rundown.notes')} isWide>
                 <input value={s.notes} maxLength={2000} onChange={(e) => setSegment(i, { notes: e.target.value })} />
-              </label>
+              </Field>
             </li>
           );
         })}
