@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { buildShowDomain } from '.';
-import { FakeObs, FakeSales, recordEvents, testDeps } from './test-fakes';
+import { FakeObs, FakeSales, recordEvents, rundownInput, segmentInput, testDeps } from './test-fakes';
 
 const ctx = { transport: 'ws' } as const;
 const domains: ReturnType<typeof buildShowDomain>[] = [];
@@ -34,29 +34,7 @@ describe('show library on real files', () => {
 
     const again = studio(s.deps.dataDir);
     expect((await again.h['show:presets-list'](undefined, ctx)).map((p) => p.name)).toEqual(['东港码头']);
-    const rundown = await again.h['show:rundown-save'](
-      {
-        title: 'A',
-        platforms: [],
-        plannedStart: null,
-        timeZone: 'Asia/Shanghai',
-        copiedFrom: null,
-        segments: [
-          {
-            productId: null,
-            presetId: edited.id,
-            host: '',
-            hostTitle: '',
-            guest: '',
-            guestTitle: '',
-            plannedSec: 60,
-            script: '',
-            notes: '',
-          },
-        ],
-      },
-      ctx,
-    );
+    const rundown = await again.h['show:rundown-save'](rundownInput('A', [segmentInput({ presetId: edited.id })]), ctx);
     await expect((async () => again.h['show:preset-delete']({ id: edited.id }, ctx))()).rejects.toMatchObject({
       code: 'show/preset-in-use',
     });
@@ -81,26 +59,9 @@ describe('show library on real files', () => {
 
   it('rundowns: save assigns segment ids, reorder persists, a past show duplicates as a template', async () => {
     const s = studio();
-    const seg = (script: string) => ({
-      productId: null,
-      presetId: null,
-      host: '小王',
-      hostTitle: '',
-      guest: '',
-      guestTitle: '',
-      plannedSec: 90,
-      script,
-      notes: '',
-    });
+    const seg = (script: string) => segmentInput({ host: '小王', plannedSec: 90, script });
     const saved = await s.h['show:rundown-save'](
-      {
-        title: '周末专场',
-        platforms: ['douyin'],
-        plannedStart: null,
-        timeZone: 'Asia/Shanghai',
-        copiedFrom: null,
-        segments: [seg('一'), seg('二'), seg('三')],
-      },
+      rundownInput('周末专场', [seg('一'), seg('二'), seg('三')], { platforms: ['douyin'] }),
       ctx,
     );
     expect(saved.segments.every((x) => /^[a-z0-9-]+$/.test(x.id))).toBe(true);

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { StudioError } from '../../../shared/api/result';
 import { buildShowDomain } from '.';
-import { FakeObs, FakeSales, recordEvents, testDeps } from './test-fakes';
+import { FakeObs, FakeSales, recordEvents, rundownInput, segmentInput, testDeps } from './test-fakes';
 
 type ShowDomain = ReturnType<typeof buildShowDomain>;
 const open: ShowDomain[] = [];
@@ -29,26 +29,21 @@ async function seed(ctx: Awaited<ReturnType<typeof setup>>) {
   const orchard = await h['show:preset-from-template']({ templateId: 'orchard-16x9' }, { transport: 'ws' });
   const kitchen = await h['show:preset-from-template']({ templateId: 'kitchen-16x9' }, { transport: 'ws' });
   const guest = await h['show:preset-from-template']({ templateId: 'official-guest-16x9' }, { transport: 'ws' });
-  const seg = (productId: string, presetId: string, script = '', guestName = '') => ({
-    productId,
-    presetId,
-    host: '小王',
-    hostTitle: '',
-    guest: guestName,
-    guestTitle: guestName === '' ? '' : '副县长',
-    plannedSec: 60,
-    script,
-    notes: '',
-  });
+  const seg = (productId: string, presetId: string, script = '', guestName = '') =>
+    segmentInput({
+      productId,
+      presetId,
+      host: '小王',
+      guest: guestName,
+      guestTitle: guestName === '' ? '' : '副县长',
+      script,
+    });
   const rundown = await h['show:rundown-save'](
-    {
-      title: '秋收专场',
-      platforms: ['douyin'],
-      plannedStart: null,
-      timeZone: 'Asia/Shanghai',
-      copiedFrom: null,
-      segments: [seg(orange.id, orchard.id, '大家好'), seg(honey.id, kitchen.id), seg(tea.id, guest.id, '', '李明')],
-    },
+    rundownInput(
+      '秋收专场',
+      [seg(orange.id, orchard.id, '大家好'), seg(honey.id, kitchen.id), seg(tea.id, guest.id, '', '李明')],
+      { platforms: ['douyin'] },
+    ),
     { transport: 'ws' },
   );
   return { rundown, presets: [orchard, kitchen, guest], products: [orange, honey, tea] };

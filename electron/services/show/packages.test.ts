@@ -9,7 +9,7 @@ import type { Entry } from 'yauzl';
 import type { PackageManifest } from '../../../shared/show/package';
 import { buildShowDomain } from '.';
 import { createFolderAssets } from './folder-assets';
-import { FakeObs, FakeSales, recordEvents, testDeps } from './test-fakes';
+import { FakeObs, FakeSales, recordEvents, rundownInput, segmentInput, testDeps } from './test-fakes';
 import { buildZip } from './zip-fixture';
 
 const ctx = { transport: 'ws' } as const;
@@ -65,26 +65,14 @@ async function sourceStudio() {
   const tpl = await s.h['show:preset-from-template']({ templateId: 'orchard-9x16' }, ctx);
   const orchard = await s.h['show:preset-save']({ ...tpl, background: { kind: 'image', assetId: 'bg-orchard' } }, ctx);
   const guest = await s.h['show:preset-from-template']({ templateId: 'official-guest-9x16' }, ctx);
-  const seg = (productId: string | null, presetId: string, script: string) => ({
-    productId,
-    presetId,
-    host: '小王',
-    hostTitle: '',
-    guest: '',
-    guestTitle: '',
-    plannedSec: 120,
-    script,
-    notes: '备注',
-  });
+  const seg = (productId: string | null, presetId: string, script: string) =>
+    segmentInput({ productId, presetId, host: '小王', plannedSec: 120, script, notes: '备注' });
   const rundown = await s.h['show:rundown-save'](
-    {
-      title: '秋收专场',
-      platforms: [],
-      plannedStart: null,
-      timeZone: 'Asia/Shanghai',
-      copiedFrom: null,
-      segments: [seg(null, guest.id, '欢迎'), seg(orange.id, orchard.id, '橙子'), seg(honey.id, guest.id, '蜂蜜')],
-    },
+    rundownInput('秋收专场', [
+      seg(null, guest.id, '欢迎'),
+      seg(orange.id, orchard.id, '橙子'),
+      seg(honey.id, guest.id, '蜂蜜'),
+    ]),
     ctx,
   );
   return { ...s, rundown };

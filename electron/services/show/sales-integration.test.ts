@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { SalesKit } from '../sales/test-kit';
 import { makeSalesKit } from '../sales/test-kit';
 import { createShowDomain } from '.';
-import { FakeObs, recordEvents, testDeps } from './test-fakes';
+import { FakeObs, recordEvents, rundownInput, segmentInput, testDeps } from './test-fakes';
 
 // The show domain with the real sales store (SQLite in its worker, on a temp folder): every NEXT
 // opens the segment in the sales log, and sales entered after it land in it.
@@ -42,24 +42,20 @@ describe('live mode with the real sales store', () => {
       await h['show:preset-from-template']({ templateId: 'official-guest-16x9' }, ctx),
     ];
     const rundown = await h['show:rundown-save'](
-      {
-        title: '秋收专场',
-        platforms: ['douyin', 'not-a-platform'],
-        plannedStart: null,
-        timeZone: 'Asia/Shanghai',
-        copiedFrom: null,
-        segments: products.map((p, i) => ({
-          productId: p.id,
-          presetId: presets[i]!.id,
-          host: '小王',
-          hostTitle: '',
-          guest: i === 2 ? '李明' : '',
-          guestTitle: i === 2 ? '副县长' : '',
-          plannedSec: 120,
-          script: '',
-          notes: '',
-        })),
-      },
+      rundownInput(
+        '秋收专场',
+        products.map((p, i) =>
+          segmentInput({
+            productId: p.id,
+            presetId: presets[i]!.id,
+            host: '小王',
+            guest: i === 2 ? '李明' : '',
+            guestTitle: i === 2 ? '副县长' : '',
+            plannedSec: 120,
+          }),
+        ),
+        { platforms: ['douyin', 'not-a-platform'] },
+      ),
       ctx,
     );
     // Products come from the sales store, with their shop links as the show domain sees them.
@@ -102,26 +98,7 @@ describe('live mode with the real sales store', () => {
     const h = show.handlers;
     const preset = await h['show:preset-from-template']({ templateId: 'orchard-9x16' }, ctx);
     const rundown = await h['show:rundown-save'](
-      {
-        title: 'x',
-        platforms: [],
-        plannedStart: null,
-        timeZone: 'Asia/Shanghai',
-        copiedFrom: null,
-        segments: [
-          {
-            productId: '999999',
-            presetId: preset.id,
-            host: '',
-            hostTitle: '',
-            guest: '',
-            guestTitle: '',
-            plannedSec: 60,
-            script: '',
-            notes: '',
-          },
-        ],
-      },
+      rundownInput('x', [segmentInput({ productId: '999999', presetId: preset.id })]),
       ctx,
     );
     await expect(

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { defaultSettings } from '../../../shared/api/app';
-import type { EventName, EventPayload } from '../../../shared/api/contract';
+import type { EventName, EventPayload, ParsedInput } from '../../../shared/api/contract';
 import { StudioError } from '../../../shared/api/result';
 import type { DomainDeps } from '../domain';
 import { createNullLogger } from '../logger';
@@ -134,6 +134,30 @@ export function recordEvents(): {
     of: <K extends EventName>(name: K) =>
       events.filter((e) => e.name === name).map((e) => e.payload as EventPayload<K>),
   };
+}
+
+type RundownSave = ParsedInput<'show:rundown-save'>;
+type SegmentSave = RundownSave['segments'][number];
+
+/** A segment for `show:rundown-save`: no product or preset, one minute, empty texts, except `patch`. */
+export function segmentInput(patch: Partial<SegmentSave> = {}): SegmentSave {
+  return {
+    productId: null,
+    presetId: null,
+    host: '',
+    hostTitle: '',
+    guest: '',
+    guestTitle: '',
+    plannedSec: 60,
+    script: '',
+    notes: '',
+    ...patch,
+  };
+}
+
+/** A rundown for `show:rundown-save`: no platforms, planned start or origin, China time, except `patch`. */
+export function rundownInput(title: string, segments: SegmentSave[], patch: Partial<RundownSave> = {}): RundownSave {
+  return { title, platforms: [], plannedStart: null, timeZone: 'Asia/Shanghai', copiedFrom: null, segments, ...patch };
 }
 
 /** Domain deps on a fresh temp data dir; appRoot is the repository (for assets/presets). */
