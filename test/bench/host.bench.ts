@@ -2,7 +2,7 @@ import WebSocket from 'ws';
 
 import { startHost } from '../support/host';
 import type { BenchModule } from './types';
-import { percentile } from './types';
+import { medianAndP95 } from './types';
 
 /** The studio host itself: start-up time and the API round trip over its WebSocket. */
 const bench: BenchModule = async (ctx) => {
@@ -24,8 +24,7 @@ const bench: BenchModule = async (ctx) => {
     ws.close();
     return [
       { name: 'host start to URL printed', value: startMs, unit: 'ms' },
-      { name: 'host api round trip (settings:get) median', value: percentile(sample, 50), unit: 'ms' },
-      { name: 'host api round trip (settings:get) p95', value: percentile(sample, 95), unit: 'ms' },
+      ...medianAndP95('host api round trip (settings:get)', sample),
     ];
   } finally {
     await host.stop();

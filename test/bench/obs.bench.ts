@@ -5,7 +5,7 @@ import type OBSWebSocket from 'obs-websocket-js';
 
 import { connectRaw, createTestService, waitForState } from '../../electron/services/obs/testing';
 import type { BenchContext, BenchFigure, BenchModule } from './types';
-import { percentile } from './types';
+import { medianAndP95, percentile } from './types';
 
 const roundTrips = 300;
 const warmUp = 30;
@@ -81,39 +81,15 @@ const bench: BenchModule = async (ctx: BenchContext): Promise<BenchFigure[]> => 
     }
 
     const figures: BenchFigure[] = [
-      { name: 'obs GetVersion round trip via studio service median', value: round(median(viaService)), unit: 'ms' },
-      {
-        name: 'obs GetVersion round trip via studio service p95',
-        value: round(percentile(viaService, 95)),
-        unit: 'ms',
-      },
-      { name: 'obs GetVersion round trip raw obs-websocket-js median', value: round(median(viaRaw)), unit: 'ms' },
-      { name: 'obs GetVersion round trip raw obs-websocket-js p95', value: round(percentile(viaRaw, 95)), unit: 'ms' },
+      ...medianAndP95('obs GetVersion round trip via studio service', viaService, round),
+      ...medianAndP95('obs GetVersion round trip raw obs-websocket-js', viaRaw, round),
       {
         name: 'obs request studio overhead (median service - raw)',
         value: round(median(viaService) - median(viaRaw)),
         unit: 'ms',
       },
-      {
-        name: 'obs scene switch (Cut) to CurrentProgramSceneChanged via studio service median',
-        value: round(median(switchService)),
-        unit: 'ms',
-      },
-      {
-        name: 'obs scene switch (Cut) to CurrentProgramSceneChanged via studio service p95',
-        value: round(percentile(switchService, 95)),
-        unit: 'ms',
-      },
-      {
-        name: 'obs scene switch (Cut) to CurrentProgramSceneChanged raw median',
-        value: round(median(switchRaw)),
-        unit: 'ms',
-      },
-      {
-        name: 'obs scene switch (Cut) to CurrentProgramSceneChanged raw p95',
-        value: round(percentile(switchRaw, 95)),
-        unit: 'ms',
-      },
+      ...medianAndP95('obs scene switch (Cut) to CurrentProgramSceneChanged via studio service', switchService, round),
+      ...medianAndP95('obs scene switch (Cut) to CurrentProgramSceneChanged raw', switchRaw, round),
       {
         name: 'obs scene switch studio overhead (median service - raw)',
         value: round(median(switchService) - median(switchRaw)),

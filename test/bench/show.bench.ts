@@ -16,7 +16,7 @@ import { SettingsStore } from '../../electron/services/settings-store';
 import { createShowDomain } from '../../electron/services/show';
 import type { EventName } from '../../shared/api/contract';
 import type { BenchContext, BenchFigure, BenchModule } from './types';
-import { percentile } from './types';
+import { medianAndP95, percentile } from './types';
 
 const presses = 40;
 const warmUp = 4;
@@ -144,35 +144,22 @@ const bench: BenchModule = async (ctx: BenchContext): Promise<BenchFigure[]> => 
     }
     await call('show:live-end');
     await sender.disconnect();
-    const figure = (name: string, sample: number[], p: 50 | 95): BenchFigure => ({
-      name: `show NEXT to ${name} ${p === 50 ? 'median' : 'p95'}`,
-      value: round(percentile(sample, p)),
-      unit: 'ms',
-    });
+    const figures = (name: string, sample: number[]) => medianAndP95(`show NEXT to ${name}`, sample, round);
     return [
-      figure('OBS CurrentProgramSceneChanged (Cut)', toObs, 50),
-      figure('OBS CurrentProgramSceneChanged (Cut)', toObs, 95),
-      figure('show:scene-changed emitted (compositor preset)', toScene, 50),
-      figure('show:scene-changed emitted (compositor preset)', toScene, 95),
-      figure('sales segment open (committed)', toSales, 50),
-      figure('sales segment open (committed)', toSales, 95),
-      {
-        name: 'obs alone: SetCurrentProgramScene (Cut) to CurrentProgramSceneChanged at another client median',
-        value: round(percentile(obsAlone, 50)),
-        unit: 'ms',
-      },
-      {
-        name: 'obs alone: SetCurrentProgramScene (Cut) to CurrentProgramSceneChanged at another client p95',
-        value: round(percentile(obsAlone, 95)),
-        unit: 'ms',
-      },
+      ...figures('OBS CurrentProgramSceneChanged (Cut)', toObs),
+      ...figures('show:scene-changed emitted (compositor preset)', toScene),
+      ...figures('sales segment open (committed)', toSales),
+      ...medianAndP95(
+        'obs alone: SetCurrentProgramScene (Cut) to CurrentProgramSceneChanged at another client',
+        obsAlone,
+        round,
+      ),
       {
         name: 'show NEXT to OBS event minus OBS alone (median)',
         value: round(percentile(toObs, 50) - percentile(obsAlone, 50)),
         unit: 'ms',
       },
-      figure('reply (studio side switched)', toReply, 50),
-      figure('reply (studio side switched)', toReply, 95),
+      ...figures('reply (studio side switched)', toReply),
       { name: 'show NEXT presses measured', value: toObs.length, unit: 'count' },
     ];
   } finally {

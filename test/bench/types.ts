@@ -29,3 +29,15 @@ export function percentile(sample: readonly number[], p: number): number {
   const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[rank] ?? Number.NaN;
 }
+
+/** A latency sample in ms as two figures, `${what} median` and `${what} p95`, each through `round`. */
+export function medianAndP95(
+  what: string,
+  sample: readonly number[],
+  round: (ms: number) => number = (ms) => ms,
+): BenchFigure[] {
+  return [
+    { name: `${what} median`, value: round(percentile(sample, 50)), unit: 'ms' },
+    { name: `${what} p95`, value: round(percentile(sample, 95)), unit: 'ms' },
+  ];
+}
