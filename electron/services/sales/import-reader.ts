@@ -9,6 +9,7 @@ import Papa from 'papaparse';
 import { StudioError } from '../../../shared/api/result';
 import type { ImportPreview } from '../../../shared/api/sales';
 import type { CellValue } from '../../../shared/sales/import/cells';
+import { splitRecords } from './csv-records';
 
 // Reads order export files row by row with bounded memory: CSV (any delimiter papaparse detects)
 // in UTF-8 / UTF-8 BOM / GB18030 (GBK) / UTF-16, XLSX through exceljs' streaming reader, and the
@@ -281,10 +282,11 @@ export function lastRecordEnd(text: string): number {
 }
 
 /**
- * Rows of a CSV file, in batches, with their row numbers. The decoded text is cut after the last
- * complete record of each chunk and each piece parsed by papaparse in one call: no per-row
- * stream machinery, and memory bounded by the chunk size. Blank lines are kept (as empty rows)
- * so numbering matches what a spreadsheet shows.
+ * Rows of a CSV file, in batches, with their row numbers. Each decoded chunk is split into its
+ * complete records in one pass (splitRecords); the unfinished last record waits for the next
+ * chunk, so memory is bounded by the chunk size. Text with quoting splitRecords does not read
+ * the simple way goes to papaparse, cut after its last complete record. Blank lines are kept
+ * (as empty rows) so numbering matches what a spreadsheet shows.
  */
 async function* csvRows(
   source: FileSource,
@@ -297,30 +299,53 @@ async function* csvRows(
   bytes.pipe(decode);
   let pending = '';
   let line = 0;
-  let delimiter: string | undefined;
-  let newline: '\r\n' | '\n' = '\n';
-  const parse = (text: string): FileRow[] => {
+  let format: { delimiter: string; newline: '\r\n' | '\n' } | undefined;
+  const numbered = (rows: string[][]): FileRow[] => rows.map((cells) => ({ cells, line: ++line, sheet: null }));
+  const formatOf = (text: string) => {
     // Each piece ends with its newline; drop it so papaparse does not add an empty last row.
-    const body = text.endsWith('\r\n') ? text.slice(0, -2) : text.endsWith('\n') ? text.slice(0, -1) : text;
-    if (delimiter === undefined) {
-      const detected = Papa.parse<string[]>(body.slice(0, 64 * 1024), { preview: 20 }).meta.delimiter;
-      delimiter = detected === '' ? ',' : detected;
-      newline = text.includes('\r\n') ? '\r\n' : '\n';
-    }
+    const body = withoutLastNewline(text);
+    const detected = Papa.parse<string[]>(body.slice(0, 64 * 1024), { preview: 20 }).meta.delimiter;
+    return { delimiter: detected === '' ? ',' : detected, newline: text.includes('\r\n') ? '\r\n' : '\n' } as const;
+  };
+  const papaparse = (text: string): FileRow[] => {
+    const body = withoutLastNewline(text);
+    const { delimiter, newline } = format ?? formatOf(text);
     const result =
       body === '' ? [['']] : Papa.parse<string[]>(body, { delimiter, newline, skipEmptyLines: false }).data;
-    return result.map((cells) => ({ cells, line: ++line, sheet: null }));
+    return numbered(result);
+  };
+  /** The complete records at the front of `pending` (all of it when `isLast`). */
+  const take = (isLast: boolean): FileRow[] | undefined => {
+    if (format === undefined) {
+      const end = isLast ? pending.length : lastRecordEnd(pending);
+      if (end <= 0) return undefined;
+      format = formatOf(pending.slice(0, end));
+    }
+    const split = splitRecords(pending, format.delimiter, format.newline, isLast);
+    if (split !== undefined) {
+      pending = pending.slice(split.end);
+      return split.rows.length === 0 ? undefined : numbered(split.rows);
+    }
+    const end = isLast ? pending.length : lastRecordEnd(pending);
+    if (end <= 0) return undefined;
+    const piece = pending.slice(0, end);
+    pending = pending.slice(end);
+    return papaparse(piece);
   };
   for await (const chunk of decode as AsyncIterable<string>) {
     pending += chunk;
     if (pending.length < 256 * 1024) continue;
-    const end = lastRecordEnd(pending);
-    if (end <= 0) continue;
-    const piece = pending.slice(0, end);
-    pending = pending.slice(end);
-    yield parse(piece);
+    const rows = take(false);
+    if (rows !== undefined) yield rows;
   }
-  if (pending !== '') yield parse(pending);
+  if (pending !== '') {
+    const rows = take(true);
+    if (rows !== undefined) yield rows;
+  }
+}
+
+function withoutLastNewline(text: string): string {
+  return text.endsWith('\r\n') ? text.slice(0, -2) : text.endsWith('\n') ? text.slice(0, -1) : text;
 }
 
 function cellValue(value: ExcelJS.CellValue): CellValue {
