@@ -5,21 +5,20 @@ import { useTranslation } from 'react-i18next';
 import type { ObsState } from '../../../shared/api/obs';
 import { useObsSync } from '../../state/obs-state';
 
+/** A badge is lit (`on` colour) while its output runs, plain when stopped, pending in between. */
+function badgeClass(state: ObsState['stream']['state'] | ObsState['record']['state'], on: 'live' | 'rec'): string {
+  return state === 'started'
+    ? `obs-badge obs-badge--${on}`
+    : state === 'stopped'
+      ? 'obs-badge'
+      : 'obs-badge obs-badge--pending';
+}
+
 function Badges({ state }: { state: ObsState }) {
   const { t } = useTranslation('obs');
   const { stream, record, virtualCam } = state;
-  const streamClass =
-    stream.state === 'started'
-      ? 'obs-badge obs-badge--live'
-      : stream.state === 'stopped'
-        ? 'obs-badge'
-        : 'obs-badge obs-badge--pending';
-  const recClass =
-    record.state === 'started'
-      ? 'obs-badge obs-badge--rec'
-      : record.state === 'stopped'
-        ? 'obs-badge'
-        : 'obs-badge obs-badge--pending';
+  const streamClass = badgeClass(stream.state, 'live');
+  const recClass = badgeClass(record.state, 'rec');
   return (
     <span className="obs-badges">
       <span className={streamClass} data-testid="obs-badge-live" data-state={stream.state}>
