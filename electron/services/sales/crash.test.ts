@@ -16,7 +16,11 @@ const file = path.join(dir, 'sales.db');
 const child = path.join(import.meta.dirname, 'crash-child.ts');
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-/** One round: start the child, wait until it writes, kill it `afterMs` later; the ids it acknowledged. */
+/**
+ * One round: start the child, wait for its first acknowledged sale, kill it `afterMs` later; the
+ * ids it acknowledged. Counting from the first write (not from start-up) keeps the kill inside the
+ * writes even when a loaded machine is slow to open the store.
+ */
 function round(afterMs: number): Promise<{ acked: number[]; stderr: string }> {
   return new Promise((resolve, reject) => {
     const proc = spawn(process.execPath, ['--import', 'tsx', child, file], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -32,9 +36,11 @@ function round(afterMs: number): Promise<{ acked: number[]; stderr: string }> {
       for (const line of lines) {
         if (line === 'ready') {
           isReady = true;
+        } else if (line !== '') {
+          acked.push(Number(line));
           // The random moment: somewhere in the middle of the writes.
-          setTimeout(() => proc.kill('SIGKILL'), afterMs);
-        } else if (line !== '') acked.push(Number(line));
+          if (acked.length === 1) setTimeout(() => proc.kill('SIGKILL'), afterMs);
+        }
       }
     });
     proc.on('error', reject);
