@@ -22,6 +22,16 @@ describe('order times', () => {
     expect(parseOrderTime('2026-04-15T12:20:30Z', shanghai)?.utcMs).toBe(expected);
   });
 
+  it('refuses impossible wall-clock times in the common 19-character form as in any other', () => {
+    for (const text of ['2026-13-15 20:20:30', '2026-04-15 24:00:00', '1989-04-15 20:20:30', '2026-04-1５ 20:20:30']) {
+      expect(parseOrderTime(text, shanghai), text).toBeUndefined();
+    }
+    // Day 31 of a 30-day month rolls over the same way in both readers.
+    expect(parseOrderTime('2026-04-31 20:00:00', shanghai)?.utcMs).toBe(
+      parseOrderTime('2026/04/31 20:00:00', shanghai)?.utcMs,
+    );
+  });
+
   it('reads xlsx Dates (UTC fields hold the wall clock), Excel serials and epoch numbers', () => {
     expect(parseOrderTime(new Date(Date.UTC(2026, 3, 15, 20, 20, 30)), shanghai)?.utcMs).toBe(
       Date.UTC(2026, 3, 15, 12, 20, 30),

@@ -110,6 +110,8 @@ export function parseOrderTime(value: unknown, clock: ZonedClock): ParsedTime | 
   }
   if (typeof value === 'number') return numberTime(value, clock);
   if (typeof value !== 'string') return undefined;
+  const plain = plainWallTime(value, clock);
+  if (plain !== undefined) return plain;
   const text = value.trim().replace(/^[\t'"]+|["]+$/gu, '');
   if (text === '') return undefined;
   const m = wallTime.exec(text);
@@ -125,6 +127,35 @@ export function parseOrderTime(value: unknown, clock: ZonedClock): ParsedTime | 
   }
   if (/^\d{9,16}(?:\.\d+)?$/u.test(text) || /^\d{4,5}(?:\.\d+)?$/u.test(text)) return numberTime(Number(text), clock);
   return undefined;
+}
+
+/** The number written by `length` digits of `text` from `at`, or -1 when one is not a digit. */
+function digits(text: string, at: number, length: number): number {
+  let value = 0;
+  for (let i = at; i < at + length; i++) {
+    const d = text.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return -1;
+    value = value * 10 + d;
+  }
+  return value;
+}
+
+/**
+ * The shape nearly every export uses, `2026-04-15 10:20:30`, read without regex or allocation
+ * (this runs once per imported row); anything else goes through the general rules above.
+ */
+function plainWallTime(text: string, clock: ZonedClock): ParsedTime | undefined {
+  if (text.length !== 19 || text.charCodeAt(4) !== 0x2d || text.charCodeAt(7) !== 0x2d) return undefined;
+  if (text.charCodeAt(10) !== 0x20 || text.charCodeAt(13) !== 0x3a || text.charCodeAt(16) !== 0x3a) return undefined;
+  const y = digits(text, 0, 4);
+  const mo = digits(text, 5, 2);
+  const d = digits(text, 8, 2);
+  const h = digits(text, 11, 2);
+  const mi = digits(text, 14, 2);
+  const s = digits(text, 17, 2);
+  if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || s < 0) return undefined;
+  if (!valid(y, mo, d, h, mi, s)) return undefined;
+  return { utcMs: clock.toUtc(y, mo, d, h, mi, s, 0), isDateOnly: false };
 }
 
 function numberTime(n: number, clock: ZonedClock): ParsedTime | undefined {

@@ -29,6 +29,10 @@ describe('cells of platform exports', () => {
     expect(readAmountCell('29.90', 'yuan')).toEqual({ kind: 'ok', fen: 2990 });
     expect(readAmountCell('-3.10', 'yuan')).toEqual({ kind: 'ok', fen: -310 });
     expect(readAmountCell('.5', 'yuan')).toEqual({ kind: 'ok', fen: 50 });
+    expect(readAmountCell('¥-3.1', 'yuan')).toEqual({ kind: 'ok', fen: -310 });
+    expect(readAmountCell('¥12,345,678,901.99', 'yuan')).toEqual({ kind: 'ok', fen: 1234567890199 });
+    expect(readAmountCell('¥99999999999999999', 'yuan')).toEqual({ kind: 'bad' });
+    expect(readAmountCell('¥1.2.3', 'yuan')).toEqual({ kind: 'bad' });
     expect(readAmountCell('-', 'yuan')).toEqual({ kind: 'empty' });
     expect(readAmountCell('五十九', 'yuan')).toEqual({ kind: 'bad' });
     expect(readAmountCell('5990', 'fen')).toEqual({ kind: 'ok', fen: 5990 });

@@ -53,7 +53,8 @@ export function readIdCell(value: CellValue): IdCell {
   }
   const text = cellText(value);
   if (isEmptyCell(text)) return { ok: false, reason: 'missing-order-id' };
-  if (/^\d+(?:\.\d+)?[eE][+-]?\d+$/u.test(text)) return { ok: false, reason: 'order-id-scientific' };
+  if ((text.includes('e') || text.includes('E')) && /^\d+(?:\.\d+)?[eE][+-]?\d+$/u.test(text))
+    return { ok: false, reason: 'order-id-scientific' };
   return { ok: true, id: text };
 }
 
@@ -95,6 +96,12 @@ export function parseYuanRounded(text: string): Fen | undefined {
     return (plain[1] === '-' && cents !== 0 ? -cents : cents) as Fen;
   }
   const cleaned = text.trim().replace(/[¥￥,，\s]|^RMB|^CNY|元$/giu, '');
+  // `¥1,234.50` once cleaned: the same integer arithmetic (no BigInt per cell).
+  const cleanedPlain = plainYuan.exec(cleaned);
+  if (cleanedPlain !== null) {
+    const cents = Number(cleanedPlain[2]) * 100 + Number(((cleanedPlain[3] ?? '') + '00').slice(0, 2));
+    return (cleanedPlain[1] === '-' && cents !== 0 ? -cents : cents) as Fen;
+  }
   const m = /^([+-]?)(\d*)(?:\.(\d*))?$/u.exec(cleaned);
   if (m === null || (m[2] === '' && (m[3] ?? '') === '')) return undefined;
   const frac = m[3] ?? '';

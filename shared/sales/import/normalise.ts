@@ -2,7 +2,7 @@ import type { BadRow, BadRowCode, ColumnMapping, ImportField, SaleStatus } from 
 import type { Fen } from '../../money';
 import type { ZonedClock } from '../time';
 import { parseOrderTime } from '../time';
-import type { CellValue } from './cells';
+import type { AmountCell, CellValue } from './cells';
 import { cellText, isEmptyCell, isSummaryText, readAmountCell, readIdCell, readQuantityCell } from './cells';
 import { normaliseHeader } from './presets';
 
@@ -147,13 +147,9 @@ export function createRowNormaliser(
       }
     }
 
-    const amountOf = (field: 'unitPrice' | 'lineAmount' | 'orderAmount') => {
-      const i = cols[field];
-      return i === undefined ? ({ kind: 'empty' } as const) : readAmountCell(cells[i], unit);
-    };
-    const unitPrice = amountOf('unitPrice');
-    const lineAmount = amountOf('lineAmount');
-    const orderAmount = amountOf('orderAmount');
+    const unitPrice = amountAt(cells, cols.unitPrice, unit);
+    const lineAmount = amountAt(cells, cols.lineAmount, unit);
+    const orderAmount = amountAt(cells, cols.orderAmount, unit);
     if (unitPrice.kind === 'bad') return bad(line, 'bad-amount', 'unitPrice', cells[cols.unitPrice ?? 0]);
     if (lineAmount.kind === 'bad') return bad(line, 'bad-amount', 'lineAmount', cells[cols.lineAmount ?? 0]);
     if (orderAmount.kind === 'bad') return bad(line, 'bad-amount', 'orderAmount', cells[cols.orderAmount ?? 0]);
@@ -175,17 +171,17 @@ export function createRowNormaliser(
     }
 
     // 订单维度 exports join several sub-orders in one row: "S1;S2", "商品A-(A01);商品B-(B02)".
-    const lineIds = lineIdCell.ok ? lineIdCell.id.split(/\s*;\s*/u) : [''];
+    const lineIds = !lineIdCell.ok
+      ? ['']
+      : lineIdCell.id.includes(';')
+        ? lineIdCell.id.split(/\s*;\s*/u)
+        : [lineIdCell.id];
     const parts = lineIds.length;
-    const split = (s: string): string[] => {
-      const pieces = s.split(/\s*;\s*/u);
-      return pieces.length === parts ? pieces : Array.from({ length: parts }, (_, i) => (i === 0 ? s : ''));
-    };
-    const titles = parts > 1 ? split(title) : [title];
-    const skus = parts > 1 ? split(sku) : [sku];
-    const productIds = parts > 1 ? split(externalProductId) : [externalProductId];
+    const titles = parts > 1 ? splitParts(title, parts) : [title];
+    const skus = parts > 1 ? splitParts(sku, parts) : [sku];
+    const productIds = parts > 1 ? splitParts(externalProductId, parts) : [externalProductId];
     const quantities =
-      typeof rawQty === 'string' && parts > 1 ? split(rawQty).map((q) => readQuantityCell(q)) : [qtyCell];
+      typeof rawQty === 'string' && parts > 1 ? splitParts(rawQty, parts).map((q) => readQuantityCell(q)) : [qtyCell];
 
     const orders: StagedOrder[] = [];
     for (let i = 0; i < parts; i++) {
@@ -221,6 +217,18 @@ export function createRowNormaliser(
     }
     return { kind: 'orders', orders };
   };
+}
+
+const emptyAmount: AmountCell = { kind: 'empty' };
+
+function amountAt(cells: readonly CellValue[], i: number | undefined, unit: 'yuan' | 'fen'): AmountCell {
+  return i === undefined ? emptyAmount : readAmountCell(cells[i], unit);
+}
+
+/** One `;`-joined cell of a 订单维度 row, as many pieces as it has sub-orders (else all on the first). */
+function splitParts(s: string, parts: number): string[] {
+  const pieces = s.split(/\s*;\s*/u);
+  return pieces.length === parts ? pieces : Array.from({ length: parts }, (_, i) => (i === 0 ? s : ''));
 }
 
 /** Candidate header row: enough non-empty, mostly non-numeric cells. */
