@@ -96,6 +96,30 @@ describe('sales imports', () => {
     expect(sales).toHaveLength(6);
   });
 
+  it('two previews of one file pending at once: the first commit adds it, the second only finds duplicates', async () => {
+    const first = await preview('douyin-utf8-bom.csv');
+    const second = await preview('douyin-utf8-bom.csv');
+    const other = await preview('taobao-gbk.csv');
+    expect(second.duplicateRows).toBe(0);
+    expect(await kit.call('sales:import-commit', { previewId: first.previewId })).toMatchObject({
+      imported: 6,
+      amountFen: 136780,
+    });
+    // The roll-up of the second commit counts only what it added: nothing.
+    expect(await kit.call('sales:import-commit', { previewId: second.previewId })).toMatchObject({
+      imported: 0,
+      duplicates: 6,
+      amountFen: 0,
+    });
+    const analytics = await kit.call('sales:analytics-show', { showId: seed.show.id });
+    expect(analytics.totals).toMatchObject({ gmvFen: 136780, orders: 3 });
+    const stagingFiles = () =>
+      (fs.readdirSync(kit.dir, { recursive: true }) as string[]).filter((f) => f.includes('import-staging'));
+    expect(stagingFiles()).toHaveLength(1); // the taobao preview is still staged
+    expect(await kit.call('sales:import-commit', { previewId: other.previewId })).toMatchObject({ imported: 3 });
+    expect(stagingFiles()).toEqual([]);
+  });
+
   it('reads a GBK 淘宝 export with ="…" ids, full-width commas in the status, and drops the 合计 row', async () => {
     const p = await preview('taobao-gbk.csv');
     expect(p).toMatchObject({ platform: 'taobao', encoding: 'gb18030', okRows: 3, skippedRows: 1, badRowCount: 0 });

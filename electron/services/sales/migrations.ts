@@ -26,8 +26,11 @@ const contribution = (
     ${sign}(CASE WHEN ${row}.status = 'refunded' THEN ${row}.order_count ELSE 0 END),
     ${sign}(CASE WHEN ${row}.status IN ('placed', 'paid') AND ${row}.off_air = 1 THEN ${row}.order_count ELSE 0 END))`;
 
-/** Adds the roll-up of the sales matching `where` (one grouped pass; used by imports). */
-export function rollupInsertSql(where: string): string {
+/**
+ * Adds the roll-up of the sales matching `where` (one grouped pass; used by imports). `from` may
+ * name an import's staging table instead, which has the same columns.
+ */
+export function rollupInsertSql(where: string, from = 'sales'): string {
   return `INSERT INTO sales_minute (${rollupColumns})
     SELECT ifnull(show_id, ''), ifnull(segment_id, ''), ifnull(product_id, ''), ordered_at / 60000,
       sum(CASE WHEN status IN ('placed', 'paid') THEN amount_fen ELSE 0 END),
@@ -36,7 +39,7 @@ export function rollupInsertSql(where: string): string {
       sum(CASE WHEN status = 'refunded' THEN amount_fen ELSE 0 END),
       sum(CASE WHEN status = 'refunded' THEN order_count ELSE 0 END),
       sum(CASE WHEN status IN ('placed', 'paid') AND off_air = 1 THEN order_count ELSE 0 END)
-    FROM sales WHERE ${where} GROUP BY 1, 2, 3, 4 ${rollupUpsert}`;
+    FROM ${from} WHERE ${where} GROUP BY 1, 2, 3, 4 ${rollupUpsert}`;
 }
 
 /** The migrations, in order; index + 1 is the user_version after each. */

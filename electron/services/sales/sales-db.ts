@@ -213,6 +213,17 @@ interface StageJob {
   graceMs: number;
   staged: number;
   repeated: number;
+  /** This job's table in the staging file (one per job: dropping it is cheap, no job column to index). */
+  table: string;
+  /** Prepared statements on that table, dropped with it. */
+  statements: Map<string, Database.Statement>;
+}
+
+/** An import's attributed and off-air lines and counted amount, per show, from `table`. */
+function importTotalsSql(table: string, where: string): string {
+  return `SELECT show_id, ifnull(sum(segment_id IS NOT NULL), 0) attributed, ifnull(sum(off_air), 0) off_air,
+      ifnull(sum(CASE WHEN status IN ${countedStatuses} THEN amount_fen ELSE 0 END), 0) amount
+    FROM ${table} WHERE ${where} GROUP BY show_id`;
 }
 
 const defaultGraceMs = 120_000;
@@ -313,6 +324,7 @@ export class SalesDb {
   private readonly now: () => number;
   private readonly jobs = new Map<string, StageJob>();
   private hasStageTable = false;
+  private stageTables = 0;
   /** Bumped whenever segments change, so a staged import knows its attribution is stale. */
   private segmentsVersion = 0;
   private readonly statements = new Map<string, Database.Statement>();
@@ -904,10 +916,25 @@ export class SalesDb {
     this.db.prepare('ATTACH DATABASE ? AS stage').run(stageFile);
     this.db.pragma('stage.journal_mode = OFF');
     this.db.pragma('stage.synchronous = OFF');
+    this.hasStageTable = true;
+  }
+
+  private allSegments(): AttributableSegment[] {
+    return (this.stmt('SELECT * FROM segments ORDER BY started_at').all() as SegmentRow[]).map((r) => ({
+      id: r.id,
+      showId: r.show_id,
+      productId: r.product_id,
+      startedAt: r.started_at,
+      endedAt: r.ended_at,
+    }));
+  }
+
+  stageBegin(jobId: string, fileName: string, platform: SalesPlatform): void {
+    this.ensureStage();
+    const table = `stage.orders_${++this.stageTables}`;
     this.db.exec(`
-      CREATE TABLE IF NOT EXISTS stage.import_stage (
+      CREATE TABLE ${table} (
         seq INTEGER PRIMARY KEY,
-        job TEXT NOT NULL,
         line INTEGER NOT NULL,
         order_id TEXT NOT NULL,
         line_key TEXT NOT NULL,
@@ -924,24 +951,11 @@ export class SalesDb {
         segment_id TEXT,
         off_air INTEGER NOT NULL,
         attribution TEXT NOT NULL,
-        UNIQUE (job, order_id, line_key)
+        UNIQUE (order_id, line_key)
       )`);
-    this.hasStageTable = true;
-  }
-
-  private allSegments(): AttributableSegment[] {
-    return (this.stmt('SELECT * FROM segments ORDER BY started_at').all() as SegmentRow[]).map((r) => ({
-      id: r.id,
-      showId: r.show_id,
-      productId: r.product_id,
-      startedAt: r.started_at,
-      endedAt: r.ended_at,
-    }));
-  }
-
-  stageBegin(jobId: string, fileName: string, platform: SalesPlatform): void {
-    this.ensureStage();
     this.jobs.set(jobId, {
+      table,
+      statements: new Map(),
       fileName,
       platform,
       match: createProductMatcher(this.listProducts(true)),
@@ -951,6 +965,34 @@ export class SalesDb {
       staged: 0,
       repeated: 0,
     });
+  }
+
+  /** A statement on a job's staging table (`$stage` in `sql` names it). */
+  private stageStmt(job: StageJob, sql: string): Database.Statement {
+    let statement = job.statements.get(sql);
+    if (statement === undefined) {
+      statement = this.db.prepare(sql.replaceAll('$stage', job.table));
+      job.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /** Throws a job's staged rows away: the whole scratch file when no other preview is pending. */
+  private dropJob(jobId: string, job: StageJob): void {
+    this.jobs.delete(jobId);
+    job.statements.clear();
+    if (this.jobs.size > 0) {
+      this.db.exec(`DROP TABLE IF EXISTS ${job.table}`);
+      return;
+    }
+    try {
+      this.db.exec('DETACH DATABASE stage');
+      this.hasStageTable = false;
+      for (const suffix of ['', '-journal']) fs.rmSync(this.stageFile() + suffix, { force: true });
+    } catch {
+      // Still attached (a statement was busy): the table goes now, the file at close or the next open.
+      if (this.hasStageTable) this.db.exec(`DROP TABLE IF EXISTS ${job.table}`);
+    }
   }
 
   private job(jobId: string): StageJob {
@@ -963,11 +1005,12 @@ export class SalesDb {
 
   stageBatch(jobId: string, orders: readonly StagedOrder[]): void {
     const job = this.job(jobId);
-    const insert = this.stmt(
-      `INSERT OR IGNORE INTO import_stage (job, line, order_id, line_key, order_count, ordered_at, date_only,
+    const insert = this.stageStmt(
+      job,
+      `INSERT OR IGNORE INTO $stage (line, order_id, line_key, order_count, ordered_at, date_only,
          product_title, product_id, quantity, unit_price_fen, amount_fen, status, show_id, segment_id, off_air,
          attribution)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     // Temp tables are not in the WAL: staging costs no fsync.
     this.db.transaction(() => {
@@ -975,7 +1018,6 @@ export class SalesDb {
         const productId = job.match({ externalProductId: o.externalProductId, sku: o.sku, title: o.productTitle });
         const a = this.attributeStaged(job, o.orderedAt, o.isDateOnly, productId);
         const info = insert.run(
-          jobId,
           o.line,
           o.orderId,
           o.lineKey,
@@ -1007,32 +1049,30 @@ export class SalesDb {
 
   stageSummary(jobId: string): StageSummary {
     const job = this.job(jobId);
-    const totals = this.db
-      .prepare(
-        `SELECT count(*) n, ifnull(sum(order_count), 0) orders, ifnull(sum(amount_fen), 0) amount,
-           ifnull(sum(product_id IS NULL), 0) unmatched
-         FROM import_stage WHERE job = ?`,
-      )
-      .get(jobId) as { n: number; orders: number; amount: number; unmatched: number };
-    const duplicates = this.db
-      .prepare(
-        `SELECT count(*) n FROM import_stage s WHERE s.job = ? AND EXISTS (
-           SELECT 1 FROM sales WHERE platform = ? AND external_order_id = s.order_id AND external_line = s.line_key)`,
-      )
-      .get(jobId, job.platform) as { n: number };
-    const sample = (
-      this.stmt('SELECT * FROM import_stage WHERE job = ? ORDER BY seq LIMIT 20').all(jobId) as StageRow[]
-    ).map((r): ImportedOrder => ({
-      line: r.line,
-      orderId: r.order_id,
-      lineId: r.line_key,
-      orderedAt: r.ordered_at,
-      productTitle: r.product_title,
-      productId: r.product_id,
-      quantity: r.quantity,
-      amountFen: r.amount_fen as Fen,
-      status: r.status,
-    }));
+    const totals = this.stageStmt(
+      job,
+      `SELECT count(*) n, ifnull(sum(order_count), 0) orders, ifnull(sum(amount_fen), 0) amount,
+         ifnull(sum(product_id IS NULL), 0) unmatched
+       FROM $stage`,
+    ).get() as { n: number; orders: number; amount: number; unmatched: number };
+    const duplicates = this.stageStmt(
+      job,
+      `SELECT count(*) n FROM $stage s WHERE EXISTS (
+         SELECT 1 FROM sales WHERE platform = ? AND external_order_id = s.order_id AND external_line = s.line_key)`,
+    ).get(job.platform) as { n: number };
+    const sample = (this.stageStmt(job, 'SELECT * FROM $stage ORDER BY seq LIMIT 20').all() as StageRow[]).map(
+      (r): ImportedOrder => ({
+        line: r.line,
+        orderId: r.order_id,
+        lineId: r.line_key,
+        orderedAt: r.ordered_at,
+        productTitle: r.product_title,
+        productId: r.product_id,
+        quantity: r.quantity,
+        amountFen: r.amount_fen as Fen,
+        status: r.status,
+      }),
+    );
     return {
       staged: totals.n,
       repeatedRows: job.repeated,
@@ -1045,8 +1085,8 @@ export class SalesDb {
   }
 
   dropStage(jobId: string): void {
-    if (!this.jobs.delete(jobId)) return;
-    this.stmt('DELETE FROM import_stage WHERE job = ?').run(jobId);
+    const job = this.jobs.get(jobId);
+    if (job !== undefined) this.dropJob(jobId, job);
   }
 
   /** Moves a staged file into the log in one transaction; rows already there are skipped. */
@@ -1054,7 +1094,7 @@ export class SalesDb {
     const job = this.job(jobId);
     const now = this.now();
     const result = { imported: 0, duplicates: 0, skippedBadRows, attributed: 0, offAir: 0, amountFen: 0 as Fen };
-    let showIds: string[] = [];
+    const showIds: string[] = [];
     this.db
       .transaction(() => {
         // Segments changed since the preview (or the grace window did): attribute again.
@@ -1062,12 +1102,14 @@ export class SalesDb {
         if (job.segmentsVersion !== this.segmentsVersion || job.graceMs !== graceMs) {
           job.segments = this.allSegments();
           job.graceMs = graceMs;
-          const update = this.stmt(
-            'UPDATE import_stage SET show_id = ?, segment_id = ?, off_air = ?, attribution = ? WHERE seq = ?',
+          const update = this.stageStmt(
+            job,
+            'UPDATE $stage SET show_id = ?, segment_id = ?, off_air = ?, attribution = ? WHERE seq = ?',
           );
-          const rows = this.stmt(
-            'SELECT seq, ordered_at, date_only, product_id FROM import_stage WHERE job = ? ORDER BY seq',
-          ).all(jobId) as { seq: number; ordered_at: number; date_only: number; product_id: string | null }[];
+          const rows = this.stageStmt(
+            job,
+            'SELECT seq, ordered_at, date_only, product_id FROM $stage ORDER BY seq',
+          ).all() as { seq: number; ordered_at: number; date_only: number; product_id: string | null }[];
           for (const r of rows) {
             const a = this.attributeStaged(job, r.ordered_at, r.date_only === 1, r.product_id);
             update.run(a.showId, a.segmentId, a.isOffAir ? 1 : 0, a.how, r.seq);
@@ -1078,43 +1120,45 @@ export class SalesDb {
            VALUES (?, ?, ?, 0, 0, ?, ?)`,
         ).run(jobId, job.fileName, job.platform, skippedBadRows, now);
         // One statement: rows already in the log (same platform, order and line) are skipped.
-        const inserted = this.stmt(
+        const inserted = this.stageStmt(
+          job,
           `INSERT INTO sales (show_id, segment_id, product_id, product_title, quantity, unit_price_fen, amount_fen,
              platform, source, external_order_id, external_line, ordered_at, entered_at, status, off_air, attribution,
              note, order_count, import_id)
            SELECT show_id, segment_id, product_id, product_title, quantity, unit_price_fen, amount_fen,
              @platform, 'import', order_id, line_key, ordered_at, @now, status, off_air, attribution,
              '', order_count, @job
-           FROM import_stage WHERE job = @job ORDER BY seq
+           FROM $stage ORDER BY seq
            ON CONFLICT (platform, external_order_id, external_line) WHERE external_order_id IS NOT NULL DO NOTHING`,
         ).run({ platform: job.platform, now, job: jobId });
         result.imported = inserted.changes;
-        const staged = this.stmt('SELECT count(*) n FROM import_stage WHERE job = ?').get(jobId) as { n: number };
+        const staged = this.stageStmt(job, 'SELECT count(*) n FROM $stage').get() as { n: number };
         result.duplicates = staged.n - inserted.changes;
-        this.stmt(rollupInsertSql('import_id = ?')).run(jobId);
-        const totals = this.stmt(
-          `SELECT ifnull(sum(segment_id IS NOT NULL), 0) attributed, ifnull(sum(off_air), 0) off_air,
-             ifnull(sum(CASE WHEN status IN ${countedStatuses} THEN amount_fen ELSE 0 END), 0) amount
-           FROM sales WHERE import_id = ?`,
-        ).get(jobId) as { attributed: number; off_air: number; amount: number };
-        result.attributed = totals.attributed;
-        result.offAir = totals.off_air;
-        result.amountFen = totals.amount as Fen;
-        showIds = (
-          this.stmt('SELECT DISTINCT show_id FROM sales WHERE import_id = ? AND show_id IS NOT NULL').all(jobId) as {
-            show_id: string;
-          }[]
-        ).map((r) => r.show_id);
+        // With no duplicate every staged row went in as it is: sum the staging table, read in
+        // order, rather than look each new sale up again through the import index.
+        const isAllNew = result.duplicates === 0;
+        if (isAllNew) this.stageStmt(job, rollupInsertSql('true', '$stage')).run();
+        else this.stmt(rollupInsertSql('import_id = ?')).run(jobId);
+        const perShow = (
+          isAllNew
+            ? this.stageStmt(job, importTotalsSql('$stage', 'true')).all()
+            : this.stmt(importTotalsSql('sales', 'import_id = ?')).all(jobId)
+        ) as { show_id: string | null; attributed: number; off_air: number; amount: number }[];
+        for (const r of perShow) {
+          result.attributed += r.attributed;
+          result.offAir += r.off_air;
+          result.amountFen = (result.amountFen + r.amount) as Fen;
+          if (r.show_id !== null) showIds.push(r.show_id);
+        }
         this.stmt('UPDATE imports SET rows_imported = ?, rows_duplicate = ? WHERE id = ?').run(
           result.imported,
           result.duplicates,
           jobId,
         );
         this.audit('import', 'import', jobId, { file: job.fileName, platform: job.platform, ...result });
-        this.stmt('DELETE FROM import_stage WHERE job = ?').run(jobId);
       })
       .immediate();
-    this.jobs.delete(jobId);
+    this.dropJob(jobId, job);
     return { ...result, showIds };
   }
 
