@@ -117,16 +117,16 @@ export class SalesImporter {
       if (inFlight.length >= 2) await inFlight.shift();
     };
 
-    const handleRow = async (row: FileRow) => {
-      if (normalise === undefined || header === undefined || row.sheet !== header.sheet) return;
+    /** Synchronous (a promise per row cost more than the row); true when the batch is full. */
+    const handleRow = (row: FileRow): boolean => {
+      if (normalise === undefined || header === undefined || row.sheet !== header.sheet) return false;
       const outcome = normalise(row.cells, row.line);
       switch (outcome.kind) {
         case 'orders':
           counts.total += 1;
           counts.ok += 1;
           for (const order of outcome.orders) batch.push(order);
-          if (batch.length >= batchSize) await flush();
-          break;
+          return batch.length >= batchSize;
         case 'skip':
           if (outcome.why !== 'blank') {
             counts.total += 1;
@@ -139,6 +139,7 @@ export class SalesImporter {
           if (badRows.length < maxBadRowsShown) badRows.push(outcome.bad);
           break;
       }
+      return false;
     };
 
     /** Looks for the header among one sheet's first rows; on success stages the rows after it. */
@@ -159,7 +160,7 @@ export class SalesImporter {
       });
       await this.store.call('stageBegin', previewId, sniff.name, guess.mapping.platform);
       isStaging = true;
-      for (const r of rows.slice(guess.index + 1)) await handleRow(r);
+      for (const r of rows.slice(guess.index + 1)) if (handleRow(r)) await flush();
       return true;
     };
 
@@ -170,7 +171,7 @@ export class SalesImporter {
         for (const row of rows) {
           rowsRead += 1;
           if (normalise !== undefined) {
-            await handleRow(row);
+            if (handleRow(row)) await flush();
             continue;
           }
           if (row.sheet !== currentSheet) {
