@@ -32,8 +32,29 @@ export function splitRecords(
   const rows: string[][] = [];
   let recordStart = 0;
   let i = 0;
-  let row: string[] = [];
+  // Cells collect in one scratch array and each record is copied out at its exact size: pushing
+  // into a fresh array per record regrew it three times for a 74-column export.
+  const cells: string[] = [];
+  let count = 0;
+  const endRecord = () => {
+    rows.push(cells.slice(0, count));
+    count = 0;
+  };
   for (;;) {
+    if (count === 0) {
+      // Most records are one line: split it natively, then rejoin quoted cells that held a delimiter.
+      const nl = text.indexOf('\n', i);
+      const lineEnd = nl < 0 ? -1 : isCrLf ? (nl > i && text.charCodeAt(nl - 1) === cr ? nl - 1 : -1) : nl;
+      if (lineEnd >= 0) {
+        const record = lineCells(text.slice(i, lineEnd), delimiter);
+        if (record !== undefined) {
+          rows.push(record);
+          i = nl + 1;
+          recordStart = i;
+          continue;
+        }
+      }
+    }
     if (i < n && text.charCodeAt(i) === quote) {
       // Quoted field: up to a quote that is not doubled.
       let from = i + 1;
@@ -50,11 +71,11 @@ export function splitRecords(
         break;
       }
       const raw = text.slice(i + 1, close);
-      row.push(hasDoubled ? raw.replaceAll('""', '"') : raw);
+      cells[count++] = hasDoubled ? raw.replaceAll('""', '"') : raw;
       const after = close + 1;
       if (after === n) {
         if (!isLast) return { rows, end: recordStart };
-        rows.push(row);
+        endRecord();
         return { rows, end: n };
       }
       const next = text.charCodeAt(after);
@@ -63,8 +84,7 @@ export function splitRecords(
         continue;
       }
       if (isCrLf ? next === cr && text.charCodeAt(after + 1) === lf : next === lf) {
-        rows.push(row);
-        row = [];
+        endRecord();
         i = after + newline.length;
         recordStart = i;
         continue;
@@ -78,22 +98,21 @@ export function splitRecords(
     for (;;) {
       if (j >= n) {
         if (!isLast) return { rows, end: recordStart };
-        if (j > recordStart || row.length > 0) {
-          row.push(text.slice(i, j));
-          rows.push(row);
+        if (j > recordStart || count > 0) {
+          cells[count++] = text.slice(i, j);
+          endRecord();
         }
         return { rows, end: n };
       }
       const c = text.charCodeAt(j);
       if (c === d) {
-        row.push(text.slice(i, j));
+        cells[count++] = text.slice(i, j);
         i = j + 1;
         break;
       }
       if (isCrLf ? c === cr && text.charCodeAt(j + 1) === lf : c === lf) {
-        row.push(text.slice(i, j));
-        rows.push(row);
-        row = [];
+        cells[count++] = text.slice(i, j);
+        endRecord();
         i = j + newline.length;
         recordStart = i;
         break;
@@ -103,4 +122,42 @@ export function splitRecords(
       j += 1;
     }
   }
+}
+
+/**
+ * The cells of one line that holds a whole record, or undefined when a quoted cell does not close
+ * on this line or closes the way only the full reader handles (then the caller reads it that way).
+ */
+function lineCells(line: string, delimiter: string): string[] | undefined {
+  const parts = line.split(delimiter);
+  if (!line.includes('"')) return parts;
+  let w = 0;
+  for (let k = 0; k < parts.length; k++) {
+    let cell = parts[k] as string;
+    if (cell.charCodeAt(0) === quote) {
+      while (!closesQuoted(cell)) {
+        k += 1;
+        if (k >= parts.length) return undefined;
+        cell += delimiter + (parts[k] as string);
+      }
+      const inner = cell.slice(1, -1);
+      cell = inner.includes('"') ? inner.replaceAll('""', '"') : inner;
+    }
+    parts[w++] = cell;
+  }
+  parts.length = w;
+  return parts;
+}
+
+/** `"…"` with only doubled quotes inside: a complete quoted cell. */
+function closesQuoted(cell: string): boolean {
+  const last = cell.length - 1;
+  if (last < 1 || cell.charCodeAt(last) !== quote) return false;
+  let at = cell.indexOf('"', 1);
+  while (at < last) {
+    if (cell.charCodeAt(at + 1) !== quote || at + 1 === last) return false;
+    at = cell.indexOf('"', at + 2);
+    if (at < 0) return false;
+  }
+  return true;
 }

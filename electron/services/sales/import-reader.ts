@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
@@ -208,42 +208,30 @@ function decodeSample(head: Buffer, encoding: FileEncoding): string {
   }
 }
 
-/** A Transform from bytes to text in the given encoding (BOM stripped). */
-function decoderStream(encoding: FileEncoding, name: string): Transform {
+/** Bytes to text, chunk by chunk; a character cut between chunks is carried over. */
+interface ChunkDecoder {
+  write(chunk: Buffer): string;
+  end(): string;
+}
+
+/** A decoder for the given encoding (BOM stripped); invalid UTF-8 is a sales/import-encoding error. */
+function chunkDecoder(encoding: FileEncoding, name: string): ChunkDecoder {
   if (encoding === 'utf-8' || encoding === 'utf-8-bom') {
     const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
-    return new Transform({
-      decodeStrings: true,
-      transform(chunk: Buffer, _enc, done) {
-        try {
-          done(null, decoder.decode(chunk, { stream: true }));
-        } catch (error) {
-          done(
-            new StudioError('sales/import-encoding', 'Part of this file is not valid UTF-8 text.', {
-              params: { file: name, encoding },
-              cause: error,
-            }),
-          );
-        }
-      },
-      flush(done) {
-        try {
-          done(null, decoder.decode());
-        } catch (error) {
-          done(error as Error);
-        }
-      },
-    });
+    const decode = (chunk?: Buffer): string => {
+      try {
+        return chunk === undefined ? decoder.decode() : decoder.decode(chunk, { stream: true });
+      } catch (error) {
+        throw new StudioError('sales/import-encoding', 'Part of this file is not valid UTF-8 text.', {
+          params: { file: name, encoding },
+          cause: error,
+        });
+      }
+    };
+    return { write: (chunk) => decode(chunk), end: () => decode() };
   }
   const decoder = iconv.getDecoder(encoding === 'binary' ? 'latin1' : encoding, { stripBOM: true });
-  return new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      done(null, decoder.write(chunk));
-    },
-    flush(done) {
-      done(null, decoder.end() ?? '');
-    },
-  });
+  return { write: (chunk) => decoder.write(chunk), end: () => decoder.end() ?? '' };
 }
 
 function byteStream(source: FileSource, onBytes: (n: number) => void): Readable {
@@ -293,10 +281,9 @@ async function* csvRows(
   sniff: SniffResult,
   onBytes: (n: number) => void,
 ): AsyncGenerator<FileRow[]> {
-  const decode = decoderStream(sniff.encoding, sniff.name);
-  const bytes = byteStream(source, onBytes);
-  bytes.on('error', (error) => decode.destroy(error));
-  bytes.pipe(decode);
+  // Decoded here rather than through a Transform: a text Transform turned every decoded chunk
+  // back into UTF-8 bytes and the reader decoded those again.
+  const decoder = chunkDecoder(sniff.encoding, sniff.name);
   let pending = '';
   let line = 0;
   let format: { delimiter: string; newline: '\r\n' | '\n' } | undefined;
@@ -332,12 +319,13 @@ async function* csvRows(
     pending = pending.slice(end);
     return papaparse(piece);
   };
-  for await (const chunk of decode as AsyncIterable<string>) {
-    pending += chunk;
+  for await (const chunk of byteStream(source, onBytes) as AsyncIterable<Buffer>) {
+    pending += decoder.write(chunk);
     if (pending.length < 256 * 1024) continue;
     const rows = take(false);
     if (rows !== undefined) yield rows;
   }
+  pending += decoder.end();
   if (pending !== '') {
     const rows = take(true);
     if (rows !== undefined) yield rows;
@@ -424,14 +412,8 @@ async function* htmlRows(
 ): AsyncGenerator<FileRow[]> {
   const parts: Buffer[] = [];
   for await (const chunk of byteStream(source, onBytes) as AsyncIterable<Buffer>) parts.push(chunk);
-  const decoder = decoderStream(sniff.encoding, sniff.name);
-  const text = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    decoder.on('data', (s: string) => (out += s));
-    decoder.on('end', () => resolve(out));
-    decoder.on('error', reject);
-    decoder.end(Buffer.concat(parts));
-  });
+  const decoder = chunkDecoder(sniff.encoding, sniff.name);
+  const text = decoder.write(Buffer.concat(parts)) + decoder.end();
   let line = 0;
   let batch: FileRow[] = [];
   for (const tr of text.matchAll(/<tr\b[^>]*>([\s\S]*?)<\/tr>/giu)) {
