@@ -11,7 +11,7 @@ describe('preload', () => {
     await import('./preload');
     expect(contextBridge.exposeInMainWorld).toHaveBeenCalledWith('studio', expect.anything());
     const bridge = exposed.studio as StudioBridge;
-    expect(Object.keys(bridge).sort()).toEqual(['call', 'onEvent', 'transport']);
+    expect(Object.keys(bridge).sort()).toEqual(['call', 'onEvent', 'pathForFile', 'transport']);
     expect(Object.values(bridge)).not.toContain(ipcRenderer);
 
     await bridge.call('settings:get', undefined);
@@ -23,6 +23,7 @@ describe('preload', () => {
     handler({}, 'settings:changed', { language: 'en' });
     expect(listener).toHaveBeenCalledWith('settings:changed', { language: 'en' });
     off();
+    expect(bridge.pathForFile?.({ path: '/home/u/橙子.glb' })).toBe('/home/u/橙子.glb');
     expect(ipcRenderer.removeListener).toHaveBeenCalledWith(ipcChannels.event, handler);
   });
 });

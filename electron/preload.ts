@@ -1,4 +1,4 @@
-import { contextBridge, ipcRenderer } from 'electron';
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
 
 import type { StudioBridge } from '../shared/api/bridge';
 import { ipcChannels } from '../shared/api/bridge';
@@ -17,6 +17,7 @@ const bridge: StudioBridge = {
       ipcRenderer.removeListener(ipcChannels.event, handler);
     };
   },
+  pathForFile: (file) => webUtils.getPathForFile(file as File),
 };
 
 contextBridge.exposeInMainWorld('studio', bridge);

@@ -57,11 +57,25 @@ export const visionModelsStatusSchema = z.object({
 /** Which MediaPipe models the compositor should load. */
 export type VisionModelsStatus = z.infer<typeof visionModelsStatusSchema>;
 
+/** The largest file the browser may upload through the API (the WebSocket frame limit is 64 MiB). */
+export const uploadMaxBytes = 40 * 1024 * 1024;
+
 export const assetsRequests = {
   'assets:list': request(z.void(), z.array(assetEntrySchema)),
   /** Copies a file from the user's disk into the library after checking it. */
   'assets:import': request(
     z.object({ path: z.string().min(1).max(4096), name: z.string().max(120).optional() }),
+    assetEntrySchema,
+  ),
+  /**
+   * The same from bytes, for the browser (host mode), where a page cannot name a file on disk.
+   * Capped by the WebSocket frame; larger files go through the desktop app's path import.
+   */
+  'assets:upload': request(
+    z.object({
+      name: z.string().min(1).max(120),
+      dataBase64: z.string().max(Math.ceil((uploadMaxBytes * 4) / 3) + 4),
+    }),
     assetEntrySchema,
   ),
   'assets:remove': request(z.object({ id: assetIdSchema }), z.void()),
@@ -96,5 +110,6 @@ export const assetsErrorCodes = [
   'assets/texture-too-large',
   'assets/image-too-large',
   'assets/built-in',
+  'assets/upload-too-large',
   'assets/download-failed',
 ] as const;

@@ -78,6 +78,7 @@ export const contextBridge = {
   }),
 };
 
+export const webUtils = { getPathForFile: vi.fn((file: { path?: string }) => file.path ?? '') };
 export const protocol = { registerSchemesAsPrivileged: vi.fn(), handle: vi.fn() };
 export const shell = { openExternal: vi.fn(async () => undefined) };
 export const safeStorage = {
@@ -94,4 +95,15 @@ export const app = Object.assign(new EventEmitter(), {
   exit: vi.fn(),
 });
 
-export default { BrowserWindow, session, ipcMain, ipcRenderer, contextBridge, protocol, shell, safeStorage, app };
+export default {
+  webUtils,
+  BrowserWindow,
+  session,
+  ipcMain,
+  ipcRenderer,
+  contextBridge,
+  protocol,
+  shell,
+  safeStorage,
+  app,
+};

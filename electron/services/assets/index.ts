@@ -5,7 +5,7 @@ import path from 'node:path';
 import { z } from 'zod';
 
 import type { AssetEntry, AssetKind, VisionModelName, VisionModelsStatus } from '../../../shared/api/assets';
-import { assetEntrySchema, visionModelNames } from '../../../shared/api/assets';
+import { assetEntrySchema, uploadMaxBytes, visionModelNames } from '../../../shared/api/assets';
 import { StudioError } from '../../../shared/api/result';
 import type { SniffedKind } from '../../../shared/compositor/model-check';
 import { checkModel, imageSize, sniffKind } from '../../../shared/compositor/model-check';
@@ -396,10 +396,35 @@ export function createAssetsService(deps: DomainDeps): AssetsService {
 type AssetsRequest =
   | 'assets:list'
   | 'assets:import'
+  | 'assets:upload'
   | 'assets:remove'
   | 'assets:models-status'
   | 'assets:download-models'
   | 'assets:confirm-model';
+
+/**
+ * Imports uploaded bytes through the same checks as a file on disk: written to a scratch file in
+ * the data folder, imported (copied and checked), then the scratch file is removed.
+ */
+function importUpload(service: AssetsService, dataDir: string, name: string, dataBase64: string): AssetEntry {
+  const bytes = Buffer.from(dataBase64, 'base64');
+  if (bytes.length > uploadMaxBytes) {
+    throw new StudioError('assets/upload-too-large', 'This file is too large to upload from the browser.', {
+      params: { maxMb: Math.round(uploadMaxBytes / 1024 / 1024) },
+    });
+  }
+  // A folder of its own, so the library keeps the file's own name (its extension picks the loader).
+  const scratchDir = path.join(dataDir, 'tmp', `upload-${randomBytes(8).toString('hex')}`);
+  fs.mkdirSync(scratchDir, { recursive: true });
+  const fileName = safeFileName(name);
+  const scratch = path.join(scratchDir, fileName);
+  fs.writeFileSync(scratch, bytes);
+  try {
+    return service.importFile(scratch, path.basename(fileName, path.extname(fileName)));
+  } finally {
+    fs.rmSync(scratchDir, { recursive: true, force: true });
+  }
+}
 
 export function createAssetsDomain(deps: DomainDeps): Domain<AssetsService, AssetsRequest> {
   const service = createAssetsService(deps);
@@ -408,6 +433,7 @@ export function createAssetsDomain(deps: DomainDeps): Domain<AssetsService, Asse
     handlers: {
       'assets:list': () => service.list(),
       'assets:import': (input) => service.importFile(input.path, input.name),
+      'assets:upload': (input) => importUpload(service, deps.dataDir, input.name, input.dataBase64),
       'assets:remove': (input) => service.remove(input.id),
       'assets:models-status': () => service.modelsStatus(),
       'assets:download-models': () => service.downloadModels(),

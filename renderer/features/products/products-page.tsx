@@ -14,6 +14,7 @@ import { studio } from '../../api/client';
 import { Field } from '../../components/form-controls';
 import { showError } from '../../state/errors';
 import { reloadProducts, useShowLibrary, useShowLibrarySync } from '../../state/show-library';
+import { AssetImportButton } from '../assets/asset-import-button';
 import type { ParsedProducts, ProductRow } from './product-file';
 import { parseProductFile, productsToCsv, productsToJson } from './product-file';
 
@@ -301,17 +302,24 @@ function ProductForm({
   };
 
   const assetSelect = (kind: 'image' | 'model', value: string | null, onChange: (id: string | null) => void) => (
-    <select value={value ?? ''} onChange={(e) => onChange(e.target.value === '' ? null : e.target.value)}>
-      <option value="">{t('products.none')}</option>
-      {value !== null && !assets.some((a) => a.id === value) && <option value={value}>{value}</option>}
-      {assets
-        .filter((a) => a.kind === kind)
-        .map((a) => (
-          <option key={a.id} value={a.id}>
-            {a.name}
-          </option>
-        ))}
-    </select>
+    <span className="asset-pick">
+      <select
+        value={value ?? ''}
+        data-testid={`product-${kind}-select`}
+        onChange={(e) => onChange(e.target.value === '' ? null : e.target.value)}
+      >
+        <option value="">{t('products.none')}</option>
+        {value !== null && !assets.some((a) => a.id === value) && <option value={value}>{value}</option>}
+        {assets
+          .filter((a) => a.kind === kind)
+          .map((a) => (
+            <option key={a.id} value={a.id}>
+              {a.name}
+            </option>
+          ))}
+      </select>
+      <AssetImportButton kind={kind} onImported={(entry) => onChange(entry.id)} />
+    </span>
   );
 
   return (
