@@ -17,6 +17,7 @@ import { createZonedClock } from '../../../shared/sales/time';
 import type { Logger } from '../logger';
 import type { FileRow, FileSource } from './import-reader';
 import { readRows, sniffFile } from './import-reader';
+import { packStaged } from './staged-columns';
 import type { SalesStore } from './store';
 
 /** What the caller asked for, parsed. */
@@ -111,7 +112,7 @@ export class SalesImporter {
       if (batch.length === 0) return;
       const orders = batch;
       batch = [];
-      const staging = this.store.call('stageBatch', previewId, orders);
+      const staging = this.store.call('stageBatch', previewId, packStaged(orders));
       staging.catch(() => undefined); // awaited below; this only keeps it from counting as unhandled
       inFlight.push(staging);
       if (inFlight.length >= 2) await inFlight.shift();

@@ -27,9 +27,10 @@ import type { RollupRow } from '../../../shared/sales/analytics';
 import { addTotals, buildShowAnalytics, emptyTotals, perMinute } from '../../../shared/sales/analytics';
 import type { AttributableSegment, Attribution } from '../../../shared/sales/attribution';
 import { attributeOrder } from '../../../shared/sales/attribution';
-import type { StagedOrder } from '../../../shared/sales/import/normalise';
 import { createProductMatcher } from '../../../shared/sales/product-match';
 import { latestVersion, migrate, rollupInsertSql } from './migrations';
+import type { StagedColumns } from './staged-columns';
+import { stagedNumbers, stagedTexts } from './staged-columns';
 
 // The sales log on SQLite. Synchronous (better-sqlite3), so it only ever runs inside the sales
 // worker thread; the rest of the app talks to it through SalesStore. Every write that the UI is
@@ -1003,7 +1004,7 @@ export class SalesDb {
     return job;
   }
 
-  stageBatch(jobId: string, orders: readonly StagedOrder[]): void {
+  stageBatch(jobId: string, batch: StagedColumns): void {
     const job = this.job(jobId);
     const insert = this.stageStmt(
       job,
@@ -1014,22 +1015,32 @@ export class SalesDb {
     );
     // Temp tables are not in the WAL: staging costs no fsync.
     this.db.transaction(() => {
-      for (const o of orders) {
-        const productId = job.match({ externalProductId: o.externalProductId, sku: o.sku, title: o.productTitle });
-        const a = this.attributeStaged(job, o.orderedAt, o.isDateOnly, productId);
+      const { numbers, texts } = batch;
+      for (let i = 0; i < batch.count; i++) {
+        const n = i * stagedNumbers;
+        const t = i * stagedTexts;
+        const productTitle = texts[t + 2] as string;
+        const productId = job.match({
+          externalProductId: texts[t + 3] as string,
+          sku: texts[t + 4] as string,
+          title: productTitle,
+        });
+        const orderedAt = numbers[n + 2] as number;
+        const isDateOnly = numbers[n + 3] === 1;
+        const a = this.attributeStaged(job, orderedAt, isDateOnly, productId);
         const info = insert.run(
-          o.line,
-          o.orderId,
-          o.lineKey,
-          o.orderCount,
-          o.orderedAt,
-          o.isDateOnly ? 1 : 0,
-          o.productTitle,
+          numbers[n],
+          texts[t],
+          texts[t + 1],
+          numbers[n + 1],
+          orderedAt,
+          isDateOnly ? 1 : 0,
+          productTitle,
           productId,
-          o.quantity,
-          o.unitPriceFen,
-          o.amountFen,
-          o.status,
+          numbers[n + 4],
+          numbers[n + 5],
+          numbers[n + 6],
+          texts[t + 5],
           a.showId,
           a.segmentId,
           a.isOffAir ? 1 : 0,
