@@ -13,6 +13,7 @@ import type { CameraDevice } from '../../compositor/cameras';
 import { listCameras } from '../../compositor/cameras';
 import { showError } from '../../state/errors';
 import { useShowLibrary } from '../../state/show-library';
+import { AssetImportButton } from '../assets/asset-import-button';
 import { GuardHitList, GuardText } from '../show/guard-highlight';
 import { PresetPreview } from './preset-preview';
 
@@ -171,13 +172,22 @@ export function PresetEditor({ preset, onDeleted }: { preset: Preset; onDeleted:
               />
             )}
             {(draft.background.kind === 'image' || draft.background.kind === 'video') && (
-              <AssetPicker
-                value={draft.background.assetId}
-                options={images}
-                onChange={(assetId) =>
-                  set({ background: { kind: draft.background.kind === 'video' ? 'video' : 'image', assetId } })
-                }
-              />
+              <>
+                <AssetPicker
+                  value={draft.background.assetId}
+                  options={images}
+                  onChange={(assetId) =>
+                    set({ background: { kind: draft.background.kind === 'video' ? 'video' : 'image', assetId } })
+                  }
+                />
+                {/* The product's own origin: a photo or clip of the orchard, port or workshop. */}
+                <AssetImportButton
+                  kind={draft.background.kind}
+                  onImported={(entry) =>
+                    set({ background: { kind: entry.kind === 'video' ? 'video' : 'image', assetId: entry.id } })
+                  }
+                />
+              </>
             )}
           </div>
         </fieldset>
