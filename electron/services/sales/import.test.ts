@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { StudioError } from '../../../shared/api/result';
 import type { ImportPreview } from '../../../shared/api/sales';
+import { rollupInsertSql } from './migrations';
 import type { SalesKit } from './test-kit';
 import { cst, fixture, makeSalesKit, seedShow } from './test-kit';
 
@@ -118,6 +120,29 @@ describe('sales imports', () => {
     expect(stagingFiles()).toHaveLength(1); // the taobao preview is still staged
     expect(await kit.call('sales:import-commit', { previewId: other.previewId })).toMatchObject({ imported: 3 });
     expect(stagingFiles()).toEqual([]);
+  });
+
+  it('the roll-up summed while staging equals the roll-up grouped from the sales table', async () => {
+    for (const name of ['douyin-utf8-bom.csv', 'taobao-gbk.csv', 'pinduoduo-gb18030.csv', 'xiaohongshu.xlsx']) {
+      const p = await preview(name);
+      await kit.call('sales:import-commit', { previewId: p.previewId });
+    }
+    const file = (fs.readdirSync(kit.dir, { recursive: true }) as string[]).find((f) => f.endsWith('sales.db'));
+    // Group every sale in the log again, into a scratch database, and compare.
+    const db = new Database(':memory:');
+    try {
+      db.prepare('ATTACH DATABASE ? AS log').run(path.join(kit.dir, file ?? 'sales.db'));
+      db.exec('CREATE TABLE sales_minute AS SELECT * FROM log.sales_minute WHERE false');
+      db.exec('CREATE UNIQUE INDEX sales_minute_key ON sales_minute (show_id, segment_id, product_id, minute)');
+      db.exec(rollupInsertSql('true'));
+      const order = 'ORDER BY show_id, segment_id, product_id, minute';
+      const stored = db.prepare(`SELECT * FROM log.sales_minute ${order}`).all();
+      const grouped = db.prepare(`SELECT * FROM main.sales_minute ${order}`).all();
+      expect(stored.length).toBeGreaterThan(3);
+      expect(stored).toEqual(grouped);
+    } finally {
+      db.close();
+    }
   });
 
   it('reads a GBK 淘宝 export with ="…" ids, full-width commas in the status, and drops the 合计 row', async () => {

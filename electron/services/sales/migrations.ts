@@ -26,6 +26,10 @@ const contribution = (
     ${sign}(CASE WHEN ${row}.status = 'refunded' THEN ${row}.order_count ELSE 0 END),
     ${sign}(CASE WHEN ${row}.status IN ('placed', 'paid') AND ${row}.off_air = 1 THEN ${row}.order_count ELSE 0 END))`;
 
+/** Adds one roll-up row summed elsewhere (an import's staged rows), in rollupColumns order. */
+export const rollupAddSql = `INSERT INTO sales_minute (${rollupColumns})
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ${rollupUpsert}`;
+
 /**
  * Adds the roll-up of the sales matching `where` (one grouped pass; used by imports). `from` may
  * name an import's staging table instead, which has the same columns.

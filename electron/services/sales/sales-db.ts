@@ -28,7 +28,7 @@ import { addTotals, buildShowAnalytics, emptyTotals, perMinute } from '../../../
 import type { AttributableSegment, Attribution } from '../../../shared/sales/attribution';
 import { attributeOrder } from '../../../shared/sales/attribution';
 import { createProductMatcher } from '../../../shared/sales/product-match';
-import { latestVersion, migrate, rollupInsertSql } from './migrations';
+import { latestVersion, migrate, rollupAddSql, rollupInsertSql } from './migrations';
 import type { StagedColumns } from './staged-columns';
 import { stagedNumbers, stagedTexts } from './staged-columns';
 
@@ -218,7 +218,18 @@ interface StageJob {
   table: string;
   /** Prepared statements on that table, dropped with it. */
   statements: Map<string, Database.Statement>;
+  /**
+   * The roll-up of the rows staged so far, summed as they are staged (what rollupInsertSql would
+   * compute over them), so a commit of an all-new file adds a few rows instead of grouping the
+   * file again. Undefined once it grows past maxStagedRollup keys or the rows are re-attributed.
+   */
+  rollup: Map<string, RollupSums> | undefined;
 }
+
+/** One sales_minute row's key and sums, in rollupAddSql's column order. */
+type RollupSums = [string, string, string, number, number, number, number, number, number, number];
+
+const maxStagedRollup = 50_000;
 
 /** An import's attributed and off-air lines and counted amount, per show, from `table`. */
 function importTotalsSql(table: string, where: string): string {
@@ -965,6 +976,7 @@ export class SalesDb {
       graceMs: this.config().graceMs,
       staged: 0,
       repeated: 0,
+      rollup: new Map(),
     });
   }
 
@@ -1046,8 +1058,38 @@ export class SalesDb {
           a.isOffAir ? 1 : 0,
           a.how,
         );
-        if (info.changes === 0) job.repeated += 1;
-        else job.staged += 1;
+        if (info.changes === 0) {
+          job.repeated += 1;
+          continue;
+        }
+        job.staged += 1;
+        if (job.rollup === undefined) continue;
+        // The same sums as rollupInsertSql: counted statuses, refunds, off-air orders per minute.
+        const status = texts[t + 5] as string;
+        const isCounted = status === 'placed' || status === 'paid';
+        const isRefunded = status === 'refunded';
+        const amount = numbers[n + 6] as number;
+        const orderCount = numbers[n + 1] as number;
+        const minute = Math.trunc(orderedAt / 60_000);
+        const key = `${a.showId ?? ''}\u0000${a.segmentId ?? ''}\u0000${productId ?? ''}\u0000${minute}`;
+        let sums = job.rollup.get(key);
+        if (sums === undefined) {
+          if (job.rollup.size >= maxStagedRollup) {
+            job.rollup = undefined;
+            continue;
+          }
+          sums = [a.showId ?? '', a.segmentId ?? '', productId ?? '', minute, 0, 0, 0, 0, 0, 0];
+          job.rollup.set(key, sums);
+        }
+        if (isCounted) {
+          sums[4] += amount;
+          sums[5] += orderCount;
+          sums[6] += numbers[n + 4] as number;
+          if (a.isOffAir) sums[9] += orderCount;
+        } else if (isRefunded) {
+          sums[7] += amount;
+          sums[8] += orderCount;
+        }
       }
     })();
   }
@@ -1111,6 +1153,7 @@ export class SalesDb {
         // Segments changed since the preview (or the grace window did): attribute again.
         const graceMs = this.config().graceMs;
         if (job.segmentsVersion !== this.segmentsVersion || job.graceMs !== graceMs) {
+          job.rollup = undefined;
           job.segments = this.allSegments();
           job.graceMs = graceMs;
           const update = this.stageStmt(
@@ -1148,7 +1191,10 @@ export class SalesDb {
         // With no duplicate every staged row went in as it is: sum the staging table, read in
         // order, rather than look each new sale up again through the import index.
         const isAllNew = result.duplicates === 0;
-        if (isAllNew) this.stageStmt(job, rollupInsertSql('true', '$stage')).run();
+        if (isAllNew && job.rollup !== undefined) {
+          const add = this.stmt(rollupAddSql);
+          for (const sums of job.rollup.values()) add.run(...sums);
+        } else if (isAllNew) this.stageStmt(job, rollupInsertSql('true', '$stage')).run();
         else this.stmt(rollupInsertSql('import_id = ?')).run(jobId);
         const perShow = (
           isAllNew
