@@ -13,6 +13,8 @@ describe('order times', () => {
       '2026/4/15 20:20:30',
       '2026年4月15日 20:20:30',
       '\t2026-04-15 20:20:30',
+      '2026-04-15 20:20:30\t',
+      '"2026-04-15 20:20:30"',
     ]) {
       expect(parseOrderTime(text, shanghai), text).toEqual({ utcMs: expected, isDateOnly: false });
     }

@@ -110,7 +110,8 @@ export function parseOrderTime(value: unknown, clock: ZonedClock): ParsedTime | 
   }
   if (typeof value === 'number') return numberTime(value, clock);
   if (typeof value !== 'string') return undefined;
-  const plain = plainWallTime(value, clock);
+  // 拼多多 pads every cell with a tab: try the common shape once more without it.
+  const plain = plainWallTime(value, clock) ?? (value.length > 19 ? plainWallTime(value.trim(), clock) : undefined);
   if (plain !== undefined) return plain;
   const text = value.trim().replace(/^[\t'"]+|["]+$/gu, '');
   if (text === '') return undefined;

@@ -11,6 +11,8 @@ describe('cells of platform exports', () => {
     expect(readIdCell('="3456789012345678901"')).toEqual({ ok: true, id: '3456789012345678901' });
     expect(readIdCell("'6917926768823643751")).toEqual({ ok: true, id: '6917926768823643751' });
     expect(readIdCell('260415-662941284701219\t')).toEqual({ ok: true, id: '260415-662941284701219' });
+    expect(readIdCell('\t="3456789012345678901"\t')).toEqual({ ok: true, id: '3456789012345678901' });
+    expect(cellText('\uFEFF 订单号\t')).toBe('订单号');
     expect(readIdCell('P800347296683184211')).toEqual({ ok: true, id: 'P800347296683184211' });
     expect(readIdCell(2604151234567890)).toEqual({ ok: true, id: '2604151234567890' });
   });

@@ -24,7 +24,10 @@ function stripWrappers(raw: string): string {
   const first = raw.charCodeAt(0);
   const last = raw.charCodeAt(raw.length - 1);
   if (first > 0x20 && first !== 0x3d && first !== 0x27 && first !== 0xfeff && last > 0x20) return raw;
-  let s = raw.replace(/^\uFEFF/u, '').trim();
+  // trim() also drops a BOM; padded cells (拼多多's tabs) that need nothing else stop here.
+  let s = raw.trim();
+  const head = s.charCodeAt(0);
+  if (head !== 0x3d && head !== 0x27) return s;
   // ="123" (Excel formula wrapper), possibly itself quoted.
   const formula = /^="(.*)"$/su.exec(s);
   if (formula?.[1] !== undefined) s = formula[1];
