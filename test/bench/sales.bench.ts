@@ -7,7 +7,7 @@ import path from 'node:path';
 import { createNullLogger } from '../../electron/services/logger';
 import { SalesDb } from '../../electron/services/sales/sales-db';
 import { SalesStore } from '../../electron/services/sales/store';
-import { makeSalesKit, seedShow } from '../../electron/services/sales/test-kit';
+import { makeSalesKit, seedLiveSegment, seedShow } from '../../electron/services/sales/test-kit';
 import { writeDouyinOrders, writePddOrders } from '../fixtures/orders/make-fixtures';
 import type { BenchFigure, BenchModule } from './types';
 import { percentile } from './types';
@@ -15,23 +15,7 @@ import { percentile } from './types';
 async function saleLatency(tmpDir: string, log: (m: string) => void): Promise<BenchFigure[]> {
   const store = new SalesStore({ file: path.join(tmpDir, 'latency', 'sales.db') }, createNullLogger());
   await store.open();
-  const product = await store.call('saveProduct', {
-    name: '赣南脐橙',
-    sku: 'A01',
-    unit: '箱',
-    priceFen: 5990 as never,
-    origin: '',
-    certifications: [],
-    shopLinks: {},
-  });
-  const show = await store.call('createShow', {
-    title: 'bench',
-    platforms: ['douyin'],
-    hosts: [],
-    plannedStart: null,
-    timeZone: 'Asia/Shanghai',
-  });
-  await store.call('startSegment', { showId: show.id, productId: product.id, host: 'h', guest: null, presetId: null });
+  await seedLiveSegment(store, 'bench');
   for (let i = 0; i < 50; i++) await store.call('recordSale', { quantity: 1, note: '' }); // warm-up
   const sample: number[] = [];
   for (let i = 0; i < 2000; i++) {

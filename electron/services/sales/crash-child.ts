@@ -3,6 +3,7 @@
 // The parent SIGKILLs this process at random moments.
 import { createNullLogger } from '../logger';
 import { SalesStore } from './store';
+import { seedLiveSegment } from './test-kit';
 
 const file = process.argv[2];
 if (file === undefined) throw new Error('usage: crash-child <db file>');
@@ -11,27 +12,8 @@ const store = new SalesStore({ file }, createNullLogger());
 const state = await store.open();
 if (state.kind !== 'open') throw new Error(`cannot open: ${JSON.stringify(state)}`);
 
-let live = await store.call('liveSegment');
-if (live === null) {
-  const product = await store.call('saveProduct', {
-    name: '赣南脐橙',
-    sku: 'A01',
-    unit: '箱',
-    priceFen: 5990 as never,
-    origin: '',
-    certifications: [],
-    shopLinks: {},
-  });
-  const show = await store.call('createShow', {
-    title: 'crash',
-    platforms: ['douyin'],
-    hosts: [],
-    plannedStart: null,
-    timeZone: 'Asia/Shanghai',
-  });
-  await store.call('startSegment', { showId: show.id, productId: product.id, host: 'h', guest: null, presetId: null });
-  live = await store.call('liveSegment');
-}
+// Later rounds reopen the same file, whose segment is still live.
+if ((await store.call('liveSegment')) === null) await seedLiveSegment(store, 'crash');
 process.stdout.write('ready\n');
 for (let i = 0; ; i++) {
   // Several in flight at once, like a busy operator plus the live feed.

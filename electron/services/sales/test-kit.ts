@@ -14,6 +14,7 @@ import { createSecretStore } from '../secret-store';
 import { SettingsStore } from '../settings-store';
 import type { SalesDomainOptions, SalesService } from './index';
 import { createSalesDomain } from './index';
+import type { SalesStore } from './store';
 
 // Shared by the sales tests: a real sales domain on a temp folder, called through the real
 // router (so inputs are parsed by the contract exactly as in the app), with its events recorded.
@@ -144,4 +145,25 @@ export async function seedShow(kit: SalesKit): Promise<{
 /** Absolute path of an order fixture. */
 export function fixture(name: string): string {
   return path.resolve(import.meta.dirname, '../../../test/fixtures/orders', name);
+}
+
+/** Gives a bare store one product, one show and a live segment, so `recordSale` has somewhere to land. */
+export async function seedLiveSegment(store: SalesStore, title: string): Promise<void> {
+  const product = await store.call('saveProduct', {
+    name: '赣南脐橙',
+    sku: 'A01',
+    unit: '箱',
+    priceFen: 5990 as never,
+    origin: '',
+    certifications: [],
+    shopLinks: {},
+  });
+  const show = await store.call('createShow', {
+    title,
+    platforms: ['douyin'],
+    hosts: [],
+    plannedStart: null,
+    timeZone: 'Asia/Shanghai',
+  });
+  await store.call('startSegment', { showId: show.id, productId: product.id, host: 'h', guest: null, presetId: null });
 }
