@@ -16,6 +16,7 @@ import type { LiveState } from '../../shared/show/live';
 import { launchBrowser, openPage, screenshotPath } from '../support/browser';
 import type { RunningHost } from '../support/host';
 import { startHost } from '../support/host';
+import { sampleOrangeMedia, sampleProducts, sampleRundown, sampleTemplates } from '../support/sample-show';
 
 const obs = inject('obs');
 if (!obs.available && process.env.CI !== undefined) {
@@ -165,50 +166,22 @@ describe.skipIf(!obs.available)('live mode end to end', () => {
     browser = await launchBrowser();
     await api.call('obs:connect', { host: '127.0.0.1', port: obs.port, password: obs.password });
 
-    const products = [
-      await api.call('products:save', {
-        name: '赣南脐橙 5斤装',
-        unit: '箱',
-        priceFen: 3990,
-        origin: '江西赣州',
-        certifications: ['地理标志', '绿色食品'],
-        shopLinks: { douyin: 'https://example.com/shop/orange' },
-      }),
-      await api.call('products:save', { name: '百花土蜂蜜', unit: '瓶', priceFen: 6800, origin: '陕西秦岭' }),
-      await api.call('products:save', {
-        name: '高山云雾绿茶',
-        unit: '罐',
-        priceFen: 12800,
-        origin: '浙江丽水',
-        certifications: ['有机'],
-        shopLinks: { taobao: 'https://example.com/shop/tea' },
-      }),
-    ];
+    const products: RequestOutput<'products:save'>[] = [];
+    for (const input of sampleProducts) products.push(await api.call('products:save', input));
     productIds = products.map((p) => p.id);
-    await api.call('show:product-media-set', {
-      productId: productIds[0]!,
-      media: { story: '山坡果园，日照充足，现摘现发', photoAssetId: null, modelAssetId: 'sample-oranges-crate' },
-    });
-    const templates = ['orchard-16x9', 'kitchen-16x9', 'official-guest-16x9'];
+    await api.call('show:product-media-set', { productId: productIds[0]!, media: sampleOrangeMedia });
     const presets: RequestOutput<'show:preset-save'>[] = [];
-    for (const [i, templateId] of templates.entries()) {
+    for (const [i, templateId] of sampleTemplates.entries()) {
       const made = await api.call('show:preset-from-template', { templateId });
       presets.push(await api.call('show:preset-save', { ...made, obsScene: scenes[i]! }));
     }
-    const rundown = await api.call('show:rundown-save', {
-      title: '秋收助农专场',
-      platforms: ['douyin'],
-      segments: products.map((p, i) => ({
-        productId: p.id,
-        presetId: presets[i]!.id,
-        host: '小王',
-        guest: i === 2 ? '李明' : '',
-        guestTitle: i === 2 ? '副县长' : '',
-        plannedSec: 300,
-        script: ['大家好，欢迎来到秋收专场。', '这罐蜂蜜来自秦岭深处。', '有请李副县长为家乡好茶代言。'][i]!,
-        notes: '',
-      })),
-    });
+    const rundown = await api.call(
+      'show:rundown-save',
+      sampleRundown(
+        productIds,
+        presets.map((p) => p.id),
+      ),
+    );
     rundownId = rundown.id;
     ({ page: program } = await openPage(browser, host.programUrl, { width: 1920, height: 1080 }));
     await program.waitForFunction(

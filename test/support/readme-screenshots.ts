@@ -8,6 +8,7 @@ import { openApi } from '../fixtures/camera/studio-api';
 import { launchBrowser, openPage } from './browser';
 import { repoRoot, startHost } from './host';
 import { ensureObs } from './obs';
+import { sampleOrangeMedia, sampleProducts, sampleRundown, sampleTemplates } from './sample-show';
 
 interface Saved {
   id: string;
@@ -28,51 +29,21 @@ try {
   if (obs.info.available) {
     await api.value('obs:connect', { host: '127.0.0.1', port: obs.info.port, password: obs.info.password });
   }
-  const products = [
-    await api.value<Saved>('products:save', {
-      name: '赣南脐橙 5斤装',
-      unit: '箱',
-      priceFen: 3990,
-      origin: '江西赣州',
-      certifications: ['地理标志', '绿色食品'],
-      shopLinks: { douyin: 'https://example.com/shop/orange' },
-    }),
-    await api.value<Saved>('products:save', { name: '百花土蜂蜜', unit: '瓶', priceFen: 6800, origin: '陕西秦岭' }),
-    await api.value<Saved>('products:save', {
-      name: '高山云雾绿茶',
-      unit: '罐',
-      priceFen: 12800,
-      origin: '浙江丽水',
-      certifications: ['有机'],
-    }),
-  ];
-  await api.value('show:product-media-set', {
-    productId: products[0]!.id,
-    media: { story: '山坡果园，日照充足，现摘现发', photoAssetId: null, modelAssetId: 'sample-oranges-crate' },
-  });
+  const products: Saved[] = [];
+  for (const input of sampleProducts) products.push(await api.value<Saved>('products:save', input));
+  await api.value('show:product-media-set', { productId: products[0]!.id, media: sampleOrangeMedia });
   const presets: Saved[] = [];
-  for (const [i, templateId] of ['orchard-16x9', 'kitchen-16x9', 'official-guest-16x9'].entries()) {
+  for (const [i, templateId] of sampleTemplates.entries()) {
     const made = await api.value<Record<string, unknown>>('show:preset-from-template', { templateId });
     presets.push(await api.value<Saved>('show:preset-save', { ...made, obsScene: `丰收直播间 ${i + 1}` }));
   }
-  const rundown = await api.value<Saved>('show:rundown-save', {
-    title: '秋收助农专场',
-    platforms: ['douyin'],
-    segments: products.map((p, i) => ({
-      productId: p.id,
-      presetId: presets[i]!.id,
-      host: '小王',
-      guest: i === 2 ? '李明' : '',
-      guestTitle: i === 2 ? '副县长' : '',
-      plannedSec: 300,
-      script: [
-        '大家好，欢迎来到秋收专场。今天给大家带来赣南脐橙，果园现摘现发。',
-        '这罐蜂蜜来自秦岭深处。',
-        '有请李副县长为家乡好茶代言。',
-      ][i]!,
-      notes: '',
-    })),
-  });
+  const rundown = await api.value<Saved>(
+    'show:rundown-save',
+    sampleRundown(
+      products.map((p) => p.id),
+      presets.map((p) => p.id),
+    ),
+  );
   if (obs.info.available) {
     await api
       .value('obs:provision', { sceneNames: presets.map((_, i) => `丰收直播间 ${i + 1}`) })
