@@ -28,6 +28,7 @@ uniform int mode;      // 0 camera as is, 1 blur, 2 replace
 uniform float maskMix; // 0 until the first mask arrives, then eases to 1
 uniform vec2 edge;     // smoothstep range of the mask: soft edges
 uniform float hasCamera;
+uniform float backTopFirst; // 1 for images decoded top row first, 0 for flipped video uploads
 uniform vec3 emptyColor;
 
 void main() {
@@ -43,7 +44,7 @@ void main() {
       back = texture2D(tBlur, vUv).rgb;
     } else {
       vec2 b = backFit.xy + vec2(vUv.x, 1.0 - vUv.y) * backFit.zw;
-      back = texture2D(tBack, vec2(b.x, 1.0 - b.y)).rgb;
+      back = texture2D(tBack, vec2(b.x, backTopFirst > 0.5 ? b.y : 1.0 - b.y)).rgb;
     }
     gl_FragColor = vec4(mix(back, cam, person), 1.0);
   }
@@ -77,7 +78,11 @@ export interface BackgroundInputs {
   mode: 'camera' | 'blur' | 'replace';
   back: THREE.Texture | null;
   backFit: CoverFit | null;
+  /** The background texture's first row is the image's top (an ImageBitmap), not a flipped upload. */
+  backTopFirst: boolean;
   blurStrength: number;
+  /** 0 until the first mask arrives, then easing to 1. */
+  maskMix: number;
 }
 
 /** Cover fit as the shader wants it: image-space offset and scale. */
@@ -97,7 +102,6 @@ export class BackgroundLayer {
   private rtA: THREE.WebGLRenderTarget;
   private rtB: THREE.WebGLRenderTarget;
   private maskData: Uint8Array;
-  private maskArrivedAt = 0;
   private readonly blankTexture: THREE.DataTexture;
 
   constructor() {
@@ -127,6 +131,7 @@ export class BackgroundLayer {
         maskMix: { value: 0 },
         edge: { value: new THREE.Vector2(0.35, 0.75) },
         hasCamera: { value: 0 },
+        backTopFirst: { value: 0 },
         emptyColor: { value: new THREE.Color(0x202020) },
       },
     });
@@ -164,7 +169,7 @@ export class BackgroundLayer {
   }
 
   /** Takes a new mask from the vision worker (copied into the texture's own buffer). */
-  updateMask(data: Uint8Array, width: number, height: number, now: number): void {
+  updateMask(data: Uint8Array, width: number, height: number): void {
     if (this.maskData.length !== data.length || this.mask.image.width !== width) {
       // The mask size changes only when the model does: a new texture size is allowed then.
       this.maskData = new Uint8Array(data.length);
@@ -173,28 +178,24 @@ export class BackgroundLayer {
     }
     this.maskData.set(data);
     this.mask.needsUpdate = true;
-    if (this.maskArrivedAt === 0) this.maskArrivedAt = now;
   }
 
-  /** Forgets the mask (camera changed): the effect fades in again when a new one arrives. */
+  /** Forgets the mask (camera changed). */
   resetMask(): void {
-    this.maskArrivedAt = 0;
-  }
-
-  get hasMask(): boolean {
-    return this.maskArrivedAt > 0;
+    this.maskData.fill(255);
+    this.mask.needsUpdate = true;
   }
 
   /** Sets uniforms and runs the blur passes when needed; then render `scene`. */
-  prepare(renderer: THREE.WebGLRenderer, input: BackgroundInputs, now: number): void {
+  prepare(renderer: THREE.WebGLRenderer, input: BackgroundInputs): void {
     const u = this.material.uniforms;
     u.tCamera!.value = input.camera ?? this.blankTexture;
     u.hasCamera!.value = input.camera === null ? 0 : 1;
     fitVector(input.cameraFit, u.camFit!.value as THREE.Vector4);
     const mode = input.camera === null ? 0 : input.mode === 'camera' ? 0 : input.mode === 'blur' ? 1 : 2;
     u.mode!.value = mode;
-    // Ease the effect in over 300 ms when the first mask arrives, instead of popping.
-    u.maskMix!.value = this.maskArrivedAt === 0 ? 0 : Math.min(1, (now - this.maskArrivedAt) / 300);
+    u.maskMix!.value = input.maskMix;
+    u.backTopFirst!.value = input.backTopFirst ? 1 : 0;
     // Always rebind, even when unused: three binds every sampler uniform, and a disposed texture
     // left in one would be uploaded again, and leak.
     u.tBack!.value = input.back ?? this.blankTexture;

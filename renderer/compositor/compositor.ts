@@ -1,18 +1,18 @@
-import * as THREE from 'three';
-
 import { StudioError } from '../../shared/api/result';
 import type { AnchorPose, HandAnchorOptions, Landmark, PalmObservation } from '../../shared/compositor/anchor';
 import { defaultHandAnchor, emptyPose, HandAnchorTracker, observePalm } from '../../shared/compositor/anchor';
-import type { CoverFit, Size } from '../../shared/compositor/coords';
+import type { Size } from '../../shared/compositor/coords';
 import { coverFit } from '../../shared/compositor/coords';
 import type { Rect } from '../../shared/compositor/safe-areas';
 import { orientationOf, safeArea } from '../../shared/compositor/safe-areas';
 import type { Anchor, CompositorScene } from '../../shared/compositor/scene';
-import type { BackgroundInputs } from './background-layer';
-import { BackgroundLayer, fitVector } from './background-layer';
+import { CanvasRenderer } from './canvas-renderer';
+import type { BackSource, Box, FrameInputs, ModelHandle, OverlayDraw, TierRenderer } from './frame';
+import { GlRenderer } from './gl-renderer';
 import type { OverlayTexts } from './overlay-draw';
-import { drawOverlays } from './overlay-draw';
-import { ProductLayer } from './product-layer';
+import { OverlayStack } from './overlay-stack';
+import type { Tier, TierInfo } from './tier';
+import { detectTier, isSoftwareRenderer } from './tier';
 import type { VisionResult } from './vision/protocol';
 import { RollingAverage, VisionClient } from './vision/vision-client';
 
@@ -28,6 +28,8 @@ export interface CompositorUrls {
   segmenterLandscape?: string;
 }
 
+type ModelName = 'hands' | 'segmenter' | 'face';
+
 export interface CompositorOptions {
   canvas: HTMLCanvasElement;
   /** Logical output size (the program size). */
@@ -41,27 +43,40 @@ export interface CompositorOptions {
   onError(error: StudioError): void;
   /** Fires once per setScene, after the first frame that shows it is drawn. */
   onSceneReady(): void;
+  /** The tier was chosen, or changed after a context loss. */
+  onTier?(info: TierInfo): void;
   /** Render at most this often when the camera gives no new frame (animations, countdown). */
   maxFps?: number;
   /** Longest side of frames given to MediaPipe. */
   inferenceSide?: number;
   /** Give MediaPipe at most one frame per this many ms (preview: spare the CPU for the program). */
   visionIntervalMs?: number;
+  /** The program runs the studio's one vision engine; a preview takes its results. */
+  visionRole?: 'program' | 'preview';
   /** Lower the drawing-buffer resolution when frames are too slow (program output). */
   adaptive?: boolean;
+  /** Force a tier ('gpu' | 'software' | 'none'; support and tests); otherwise probed. */
+  tier?: string | null;
   /** A model finished loading (error null) or failed. */
-  onVisionModel?: (model: 'hands' | 'segmenter' | 'face', error: string | null) => void;
+  onVisionModel?: (model: ModelName, error: string | null) => void;
 }
 
 /** What the HUD and tests read; numbers are rolling averages in ms unless named otherwise. */
 export interface CompositorSnapshot {
   fps: number;
   renderMs: number;
+  /** 95th percentile of the interval between drawn frames, over the last 120 frames. */
+  frameTimeP95: number;
   captureMs: number;
   segmentMs: number;
   handsMs: number;
   faceMs: number;
   visionRate: number;
+  /** Segmentation masks and hand results per second (real inferences). */
+  maskRate: number;
+  handRate: number;
+  /** This window runs the studio's inference (others take its results). */
+  visionLeader: boolean;
   /** Camera frame available → program frame drawn with it. */
   latencyMs: number;
   frames: number;
@@ -75,97 +90,80 @@ export interface CompositorSnapshot {
   memory: { geometries: number; textures: number; programs: number };
   hand: { found: boolean; x: number; y: number; size: number; at: number };
   product: { visible: boolean; x: number; y: number; state: AnchorPose['state']; url: string | null };
+  /** The product's box on the output (px), and the host's face box, if known. */
+  productBox: Rect | null;
+  faceBox: Rect | null;
+  overlayBoxes: { id: string; x: number; y: number; width: number; height: number }[];
   camera: { width: number; height: number };
+  /** The main camera's track ('' for none or the demo clip). */
+  mainTrackId: string;
   sceneGeneration: number;
   /** Drawing-buffer pixels per output pixel now (lower when frames were too slow). */
   resolutionScale: number;
   /** WebGL runs on a software rasteriser (no GPU, or a blocked driver). */
   softwareGl: boolean;
+  tier: Tier;
+  /** The product is drawn in 3D (false: as its photo). */
+  product3d: boolean;
 }
 
 const faceAnchor: HandAnchorOptions = { ...defaultHandAnchor, liftPalms: 0, sizePalms: 1.2 };
 
-const guestVertex = /* glsl */ `
-varying vec2 vUv;
-void main() { vUv = uv; gl_Position = projectionMatrix * modelViewMatrix * vec4(position, 1.0); }`;
-const guestFragment = /* glsl */ `
-precision highp float;
-varying vec2 vUv;
-uniform sampler2D tVideo;
-uniform vec4 fit;
-uniform vec2 size;   // rect size in px, for rounded corners
-uniform float radius;
-void main() {
-  vec2 img = fit.xy + vec2(vUv.x, 1.0 - vUv.y) * fit.zw;
-  vec3 c = texture2D(tVideo, vec2(img.x, 1.0 - img.y)).rgb;
-  vec2 p = abs(vUv - 0.5) * size - (size * 0.5 - radius);
-  float d = length(max(p, 0.0)) - radius;
-  float border = smoothstep(-6.0, -4.0, d);
-  c = mix(c, vec3(1.0), border);
-  gl_FragColor = vec4(c, 1.0 - smoothstep(-1.0, 1.0, d));
-}`;
-
 /**
- * The program picture: camera, background effect, 3D product and overlays, drawn by one
- * WebGLRenderer. React configures it (setScene, setCameras); the frame loop only mutates
- * preallocated objects. Inference runs in a worker; the loop draws every frame regardless.
+ * The program picture: camera, background effect, 3D product and overlays. React configures it
+ * (setScene, setCameras); the frame loop only mutates preallocated objects. The tier's renderer
+ * draws (GlRenderer on a GPU, CanvasRenderer on a software rasteriser or without WebGL);
+ * inference runs in workers and the loop draws every frame regardless, predicting in between.
  */
 export class Compositor {
-  readonly renderer: THREE.WebGLRenderer;
   private readonly options: CompositorOptions;
-  private readonly canvas: HTMLCanvasElement;
+  private canvas: HTMLCanvasElement;
   private size: Size;
   private readonly renderScale: number;
   /** Drawing-buffer scale picked by frame time: 1, then 0.75, 0.5 when frames are too slow. */
   private adaptiveLevel = 0;
   private adaptiveCheckedAt = 0;
   private fastSince = 0;
-  private readonly software: boolean;
-  private readonly ortho = new THREE.OrthographicCamera(0, 1, 1, 0, -10, 10);
-  private readonly background = new BackgroundLayer();
-  private readonly product: ProductLayer;
+  private tierInfo: TierInfo;
+  private renderer: TierRenderer;
   private vision: VisionClient;
-  private readonly overlayCanvas = document.createElement('canvas');
-  private readonly overlayContext: CanvasRenderingContext2D;
-  private readonly overlayTexture: THREE.CanvasTexture;
-  private readonly overlayScene = new THREE.Scene();
-  private readonly overlayMaterial: THREE.MeshBasicMaterial;
-  private readonly guestScene = new THREE.Scene();
-  private readonly guestMaterial: THREE.ShaderMaterial;
-  private readonly quadGeometry = new THREE.PlaneGeometry(1, 1);
-  private readonly guestQuad: THREE.Mesh;
-  /** One quad per overlay box: only the pixels under overlays are blended, not the whole frame. */
-  private readonly overlayQuads: THREE.Mesh<THREE.PlaneGeometry, THREE.MeshBasicMaterial>[] = [];
-  private readonly overlayRegions: Rect[] = [];
+  private readonly overlays: OverlayStack;
 
   private scene: CompositorScene | undefined;
   private generation = 0;
   private readyGeneration = 0;
   private main: HTMLVideoElement | undefined;
   private guest: HTMLVideoElement | undefined;
-  private mainTexture: THREE.VideoTexture | null = null;
-  private guestTexture: THREE.VideoTexture | null = null;
-  private backTexture: THREE.Texture | null = null;
-  private backVideo: HTMLVideoElement | undefined;
+  private back: BackSource | null = null;
+  private disposeBack: (() => void) | undefined;
   private backKey = '';
   private modelKey = '';
+  private photoKey = '';
+  private photo: ImageBitmap | null = null;
+  private maskArrivedAt = 0;
+  private drawFailedGeneration = 0;
 
   // Per-frame state, allocated once.
+  private readonly frameInputs: FrameInputs;
   private readonly mainRect = { x: 0, y: 0, width: 0, height: 0 };
-  private mainFit: CoverFit = coverFit({ width: 1, height: 1 }, { width: 1, height: 1 });
-  private backFit: CoverFit | null = null;
+  private readonly guestRect = { x: 0, y: 0, width: 0, height: 0 };
   private readonly pose: AnchorPose = emptyPose();
   private readonly handTracker = new HandAnchorTracker();
   private readonly faceTracker = new HandAnchorTracker(faceAnchor);
   private readonly palm = { x: 0, y: 0, size: 0, roll: 0, yaw: 0, pinch: 0 } as PalmObservation;
   private readonly landmarks: Landmark[] = Array.from({ length: 21 }, () => ({ x: 0, y: 0, z: 0 }));
   private readonly lastHand = { found: false, x: 0, y: 0, size: 0, at: 0 };
-  private readonly productPoint = { x: 0, y: 0 };
+  private readonly productRect: Box = { x: 0, y: 0, width: 0, height: 0 };
+  private readonly faceRect: Box = { x: 0, y: 0, width: 0, height: 0 };
+  private faceSeenAt = 0;
   private safe: Rect = { x: 0, y: 0, width: 0, height: 0 };
 
   private raf = 0;
   private running = false;
+  /** The GPU tier's context is lost: drawing pauses until it returns. */
   private contextLost = false;
+  /** A context this compositor owns is lost (in the software tier only the product box pauses). */
+  private glLost = false;
   private contextLosses = 0;
   private frames = 0;
   private lastRenderAt = 0;
@@ -173,19 +171,11 @@ export class Compositor {
   private mainFrameAt = 0;
   private renderedSeq = 0;
   private mainFrameCallback = 0;
-  private overlayDirty = true;
-  /** Seconds left on the coupon as last drawn; the overlay redraws when it changes. */
-  private countdownShown = Number.NaN;
-  private readonly backgroundInput: BackgroundInputs = {
-    camera: null,
-    cameraFit: coverFit({ width: 1, height: 1 }, { width: 1, height: 1 }),
-    mode: 'camera',
-    back: null,
-    backFit: null,
-    blurStrength: 0,
-  };
   private readonly renderMs = new RollingAverage(60);
   private readonly frameInterval = new RollingAverage(60);
+  private readonly intervals = new Float64Array(120);
+  private intervalIndex = 0;
+  private intervalCount = 0;
   private readonly latency = new RollingAverage(60);
 
   constructor(options: CompositorOptions) {
@@ -193,80 +183,47 @@ export class Compositor {
     this.canvas = options.canvas;
     this.size = options.size;
     this.renderScale = options.renderScale ?? 1;
-    this.software = isSoftwareGl();
-    try {
-      this.renderer = new THREE.WebGLRenderer({
-        canvas: this.canvas,
-        // MSAA is nearly free on a GPU and very dear in a software rasteriser (SwiftShader).
-        antialias: !this.software,
-        alpha: false,
-        // No preserveDrawingBuffer: it costs a full-frame copy per frame; OBS and tests capture
-        // the composited window, not the drawing buffer.
-        preserveDrawingBuffer: false,
-        powerPreference: 'high-performance',
-      });
-    } catch (error) {
-      throw new StudioError('compositor/webgl-unavailable', 'This computer cannot draw the program picture (WebGL).', {
-        detail: String(error),
-      });
-    }
-    this.renderer.autoClear = false;
-    this.renderer.setPixelRatio(1);
-    this.renderer.outputColorSpace = THREE.SRGBColorSpace;
-    this.renderer.toneMapping = THREE.NoToneMapping;
-    this.canvas.addEventListener('webglcontextlost', this.onContextLost);
-    this.canvas.addEventListener('webglcontextrestored', this.onContextRestored);
-
-    this.product = new ProductLayer(this.renderer, options.urls.vendor);
-
-    const ctx = this.overlayCanvas.getContext('2d');
-    if (ctx === null) throw new StudioError('compositor/webgl-unavailable', 'No 2D canvas for overlays.');
-    this.overlayContext = ctx;
-    this.overlayTexture = new THREE.CanvasTexture(this.overlayCanvas);
-    this.overlayTexture.colorSpace = THREE.NoColorSpace;
-    this.overlayTexture.generateMipmaps = false;
-    this.overlayTexture.minFilter = THREE.LinearFilter;
-    this.overlayMaterial = new THREE.MeshBasicMaterial({
-      map: this.overlayTexture,
-      transparent: true,
-      depthTest: false,
-    });
-    // The overlay canvas holds sRGB pixels already: draw them through unchanged.
-    this.overlayMaterial.onBeforeCompile = (shader) => {
-      shader.fragmentShader = shader.fragmentShader.replace('#include <colorspace_fragment>', '');
+    this.tierInfo = detectTier(options.tier ?? null);
+    this.renderer = this.createRenderer();
+    this.overlays = new OverlayStack(this.renderScale);
+    this.frameInputs = {
+      now: 0,
+      size: this.size,
+      mainRect: this.mainRect,
+      mainFit: coverFit({ width: 1, height: 1 }, { width: 1, height: 1 }),
+      camera: undefined,
+      mode: 'camera',
+      blurStrength: 0,
+      back: null,
+      backFit: null,
+      maskMix: 0,
+      guest: null,
+      product: { visible: false, pose: this.pose, scale: 1 },
+      overlays: [],
     };
-    for (let i = 0; i < maxOverlayRegions; i++) {
-      const quad = new THREE.Mesh(new THREE.PlaneGeometry(1, 1), this.overlayMaterial);
-      quad.frustumCulled = false;
-      quad.visible = false;
-      this.overlayQuads.push(quad);
-      this.overlayScene.add(quad);
-    }
-
-    this.guestMaterial = new THREE.ShaderMaterial({
-      vertexShader: guestVertex,
-      fragmentShader: guestFragment,
-      transparent: true,
-      depthTest: false,
-      uniforms: {
-        tVideo: { value: null },
-        fit: { value: new THREE.Vector4(0, 0, 1, 1) },
-        size: { value: new THREE.Vector2(1, 1) },
-        radius: { value: 16 },
-      },
-    });
-    this.guestQuad = new THREE.Mesh(this.quadGeometry, this.guestMaterial);
-    this.guestQuad.frustumCulled = false;
-    this.guestScene.add(this.guestQuad);
-
     this.vision = this.createVision(options.urls, options.onVisionModel);
     this.applySize();
+    options.onTier?.(this.tierInfo);
+  }
+
+  /** The renderer for the current tier, on the current canvas. */
+  private createRenderer(): TierRenderer {
+    const { tier } = this.tierInfo;
+    let renderer: TierRenderer;
+    if (tier === 'gpu') {
+      renderer = new GlRenderer(this.canvas, this.options.urls.vendor, isSoftwareRenderer(this.tierInfo.glRenderer));
+    } else {
+      renderer = new CanvasRenderer(this.canvas, tier, this.options.urls.vendor);
+      if (renderer.tier !== tier) this.tierInfo = { ...this.tierInfo, tier: renderer.tier };
+    }
+    renderer.onContextChange(this.onContextChange);
+    return renderer;
   }
 
   /** Replaces the vision worker, e.g. to fall back from downloaded models to the bundled ones. */
   restartVision(
     urls: Omit<CompositorUrls, 'vendor'>,
-    onModel?: (model: 'hands' | 'segmenter' | 'face', error: string | null) => void,
+    onModel?: (model: ModelName, error: string | null) => void,
   ): void {
     this.vision.close();
     this.vision = this.createVision(urls, onModel);
@@ -277,7 +234,7 @@ export class Compositor {
 
   private createVision(
     urls: Omit<CompositorUrls, 'vendor'>,
-    onModel?: (model: 'hands' | 'segmenter' | 'face', error: string | null) => void,
+    onModel?: (model: ModelName, error: string | null) => void,
   ): VisionClient {
     return new VisionClient(
       {
@@ -287,7 +244,7 @@ export class Compositor {
         face: urls.face,
         ...(urls.handsLite === undefined ? {} : { handsLite: urls.handsLite }),
         ...(urls.segmenterLandscape === undefined ? {} : { segmenterLandscape: urls.segmenterLandscape }),
-        preferLite: this.software,
+        preferLite: this.tierInfo.tier !== 'gpu',
       },
       this.onVision,
       (message) =>
@@ -295,6 +252,7 @@ export class Compositor {
           new StudioError('compositor/vision-failed', 'Hand and person tracking stopped.', { detail: message }),
         ),
       {
+        role: this.options.visionRole ?? 'program',
         ...(this.options.inferenceSide === undefined ? {} : { inferenceSide: this.options.inferenceSide }),
         ...(this.options.visionIntervalMs === undefined ? {} : { minIntervalMs: this.options.visionIntervalMs }),
         ...(onModel === undefined ? {} : { onModel }),
@@ -302,12 +260,16 @@ export class Compositor {
     );
   }
 
-  /** Starts the frame loop and the vision worker. */
+  /** Starts the frame loop and the vision engine. */
   start(): void {
     if (this.running) return;
     this.running = true;
     this.vision.start();
     this.raf = requestAnimationFrame(this.frame);
+  }
+
+  get tier(): TierInfo {
+    return this.tierInfo;
   }
 
   /** Changes the logical output size (settings changed). */
@@ -317,22 +279,12 @@ export class Compositor {
   }
 
   private applySize(): void {
-    const { width, height } = this.size;
     const scale = this.renderScale * adaptiveScales[this.adaptiveLevel]!;
-    this.renderer.setSize(Math.round(width * scale), Math.round(height * scale), false);
-    this.ortho.left = 0;
-    this.ortho.right = width;
-    this.ortho.top = height;
-    this.ortho.bottom = 0;
-    this.ortho.updateProjectionMatrix();
-    this.product.setOutputSize(width, height);
-    this.overlayCanvas.width = Math.round(width * this.renderScale);
-    this.overlayCanvas.height = Math.round(height * this.renderScale);
-    // A canvas resize needs a new GPU texture of the new size.
-    this.overlayTexture.dispose();
+    this.renderer.setSize(this.size, scale);
+    this.frameInputs.size = this.size;
     this.safe = safeArea(this.size, orientationOf(this.size));
+    this.overlays.invalidate();
     this.layout();
-    this.overlayDirty = true;
   }
 
   /** Sets the main and guest camera videos (playing, owned by the caller). */
@@ -341,21 +293,15 @@ export class Compositor {
       if (this.main !== undefined && this.mainFrameCallback !== 0)
         this.main.cancelVideoFrameCallback(this.mainFrameCallback);
       this.mainFrameCallback = 0;
-      this.mainTexture?.dispose();
-      this.mainTexture = main === undefined ? null : videoTexture(main);
       this.main = main;
-      this.background.resetMask();
+      // A new camera: its old mask and hand no longer fit; the effect eases in again.
+      this.maskArrivedAt = 0;
       this.handTracker.reset();
       this.faceTracker.reset();
       if (main !== undefined) this.mainFrameCallback = main.requestVideoFrameCallback(this.onMainFrame);
       this.vision.setVideo(main);
     }
-    if (guest !== this.guest) {
-      this.guestTexture?.dispose();
-      this.guestMaterial.uniforms.tVideo!.value = null;
-      this.guestTexture = guest === undefined ? null : videoTexture(guest);
-      this.guest = guest;
-    }
+    this.guest = guest;
     this.layout();
   }
 
@@ -363,39 +309,49 @@ export class Compositor {
   async setScene(scene: CompositorScene): Promise<void> {
     const generation = ++this.generation;
     this.scene = scene;
-    this.overlayDirty = true;
+    this.overlays.invalidate();
     this.layout();
     this.updateVisionWants();
 
-    const modelKey = scene.model?.assetId ?? '';
+    const modelKey = this.renderer.has3d ? (scene.model?.assetId ?? '') : '';
+    const photoKey = scene.model?.photoAssetId ?? '';
     const backKey =
       scene.background.kind === 'image' || scene.background.kind === 'video'
         ? `${scene.background.kind}:${scene.background.assetId}`
         : '';
-    const [model, back] = await Promise.allSettled([
+    const [model, back, photo] = await Promise.allSettled([
       modelKey !== this.modelKey ? this.loadModel(modelKey) : Promise.resolve(null),
       backKey !== this.backKey ? this.loadBackground(scene) : Promise.resolve(null),
+      photoKey !== this.photoKey ? this.loadPhoto(photoKey) : Promise.resolve(null),
     ]);
     if (generation !== this.generation) {
       // A newer scene came while loading: throw away what this one loaded.
       if (model.status === 'fulfilled' && model.value !== null && model.value !== undefined)
-        this.product.discard(model.value);
+        this.renderer.discardModel(model.value);
       if (back.status === 'fulfilled' && back.value !== null) back.value.dispose();
+      if (photo.status === 'fulfilled' && photo.value !== null) photo.value?.close();
       return;
     }
     if (model.status === 'fulfilled') {
       if (model.value !== null) {
-        this.product.show(model.value);
+        this.renderer.showModel(model.value);
         this.modelKey = modelKey;
       }
     } else {
       // The studio keeps running without the product; the operator sees why.
-      this.product.show(undefined);
+      this.renderer.showModel(undefined);
       this.modelKey = '';
       this.options.onError(asStudioError(model.reason));
     }
+    if (photo.status === 'fulfilled') {
+      if (photo.value !== null) this.swapPhoto(photo.value ?? null, photoKey);
+    } else {
+      this.swapPhoto(null, '');
+      // Only the tier without 3D shows the photo: elsewhere a missing photo is not a fault.
+      if (!this.renderer.has3d) this.options.onError(asStudioError(photo.reason));
+    }
     if (back.status === 'fulfilled') {
-      if (back.value !== null) this.swapBackground(back.value.texture, back.value.video, backKey);
+      if (back.value !== null) this.swapBackground(back.value.source, back.value.dispose, backKey);
     } else {
       this.swapBackground(null, undefined, '');
       this.options.onError(asStudioError(back.reason));
@@ -404,52 +360,48 @@ export class Compositor {
     this.readyGeneration = generation;
   }
 
-  private async loadModel(assetId: string) {
+  private async loadModel(assetId: string): Promise<ModelHandle | undefined> {
     if (assetId === '') return undefined;
     const url = await this.options.resolveAsset(assetId);
     if (url === undefined)
       throw new StudioError('assets/not-found', 'The product model is not in the asset library.', {
         params: { id: assetId },
       });
-    return this.product.load(url);
+    return this.renderer.loadModel(url);
   }
 
-  private async loadBackground(
-    scene: CompositorScene,
-  ): Promise<{ texture: THREE.Texture; video: HTMLVideoElement | undefined; dispose(): void } | null> {
+  private async fetchBitmap(assetId: string, what: string): Promise<ImageBitmap> {
+    const url = await this.options.resolveAsset(assetId);
+    const response = url === undefined ? undefined : await fetch(url).catch(() => undefined);
+    if (response?.ok !== true)
+      throw new StudioError('assets/not-found', `The ${what} could not be read.`, { params: { id: assetId } });
+    try {
+      return await createImageBitmap(await response.blob());
+    } catch (error) {
+      throw new StudioError('assets/unreadable', `The ${what} cannot be read.`, { detail: String(error) });
+    }
+  }
+
+  private async loadPhoto(assetId: string): Promise<ImageBitmap | undefined> {
+    if (assetId === '') return undefined;
+    return this.fetchBitmap(assetId, 'product photo');
+  }
+
+  private async loadBackground(scene: CompositorScene): Promise<{ source: BackSource; dispose(): void } | null> {
     const bg = scene.background;
     if (bg.kind !== 'image' && bg.kind !== 'video') return null;
+    if (bg.kind === 'image') {
+      const image = await this.fetchBitmap(bg.assetId, 'background image');
+      return {
+        source: { kind: 'image', image, width: image.width, height: image.height },
+        dispose: () => image.close(),
+      };
+    }
     const url = await this.options.resolveAsset(bg.assetId);
     if (url === undefined)
       throw new StudioError('assets/not-found', 'The background is not in the asset library.', {
         params: { id: bg.assetId },
       });
-    if (bg.kind === 'image') {
-      const response = await fetch(url).catch(() => undefined);
-      if (response?.ok !== true)
-        throw new StudioError('assets/not-found', 'The background image could not be read.', {
-          params: { id: bg.assetId },
-        });
-      let bitmap: ImageBitmap;
-      try {
-        // Flipped on decode so it samples like three's flipY textures (video, camera).
-        bitmap = await createImageBitmap(await response.blob(), { imageOrientation: 'flipY' });
-      } catch (error) {
-        throw new StudioError('assets/unreadable', 'The background image cannot be read.', { detail: String(error) });
-      }
-      const texture = new THREE.Texture(bitmap);
-      texture.colorSpace = THREE.NoColorSpace;
-      texture.flipY = false; // ImageBitmaps cannot be flipped on upload; it was flipped on decode
-      texture.needsUpdate = true;
-      return {
-        texture,
-        video: undefined,
-        dispose: () => {
-          texture.dispose();
-          bitmap.close();
-        },
-      };
-    }
     const video = document.createElement('video');
     video.muted = true;
     video.loop = true;
@@ -460,12 +412,9 @@ export class Compositor {
     } catch (error) {
       throw new StudioError('assets/unreadable', 'The background video cannot be played.', { detail: String(error) });
     }
-    const texture = videoTexture(video);
     return {
-      texture,
-      video,
+      source: { kind: 'video', video },
       dispose: () => {
-        texture.dispose();
         video.pause();
         video.removeAttribute('src');
         video.load();
@@ -473,19 +422,28 @@ export class Compositor {
     };
   }
 
-  private swapBackground(texture: THREE.Texture | null, video: HTMLVideoElement | undefined, key: string): void {
-    const image = this.backTexture?.image as ImageBitmap | undefined;
-    this.backTexture?.dispose();
-    if (image instanceof ImageBitmap) image.close();
-    if (this.backVideo !== undefined) {
-      this.backVideo.pause();
-      this.backVideo.removeAttribute('src');
-      this.backVideo.load();
-    }
-    this.backTexture = texture;
-    this.backVideo = video;
+  private swapBackground(source: BackSource | null, dispose: (() => void) | undefined, key: string): void {
+    const previous = this.disposeBack;
+    this.back = source;
+    this.disposeBack = dispose;
     this.backKey = key;
     this.layout();
+    // The renderer lets go of the old source on its next frame; the pixels are freed after it.
+    if (previous !== undefined) requestAnimationFrame(() => requestAnimationFrame(previous));
+  }
+
+  private swapPhoto(photo: ImageBitmap | null, key: string): void {
+    const previous = this.photo;
+    this.photo = photo;
+    this.photoKey = key;
+    this.renderer.setProductPhoto(photo);
+    if (previous !== null && previous !== photo) previous.close();
+  }
+
+  private overlaysVisible(): boolean {
+    const o = this.scene?.overlays;
+    if (o === undefined) return false;
+    return o.productCard.visible || o.priceTag.visible || o.lowerThird.visible || o.qr.visible || o.coupon.visible;
   }
 
   private updateVisionWants(): void {
@@ -493,7 +451,8 @@ export class Compositor {
     this.vision.setWants({
       segment: scene !== undefined && scene.background.kind !== 'camera',
       hands: scene?.model?.anchor === 'hand',
-      face: scene?.model?.anchor === 'face',
+      // The face box keeps the overlays off the host's face, and anchors a product beside it.
+      face: scene?.model?.anchor === 'face' || this.overlaysVisible(),
     });
   }
 
@@ -507,28 +466,19 @@ export class Compositor {
     r.y = 0;
     r.width = sideBySide ? Math.round(width / 2) : width;
     r.height = height;
-    this.background.setRect(r.x, r.y, r.width, r.height, height);
-    const cam = this.mainSize();
-    this.mainFit = coverFit(cam, r);
-    const backImage = this.backTexture?.image as
-      { width?: number; height?: number; videoWidth?: number; videoHeight?: number } | undefined;
-    const bw = backImage?.videoWidth ?? backImage?.width ?? 0;
-    const bh = backImage?.videoHeight ?? backImage?.height ?? 0;
-    this.backFit = bw > 0 && bh > 0 ? coverFit({ width: bw, height: bh }, r) : null;
-
+    const f = this.frameInputs;
+    f.mainFit = coverFit(this.mainSize(), r);
+    const back = this.back;
+    const bw = back === null ? 0 : back.kind === 'image' ? back.width : back.video.videoWidth;
+    const bh = back === null ? 0 : back.kind === 'image' ? back.height : back.video.videoHeight;
+    f.backFit = bw > 0 && bh > 0 ? coverFit({ width: bw, height: bh }, r) : null;
     const guestVisible = this.guest !== undefined && (layout === 'pip' || layout === 'side-by-side');
-    this.guestQuad.visible = guestVisible;
     if (guestVisible && this.guest !== undefined) {
       const g = sideBySide ? { x: r.width, y: 0, width: width - r.width, height } : pipRect(this.safe, this.size);
-      this.guestQuad.position.set(g.x + g.width / 2, height - (g.y + g.height / 2), 0);
-      this.guestQuad.scale.set(g.width, g.height, 1);
-      const u = this.guestMaterial.uniforms;
-      (u.size!.value as THREE.Vector2).set(g.width, g.height);
-      u.radius!.value = sideBySide ? 0 : 18;
-      fitVector(
-        coverFit({ width: this.guest.videoWidth || 16, height: this.guest.videoHeight || 9 }, g),
-        u.fit!.value as THREE.Vector4,
-      );
+      Object.assign(this.guestRect, g);
+      f.guest = { video: this.guest, rect: this.guestRect, radius: sideBySide ? 0 : 18 };
+    } else {
+      f.guest = null;
     }
   }
 
@@ -545,15 +495,19 @@ export class Compositor {
     this.mainFrameAt = now;
     // Camera size can change (device switch, rotation): refit when it does.
     const cam = this.mainSize();
-    if (Math.abs(cam.width * this.mainFit.scale - (this.mainRect.width - 2 * this.mainFit.offsetX)) > 1) this.layout();
+    const fit = this.frameInputs.mainFit;
+    if (Math.abs(cam.width * fit.scale - (this.mainRect.width - 2 * fit.offsetX)) > 1) this.layout();
   };
 
   private readonly onVision = (result: VisionResult): void => {
     const now = performance.now();
-    if (result.mask !== null) this.background.updateMask(result.mask, result.maskWidth, result.maskHeight, now);
+    if (result.mask !== undefined && result.mask !== null) {
+      this.renderer.updateMask(result.mask, result.maskWidth, result.maskHeight);
+      if (this.maskArrivedAt === 0) this.maskArrivedAt = now;
+    }
     const cam = this.mainSize();
-    const fit = this.mainFit;
-    if (result.hand !== null) {
+    const fit = this.frameInputs.mainFit;
+    if (result.hand !== undefined && result.hand !== null) {
       const h = result.hand;
       for (let i = 0; i < 21; i++) {
         const l = this.landmarks[i] as { x: number; y: number; z: number };
@@ -570,15 +524,16 @@ export class Compositor {
         this.lastHand.size = obs.size;
         this.lastHand.at = result.time;
       }
-    } else {
+    } else if (result.hand === null) {
       this.lastHand.found = false;
     }
-    if (result.face !== null) {
+    if (result.face !== undefined && result.face !== null) {
       const [fx, fy, fw, fh] = result.face as unknown as [number, number, number, number];
       const left = fit.offsetX + fx * cam.width * fit.scale;
       const top = fit.offsetY + fy * cam.height * fit.scale;
       const w = fw * cam.width * fit.scale;
       const h = fh * cam.height * fit.scale;
+      this.observeFace(left, top, w, h, now);
       // Beside the face, on the side with more room.
       const right = left + w / 2 < this.mainRect.width / 2;
       const o = this.palm;
@@ -592,6 +547,22 @@ export class Compositor {
     }
   };
 
+  /** Follows the face box smoothly (it keeps overlays away, so it must not jitter). */
+  private observeFace(x: number, y: number, w: number, h: number, now: number): void {
+    const f = this.faceRect;
+    const fresh = now - this.faceSeenAt > 1500 || f.width === 0;
+    const k = fresh ? 1 : 0.35;
+    f.x += (x - f.x) * k;
+    f.y += (y - f.y) * k;
+    f.width += (w - f.width) * k;
+    f.height += (h - f.height) * k;
+    this.faceSeenAt = now;
+  }
+
+  private faceBox(now: number): Rect | null {
+    return this.faceSeenAt > 0 && now - this.faceSeenAt < 2000 && this.faceRect.width > 0 ? this.faceRect : null;
+  }
+
   private readonly frame = (now: number): void => {
     if (!this.running) return;
     this.raf = requestAnimationFrame(this.frame);
@@ -599,10 +570,22 @@ export class Compositor {
     const newCameraFrame = this.mainFrameSeq !== this.renderedSeq;
     const minInterval = 1000 / (this.options.maxFps ?? 30) - 2;
     if (!newCameraFrame && now - this.lastRenderAt < minInterval) return;
-    if (this.lastRenderAt > 0) this.frameInterval.push(now - this.lastRenderAt);
+    if (this.lastRenderAt > 0) {
+      const interval = now - this.lastRenderAt;
+      this.frameInterval.push(interval);
+      this.intervals[this.intervalIndex] = interval;
+      this.intervalIndex = (this.intervalIndex + 1) % this.intervals.length;
+      this.intervalCount = Math.min(this.intervalCount + 1, this.intervals.length);
+    }
     this.lastRenderAt = now;
     const t0 = performance.now();
-    this.draw(t0);
+    try {
+      this.draw(t0);
+    } catch (error) {
+      // One bad frame must not stop the loop; the operator hears of it once per scene.
+      if (this.drawFailedGeneration !== this.generation) this.options.onError(asStudioError(error));
+      this.drawFailedGeneration = this.generation;
+    }
     const t1 = performance.now();
     this.renderMs.push(t1 - t0);
     if (newCameraFrame && this.mainFrameAt > 0) {
@@ -618,83 +601,37 @@ export class Compositor {
   };
 
   private draw(now: number): void {
-    const renderer = this.renderer;
     const scene = this.scene;
-    renderer.setRenderTarget(null);
-    // No colour clear: the camera layer (and guest) cover every pixel, and a full-frame clear is
-    // a whole pass of fill rate on a software rasteriser.
+    const f = this.frameInputs;
+    f.now = now;
+    f.camera = this.main;
     const bg = scene?.background;
     const mode = bg === undefined || bg.kind === 'camera' ? 'camera' : bg.kind === 'blur' ? 'blur' : 'replace';
-    const input = this.backgroundInput;
-    input.camera = this.mainTexture;
-    input.cameraFit = this.mainFit;
-    input.mode = mode === 'replace' && this.backTexture === null ? 'camera' : mode;
-    input.back = this.backTexture;
-    input.backFit = this.backFit;
-    input.blurStrength = bg?.kind === 'blur' ? bg.strength : 0;
-    this.background.prepare(renderer, input, now);
-    renderer.render(this.background.scene, this.ortho);
-    if (this.guestQuad.visible && this.guestTexture !== null) {
-      this.guestMaterial.uniforms.tVideo!.value = this.guestTexture;
-      renderer.render(this.guestScene, this.ortho);
-    }
+    f.mode = mode === 'replace' && this.back === null ? 'camera' : mode;
+    f.back = this.back;
+    f.blurStrength = bg?.kind === 'blur' ? bg.strength : 0;
+    // Ease the effect in over 300 ms when the first mask arrives, instead of popping.
+    f.maskMix = this.maskArrivedAt === 0 ? 0 : Math.min(1, (now - this.maskArrivedAt) / 300);
     const model = scene?.model;
+    const product = f.product;
     if (model !== undefined && model !== null) {
       this.poseFor(model.anchor, now);
-      this.product.applyPose(this.pose, model.scale, true);
-      if (this.product.isVisible) {
-        renderer.clearDepth();
-        renderer.render(this.product.scene, this.product.camera);
-      }
+      product.visible = true;
+      product.scale = model.scale;
     } else {
-      this.product.applyPose(this.pose, 1, false);
+      product.visible = false;
     }
-    if (scene !== undefined) {
-      const coupon = scene.overlays.coupon;
-      if (coupon.visible && coupon.endsAt !== null) {
-        // A number, not the text: no string is made per frame, only when the second changes.
-        const shown = Math.max(0, Math.ceil((coupon.endsAt - Date.now()) / 1000));
-        if (shown !== this.countdownShown) {
-          this.countdownShown = shown;
-          this.overlayDirty = true;
-        }
-      }
-      if (this.overlayDirty) {
-        this.overlayDirty = false;
-        const ctx = this.overlayContext;
-        ctx.setTransform(this.renderScale, 0, 0, this.renderScale, 0, 0);
-        drawOverlays(ctx, scene, this.safe, this.size, this.options.texts, Date.now(), this.overlayRegions);
-        this.overlayTexture.needsUpdate = true;
-        this.placeOverlayQuads();
-      }
-      if (this.overlayRegions.length > 0) renderer.render(this.overlayScene, this.ortho);
-    }
-  }
-
-  private placeOverlayQuads(): void {
-    const { width, height } = this.size;
-    this.overlayQuads.forEach((quad, i) => {
-      const r = this.overlayRegions[i];
-      quad.visible = r !== undefined;
-      if (r === undefined) return;
-      const x0 = Math.max(0, r.x);
-      const y0 = Math.max(0, r.y);
-      const x1 = Math.min(width, r.x + r.width);
-      const y1 = Math.min(height, r.y + r.height);
-      quad.position.set((x0 + x1) / 2, height - (y0 + y1) / 2, 0);
-      quad.scale.set(Math.max(1, x1 - x0), Math.max(1, y1 - y0), 1);
-      // The canvas texture is flipped on upload (flipY): v runs bottom-up.
-      const uv = quad.geometry.attributes.uv as THREE.BufferAttribute;
-      const u0 = x0 / width;
-      const u1 = x1 / width;
-      const vTop = 1 - y0 / height;
-      const vBottom = 1 - y1 / height;
-      uv.setXY(0, u0, vTop);
-      uv.setXY(1, u1, vTop);
-      uv.setXY(2, u0, vBottom);
-      uv.setXY(3, u1, vBottom);
-      uv.needsUpdate = true;
-    });
+    // Overlays are laid out around where the product and the face were in the last frame.
+    const productBox = this.renderer.productBox(this.productRect);
+    f.overlays = this.overlays.update(
+      scene,
+      this.safe,
+      this.size,
+      this.options.texts,
+      { face: this.faceBox(now), product: productBox.width > 0 ? productBox : null },
+      now,
+    );
+    this.renderer.draw(f);
   }
 
   /** Degrades the drawing-buffer resolution when frames are too slow, and restores it when they are fast. */
@@ -745,70 +682,102 @@ export class Compositor {
         pose.yaw = anchor === 'turntable' ? ((now / 1000) * 0.8) % (Math.PI * 2) : 0.5;
         return;
       }
+      default:
+        assertNever(anchor);
     }
   }
 
   /** For the HUD and tests; allocates, so call it at most a few times per second. */
   snapshot(): CompositorSnapshot {
-    const info = this.renderer.info;
     const stats = this.vision.stats;
-    this.product.screenPosition(this.productPoint);
+    const now = performance.now();
+    const box = this.renderer.productBox({ x: 0, y: 0, width: 0, height: 0 });
+    const face = this.faceBox(now);
+    const track = (this.main?.srcObject as MediaStream | null | undefined)?.getVideoTracks()[0];
     return {
       fps: this.frameInterval.average > 0 ? 1000 / this.frameInterval.average : 0,
       renderMs: this.renderMs.average,
+      frameTimeP95: percentile(this.intervals.subarray(0, this.intervalCount), 0.95),
       captureMs: stats.capture.average,
       segmentMs: stats.segment.average,
       handsMs: stats.hands.average,
       faceMs: stats.face.average,
       visionRate: stats.rate.average,
+      maskRate: stats.maskRate.average,
+      handRate: stats.handRate.average,
+      visionLeader: this.vision.isLeader,
       latencyMs: this.latency.average,
       frames: this.frames,
       contextLosses: this.contextLosses,
-      contextLost: this.contextLost,
+      contextLost: this.glLost,
       visionReady: this.vision.isReady,
-      maskReady: this.background.hasMask,
+      maskReady: this.maskArrivedAt > 0,
       visionFailed: { ...this.vision.failed },
-      memory: {
-        geometries: info.memory.geometries,
-        textures: info.memory.textures,
-        programs: info.programs?.length ?? 0,
-      },
+      memory: this.renderer.memory(),
       hand: { ...this.lastHand },
       product: {
-        visible: this.product.isVisible,
-        x: this.productPoint.x,
-        y: this.productPoint.y,
+        visible: box.width > 0,
+        x: box.x + box.width / 2,
+        y: box.y + box.height / 2,
         state: this.pose.state,
-        url: this.product.loadedUrl ?? null,
+        url: this.renderer.loadedModelUrl ?? null,
       },
+      productBox: box.width > 0 ? box : null,
+      faceBox: face === null ? null : { ...face },
+      overlayBoxes: this.overlays.boxes(),
       camera: this.mainSize(),
+      mainTrackId: track?.id ?? '',
       sceneGeneration: this.generation,
       resolutionScale: this.renderScale * adaptiveScales[this.adaptiveLevel]!,
-      softwareGl: this.software,
+      softwareGl: this.tierInfo.tier !== 'gpu' || isSoftwareRenderer(this.tierInfo.glRenderer),
+      tier: this.tierInfo.tier,
+      product3d: this.renderer.has3d,
     };
   }
 
   /** Redraws the overlays (fonts arrived, language changed). */
   invalidateOverlays(texts?: OverlayTexts): void {
     if (texts !== undefined) this.options.texts = texts;
-    this.overlayDirty = true;
+    this.overlays.invalidate();
   }
 
-  private readonly onContextLost = (): void => {
-    // three.js prevents the default (so the context can come back) and stops drawing; we pause.
-    this.contextLost = true;
-    this.contextLosses++;
-    this.options.onError(
-      new StudioError('compositor/context-lost', 'The graphics driver reset; the picture is recovering.'),
-    );
+  private readonly onContextChange = (lost: boolean): void => {
+    this.glLost = lost;
+    if (lost) {
+      this.contextLosses++;
+      // The GPU tier pauses (three.js keeps the context restorable); the software tier only
+      // loses its product box until the context returns.
+      if (this.renderer.tier === 'gpu') this.contextLost = true;
+      this.options.onError(
+        new StudioError('compositor/context-lost', 'The graphics driver reset; the picture is recovering.'),
+      );
+      return;
+    }
+    this.contextLost = false;
+    this.overlays.invalidate();
+    this.recheckTier();
   };
 
-  private readonly onContextRestored = (): void => {
-    this.contextLost = false;
-    // GPU copies are gone: render targets and the environment map are rebuilt, textures re-upload.
-    this.product.buildEnvironment();
-    this.overlayDirty = true;
-  };
+  /** After a context loss the driver may have changed (a GPU fell back to software): re-probe. */
+  private recheckTier(): void {
+    if (this.tierInfo.forced) return;
+    const next = detectTier(null);
+    if (next.tier === this.tierInfo.tier) return;
+    this.tierInfo = next;
+    // A canvas keeps the kind of context it was first given: the new tier needs a new canvas.
+    const fresh = document.createElement('canvas');
+    fresh.className = this.canvas.className;
+    this.canvas.replaceWith(fresh);
+    this.renderer.dispose();
+    this.canvas = fresh;
+    this.renderer = this.createRenderer();
+    this.renderer.setProductPhoto(this.photo);
+    this.maskArrivedAt = 0;
+    this.modelKey = '';
+    this.applySize();
+    if (this.scene !== undefined) void this.setScene(this.scene);
+    this.options.onTier?.(this.tierInfo);
+  }
 
   /** Stops everything and frees every GPU and media resource this compositor created. */
   dispose(): void {
@@ -817,49 +786,31 @@ export class Compositor {
     if (this.main !== undefined && this.mainFrameCallback !== 0)
       this.main.cancelVideoFrameCallback(this.mainFrameCallback);
     this.vision.close();
-    this.canvas.removeEventListener('webglcontextlost', this.onContextLost);
-    this.canvas.removeEventListener('webglcontextrestored', this.onContextRestored);
-    this.swapBackground(null, undefined, '');
-    this.mainTexture?.dispose();
-    this.guestTexture?.dispose();
-    this.background.dispose();
-    this.product.dispose();
-    this.overlayTexture.dispose();
-    this.overlayMaterial.dispose();
-    for (const quad of this.overlayQuads) quad.geometry.dispose();
-    this.guestMaterial.dispose();
-    this.quadGeometry.dispose();
+    this.disposeBack?.();
+    this.disposeBack = undefined;
+    this.back = null;
+    this.photo?.close();
+    this.photo = null;
+    this.overlays.dispose();
     this.renderer.dispose();
   }
 
-  /** Exposed for tests of context loss (WEBGL_lose_context). */
-  get gl(): WebGLRenderingContext | WebGL2RenderingContext {
-    return this.renderer.getContext();
+  /** The renderer's WebGL context (WEBGL_lose_context in tests); undefined without WebGL. */
+  get gl(): WebGLRenderingContext | WebGL2RenderingContext | undefined {
+    return this.renderer.gl;
   }
 }
 
-const maxOverlayRegions = 8;
 const adaptiveScales = [1, 0.75, 0.5] as const;
 
-/** Whether WebGL here is a software rasteriser; asked of a throwaway context before ours exists. */
-function isSoftwareGl(): boolean {
-  const probe = document.createElement('canvas').getContext('webgl2');
-  if (probe === null) return true;
-  const info = probe.getExtension('WEBGL_debug_renderer_info');
-  const name = String(
-    info === null ? probe.getParameter(probe.RENDERER) : probe.getParameter(info.UNMASKED_RENDERER_WEBGL),
-  );
-  probe.getExtension('WEBGL_lose_context')?.loseContext();
-  return /swiftshader|llvmpipe|softpipe|software|microsoft basic render/i.test(name);
+function assertNever(value: never): never {
+  throw new StudioError('compositor/failed', 'Unknown scene value.', { detail: String(value) });
 }
 
-function videoTexture(video: HTMLVideoElement): THREE.VideoTexture {
-  const texture = new THREE.VideoTexture(video);
-  texture.colorSpace = THREE.NoColorSpace;
-  texture.generateMipmaps = false;
-  texture.minFilter = THREE.LinearFilter;
-  texture.magFilter = THREE.LinearFilter;
-  return texture;
+function percentile(values: Float64Array, p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = Float64Array.from(values).sort();
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 }
 
 /**
@@ -878,3 +829,5 @@ function asStudioError(error: unknown): StudioError {
   if (error instanceof StudioError) return error;
   return new StudioError('compositor/failed', 'The program picture could not show this.', { detail: String(error) });
 }
+
+export type { OverlayDraw };

@@ -9,11 +9,14 @@ import { KTX2Loader } from 'three/examples/jsm/loaders/KTX2Loader.js';
 import { StudioError } from '../../shared/api/result';
 import type { AnchorPose } from '../../shared/compositor/anchor';
 import { checkModel } from '../../shared/compositor/model-check';
+import type { Box } from './frame';
 
 /** A loaded product model and everything it owns on the GPU. */
-interface LoadedModel {
+export interface LoadedModel {
   readonly url: string;
   readonly root: THREE.Object3D;
+  /** Half the normalised bounding box (largest side 1), for the product's screen box. */
+  readonly half: THREE.Vector3;
   readonly materials: THREE.Material[];
   readonly geometries: THREE.BufferGeometry[];
   readonly textures: THREE.Texture[];
@@ -126,7 +129,15 @@ export class ProductLayer {
     root.position.sub(centre);
     wrapper.add(root);
     wrapper.scale.setScalar(unit);
-    return { url, root: wrapper, materials: [...materials], geometries: [...geometries], textures: [...textures] };
+    const half = size.multiplyScalar(unit / 2);
+    return {
+      url,
+      root: wrapper,
+      half,
+      materials: [...materials],
+      geometries: [...geometries],
+      textures: [...textures],
+    };
   }
 
   /** Shows `model` (or none), disposing of the previous one. */
@@ -178,6 +189,44 @@ export class ProductLayer {
     return this.outputWidth;
   }
 
+  /**
+   * The output-pixel box the product covers after `applyPose`: its bounding box's corners through
+   * the full-frame camera (the software tier renders just this box). Empty when hidden.
+   */
+  screenBox(out: Box): Box {
+    const model = this.model;
+    if (!this.holder.visible || model === undefined) {
+      out.x = out.y = out.width = out.height = 0;
+      return out;
+    }
+    this.holder.updateMatrixWorld();
+    this.camera.updateMatrixWorld();
+    const c = corner;
+    let x0 = Infinity;
+    let y0 = Infinity;
+    let x1 = -Infinity;
+    let y1 = -Infinity;
+    for (let i = 0; i < 8; i++) {
+      c.set(
+        i & 1 ? model.half.x : -model.half.x,
+        i & 2 ? model.half.y : -model.half.y,
+        i & 4 ? model.half.z : -model.half.z,
+      );
+      c.applyMatrix4(this.holder.matrixWorld).project(this.camera);
+      const px = ((c.x + 1) / 2) * this.outputWidth;
+      const py = ((1 - c.y) / 2) * this.outputHeight;
+      x0 = Math.min(x0, px);
+      y0 = Math.min(y0, py);
+      x1 = Math.max(x1, px);
+      y1 = Math.max(y1, py);
+    }
+    out.x = x0;
+    out.y = y0;
+    out.width = x1 - x0;
+    out.height = y1 - y0;
+    return out;
+  }
+
   dispose(): void {
     this.show(undefined);
     this.envTarget?.dispose();
@@ -185,6 +234,8 @@ export class ProductLayer {
     this.ktx2.dispose();
   }
 }
+
+const corner = new THREE.Vector3();
 
 function disposeModel(model: LoadedModel): void {
   for (const g of model.geometries) g.dispose();

@@ -23,6 +23,8 @@ export const productModelSchema = z.object({
   anchor: anchorSchema,
   /** Extra scale on top of the normalised size. */
   scale: z.number().positive().max(10),
+  /** The product's photo: shown in the hand where this computer cannot draw 3D. */
+  photoAssetId: z.string().min(1).nullable().optional(),
 });
 
 export const overlaysSchema = z.object({

@@ -135,7 +135,13 @@ export function resolvePreset(preset: PresetBody & { id?: string }, ctx: Resolve
   const model =
     preset.model === null || modelAsset === null
       ? null
-      : { assetId: modelAsset, anchor: preset.model.anchor, scale: preset.model.scale };
+      : {
+          assetId: modelAsset,
+          anchor: preset.model.anchor,
+          scale: preset.model.scale,
+          // Shown in the hand where this computer cannot draw 3D.
+          photoAssetId: product?.photoAssetId ?? null,
+        };
   const priceFen = product?.priceFen ?? 0;
   const unit = clip(product?.unit ?? '', 20);
   return compositorSceneSchema.parse({

@@ -53,6 +53,9 @@ export interface VisionStats {
   face: RollingAverage;
   /** Results per second. */
   rate: RollingAverage;
+  /** Segmentation masks and hand results per second. */
+  maskRate: RollingAverage;
+  handRate: RollingAverage;
 }
 
 /**
@@ -79,7 +82,16 @@ export class VisionClient {
     hands: new RollingAverage(),
     face: new RollingAverage(),
     rate: new RollingAverage(),
+    maskRate: new RollingAverage(),
+    handRate: new RollingAverage(),
   };
+  private lastMaskAt = 0;
+  private lastHandAt = 0;
+
+  /** This window runs inference (one engine per window for now). */
+  get isLeader(): boolean {
+    return this.worker !== undefined;
+  }
   /** Per model that finished loading: null when it loaded, else the error. */
   readonly failed: Record<string, string | null> = {};
 
@@ -90,6 +102,7 @@ export class VisionClient {
     options: {
       inferenceSide?: number;
       minIntervalMs?: number;
+      role?: 'program' | 'preview';
       onModel?: (model: 'hands' | 'segmenter' | 'face', error: string | null) => void;
     } = {},
   ) {
@@ -200,6 +213,14 @@ export class VisionClient {
         const now = performance.now();
         if (this.lastResultAt > 0) this.stats.rate.push(1000 / Math.max(1, now - this.lastResultAt));
         this.lastResultAt = now;
+        if (message.mask !== null) {
+          if (this.lastMaskAt > 0) this.stats.maskRate.push(1000 / Math.max(1, now - this.lastMaskAt));
+          this.lastMaskAt = now;
+        }
+        if (message.ms.hands > 0) {
+          if (this.lastHandAt > 0) this.stats.handRate.push(1000 / Math.max(1, now - this.lastHandAt));
+          this.lastHandAt = now;
+        }
         if (message.ms.segment > 0) this.stats.segment.push(message.ms.segment);
         if (message.ms.hands > 0) this.stats.hands.push(message.ms.hands);
         if (message.ms.face > 0) this.stats.face.push(message.ms.face);

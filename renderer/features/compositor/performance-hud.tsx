@@ -18,6 +18,7 @@ export function PerformanceHud({ compositor }: { compositor: Compositor }) {
   }, [compositor]);
   if (snapshot === undefined) return null;
   const rows: [string, string][] = [
+    [t('hud.tier'), t(`tier.${snapshot.tier}`)],
     [t('hud.fps'), snapshot.fps.toFixed(0)],
     [t('hud.capture'), ms(snapshot.captureMs)],
     [t('hud.segmentation'), ms(snapshot.segmentMs)],
@@ -25,7 +26,8 @@ export function PerformanceHud({ compositor }: { compositor: Compositor }) {
     [t('hud.face'), ms(snapshot.faceMs)],
     [t('hud.render'), ms(snapshot.renderMs)],
     [t('hud.latency'), ms(snapshot.latencyMs)],
-    [t('hud.trackingRate'), snapshot.visionRate > 0 ? snapshot.visionRate.toFixed(0) : '–'],
+    [t('hud.masks'), snapshot.maskRate > 0 ? snapshot.maskRate.toFixed(0) : '–'],
+    [t('hud.handsRate'), snapshot.handRate > 0 ? snapshot.handRate.toFixed(0) : '–'],
   ];
   return (
     <table className="performance-hud" data-testid="performance-hud">

@@ -13,7 +13,7 @@ declare global {
     __harvestCompositor?: {
       info(): CompositorSnapshot;
       /** The WebGL context, for WEBGL_lose_context in tests. */
-      gl(): WebGLRenderingContext | WebGL2RenderingContext;
+      gl(): WebGLRenderingContext | WebGL2RenderingContext | undefined;
     };
   }
 }

@@ -11,6 +11,7 @@ import { studio } from '../../api/client';
 import type { CompositorUrls } from '../../compositor/compositor';
 import { Compositor } from '../../compositor/compositor';
 import type { OverlayTexts } from '../../compositor/overlay-draw';
+import { useHud } from '../../state/compositor-hud';
 import { showError } from '../../state/errors';
 import { useSettings } from '../../state/settings';
 import { useCameraSources } from '../cameras/use-camera-sources';
@@ -131,6 +132,10 @@ export function useCompositor(options: UseCompositorOptions): {
         renderScale,
         maxFps,
         adaptive: adaptive ?? false,
+        // `tier=gpu|software|none` forces a tier (support, tests); otherwise it is probed.
+        tier: new URLSearchParams(location.search).get('tier'),
+        visionRole: isProgram ? 'program' : 'preview',
+        onTier: (info) => useHud.setState({ tier: info.tier }),
         ...(visionIntervalMs === undefined ? {} : { visionIntervalMs }),
         urls: bundledUrls(),
         texts: texts(),

@@ -1,0 +1,301 @@
+import { StudioError } from '../../shared/api/result';
+import type { CoverFit, Size } from '../../shared/compositor/coords';
+import type { Rect } from '../../shared/compositor/safe-areas';
+import type { BackSource, Box, FrameInputs, ModelHandle, TierRenderer } from './frame';
+import type { LoadedModel } from './product-layer';
+import { ProductView } from './product-view';
+
+/** Where a mask value becomes person: the same soft edge as the GPU tier's shader. */
+const edgeLow = 0.35;
+const edgeHigh = 0.75;
+
+/**
+ * The software tier: the frame is composited in a 2D canvas, which Chromium rasterises on the
+ * CPU with SIMD and no readback; on a software WebGL it is several times cheaper than a
+ * full-frame shader. Order: camera, cut out by the upscaled person mask (`destination-in`), the
+ * background slid in behind it (`destination-over`), the guest, the product (its small 3D box,
+ * or its photo without WebGL), the overlay boxes.
+ */
+export class CanvasRenderer implements TierRenderer {
+  readonly tier: 'software' | 'none';
+  readonly has3d: boolean;
+  private readonly ctx: CanvasRenderingContext2D;
+  private readonly maskCanvas = document.createElement('canvas');
+  private readonly maskContext: CanvasRenderingContext2D;
+  private maskImage: ImageData | undefined;
+  private readonly blurCanvas = document.createElement('canvas');
+  private readonly blurContext: CanvasRenderingContext2D;
+  private readonly view: ProductView | undefined;
+  private photo: ImageBitmap | null = null;
+  private scale = 1;
+  private hasMask = false;
+  private readonly box: Box = { x: 0, y: 0, width: 0, height: 0 };
+  private contextHandler: ((lost: boolean) => void) | undefined;
+  private model: LoadedModel | undefined;
+
+  constructor(
+    private readonly canvas: HTMLCanvasElement,
+    tier: 'software' | 'none',
+    vendorBase: string,
+  ) {
+    const ctx = canvas.getContext('2d', { alpha: true });
+    const mask = this.maskCanvas.getContext('2d');
+    const blur = this.blurCanvas.getContext('2d');
+    if (ctx === null || mask === null || blur === null)
+      throw new StudioError('compositor/webgl-unavailable', 'This computer cannot draw the program picture.');
+    this.ctx = ctx;
+    this.maskContext = mask;
+    this.blurContext = blur;
+    let view: ProductView | undefined;
+    if (tier === 'software') {
+      try {
+        view = new ProductView(vendorBase);
+        view.onContextChange((lost) => this.contextHandler?.(lost));
+      } catch {
+        view = undefined; // WebGL went away between the probe and now: photos instead
+      }
+    }
+    this.view = view;
+    this.tier = view === undefined ? 'none' : 'software';
+    this.has3d = view !== undefined;
+  }
+
+  get gl(): WebGLRenderingContext | WebGL2RenderingContext | undefined {
+    return this.view?.renderer.getContext();
+  }
+
+  get loadedModelUrl(): string | undefined {
+    return this.model?.url;
+  }
+
+  onContextChange(handler: (lost: boolean) => void): void {
+    this.contextHandler = handler;
+  }
+
+  setSize(size: Size, scale: number): void {
+    this.scale = scale;
+    this.canvas.width = Math.round(size.width * scale);
+    this.canvas.height = Math.round(size.height * scale);
+    this.view?.setOutputSize(size);
+  }
+
+  updateMask(data: Uint8Array, width: number, height: number): void {
+    if (this.maskImage?.width !== width || this.maskImage.height !== height) {
+      this.maskCanvas.width = width;
+      this.maskCanvas.height = height;
+      this.maskImage = new ImageData(width, height);
+      // The colour is irrelevant (only alpha is used by destination-in): white.
+      this.maskImage.data.fill(255);
+    }
+    const px = this.maskImage.data;
+    for (let i = 0, j = 3; i < data.length; i++, j += 4) px[j] = alphaOf[data[i]!]!;
+    this.maskContext.putImageData(this.maskImage, 0, 0);
+    this.hasMask = true;
+  }
+
+  async loadModel(url: string): Promise<ModelHandle> {
+    if (this.view === undefined)
+      throw new StudioError('compositor/no-3d', 'This computer cannot draw 3D: the product is shown as its photo.');
+    return this.view.layer.load(url);
+  }
+
+  showModel(model: ModelHandle | undefined): void {
+    this.model = model as LoadedModel | undefined;
+    this.view?.show(this.model);
+  }
+
+  discardModel(model: ModelHandle): void {
+    this.view?.layer.discard(model as LoadedModel);
+  }
+
+  setProductPhoto(photo: ImageBitmap | null): void {
+    this.photo = photo;
+  }
+
+  productBox(out: Box): Box {
+    out.x = this.box.x;
+    out.y = this.box.y;
+    out.width = this.box.width;
+    out.height = this.box.height;
+    return out;
+  }
+
+  draw(frame: FrameInputs): void {
+    const ctx = this.ctx;
+    const s = this.scale;
+    ctx.setTransform(s, 0, 0, s, 0, 0);
+    ctx.globalAlpha = 1;
+    ctx.globalCompositeOperation = 'source-over';
+    const r = frame.mainRect;
+    const camera = frame.camera;
+    const ready = camera !== undefined && camera.videoWidth > 0;
+    if (!ready) {
+      ctx.fillStyle = '#202020';
+      ctx.fillRect(r.x, r.y, r.width, r.height);
+    } else {
+      drawCover(ctx, camera, camera.videoWidth, camera.videoHeight, frame.mainFit, r);
+      const effect = frame.mode !== 'camera' && this.hasMask && frame.maskMix > 0;
+      if (effect && (frame.mode === 'blur' || frame.back !== null)) {
+        ctx.save();
+        ctx.beginPath();
+        ctx.rect(r.x, r.y, r.width, r.height);
+        ctx.clip();
+        // The mask is of the whole camera frame: cropped the same way as the camera.
+        ctx.globalCompositeOperation = 'destination-in';
+        drawCover(ctx, this.maskCanvas, this.maskCanvas.width, this.maskCanvas.height, frame.mainFit, r);
+        ctx.globalCompositeOperation = 'destination-over';
+        if (frame.mode === 'blur') this.drawBlurred(ctx, camera, frame.mainFit, r, frame.blurStrength);
+        else drawBack(ctx, frame.back!, frame.backFit, r);
+        ctx.restore();
+        if (frame.maskMix < 1) {
+          // Easing in after the first mask: the plain camera fades out over the composite.
+          ctx.globalAlpha = 1 - frame.maskMix;
+          drawCover(ctx, camera, camera.videoWidth, camera.videoHeight, frame.mainFit, r);
+          ctx.globalAlpha = 1;
+        }
+      }
+    }
+    const guest = frame.guest;
+    if (guest !== null && guest.video.videoWidth > 0) this.drawGuest(ctx, guest.video, guest.rect, guest.radius);
+    this.drawProduct(ctx, frame);
+    for (const o of frame.overlays) {
+      ctx.globalAlpha = o.opacity;
+      ctx.drawImage(o.source, o.sx, o.sy, o.sw, o.sh, o.dx, o.dy, o.dw, o.dh);
+    }
+    ctx.globalAlpha = 1;
+  }
+
+  private drawProduct(ctx: CanvasRenderingContext2D, frame: FrameInputs): void {
+    const p = frame.product;
+    if (this.view !== undefined) {
+      this.view.draw(ctx, p.pose, p.scale, p.visible && this.model !== undefined, this.scale);
+      this.view.lastBox(this.box);
+      return;
+    }
+    const photo = this.photo;
+    this.box.width = 0;
+    if (!p.visible || photo === null || p.pose.opacity <= 0.01) return;
+    // The photo stands where the 3D product would: centred on the anchor, the same size.
+    const side = p.pose.size * p.pose.pinchScale * p.scale;
+    const k = side / Math.max(photo.width, photo.height);
+    const w = photo.width * k;
+    const h = photo.height * k;
+    ctx.save();
+    ctx.globalAlpha = p.pose.opacity;
+    ctx.translate(p.pose.x, p.pose.y);
+    ctx.rotate(p.pose.roll);
+    ctx.shadowColor = 'rgba(0,0,0,0.3)';
+    ctx.shadowBlur = 12;
+    ctx.beginPath();
+    ctx.roundRect(-w / 2, -h / 2, w, h, Math.min(w, h) * 0.08);
+    ctx.clip();
+    ctx.drawImage(photo, -w / 2, -h / 2, w, h);
+    ctx.restore();
+    this.box.x = p.pose.x - w / 2;
+    this.box.y = p.pose.y - h / 2;
+    this.box.width = w;
+    this.box.height = h;
+  }
+
+  private drawBlurred(
+    ctx: CanvasRenderingContext2D,
+    camera: HTMLVideoElement,
+    fit: CoverFit,
+    r: Rect,
+    strength: number,
+  ) {
+    // Blurred at a quarter of the size: it is blurred anyway, and 16× fewer pixels.
+    const bw = Math.max(16, Math.round(r.width / 4));
+    const bh = Math.max(16, Math.round(r.height / 4));
+    if (this.blurCanvas.width !== bw || this.blurCanvas.height !== bh) {
+      this.blurCanvas.width = bw;
+      this.blurCanvas.height = bh;
+    }
+    const b = this.blurContext;
+    b.filter = `blur(${(1.5 + strength * 5).toFixed(1)}px)`;
+    // Drawn a little larger than the canvas so the blur does not darken the edges.
+    const m = 8;
+    drawCover(b, camera, camera.videoWidth, camera.videoHeight, fit, {
+      x: -m,
+      y: -m,
+      width: bw + 2 * m,
+      height: bh + 2 * m,
+    });
+    b.filter = 'none';
+    ctx.drawImage(this.blurCanvas, r.x, r.y, r.width, r.height);
+  }
+
+  private drawGuest(ctx: CanvasRenderingContext2D, video: HTMLVideoElement, g: Rect, radius: number): void {
+    ctx.save();
+    ctx.beginPath();
+    ctx.roundRect(g.x, g.y, g.width, g.height, radius);
+    ctx.clip();
+    const fit = coverFitInto(video.videoWidth, video.videoHeight, g);
+    ctx.drawImage(video, fit.sx, fit.sy, fit.sw, fit.sh, g.x, g.y, g.width, g.height);
+    if (radius > 0) {
+      // The white frame the GPU tier's shader draws: 5 px inside the edge.
+      ctx.lineWidth = 10;
+      ctx.strokeStyle = '#ffffff';
+      ctx.stroke();
+    }
+    ctx.restore();
+  }
+
+  memory(): { geometries: number; textures: number; programs: number } {
+    return this.view?.memory() ?? { geometries: 0, textures: 0, programs: 0 };
+  }
+
+  dispose(): void {
+    this.view?.dispose();
+    this.maskCanvas.width = this.maskCanvas.height = 0;
+    this.blurCanvas.width = this.blurCanvas.height = 0;
+  }
+}
+
+/** Person alpha for each mask value: smoothstep over the soft-edge range, like the GPU shader. */
+const alphaOf = (() => {
+  const table = new Uint8ClampedArray(256);
+  for (let v = 0; v < 256; v++) {
+    const t = Math.min(1, Math.max(0, (v / 255 - edgeLow) / (edgeHigh - edgeLow)));
+    table[v] = Math.round(t * t * (3 - 2 * t) * 255);
+  }
+  return table;
+})();
+
+/** Draws `source` (w×h) cover-fitted into `r`: only the visible part of the source is read. */
+function drawCover(
+  ctx: CanvasRenderingContext2D,
+  source: CanvasImageSource,
+  w: number,
+  h: number,
+  fit: CoverFit,
+  r: Rect,
+): void {
+  ctx.drawImage(
+    source,
+    fit.uvOffsetX * w,
+    fit.uvOffsetY * h,
+    fit.uvScaleX * w,
+    fit.uvScaleY * h,
+    r.x,
+    r.y,
+    r.width,
+    r.height,
+  );
+}
+
+function drawBack(ctx: CanvasRenderingContext2D, back: BackSource, fit: CoverFit | null, r: Rect): void {
+  const source = back.kind === 'image' ? back.image : back.video;
+  const w = back.kind === 'image' ? back.width : back.video.videoWidth;
+  const h = back.kind === 'image' ? back.height : back.video.videoHeight;
+  if (w === 0 || h === 0) return;
+  if (fit === null) ctx.drawImage(source, r.x, r.y, r.width, r.height);
+  else drawCover(ctx, source, w, h, fit, r);
+}
+
+function coverFitInto(w: number, h: number, r: Rect): { sx: number; sy: number; sw: number; sh: number } {
+  const scale = Math.max(r.width / w, r.height / h);
+  const sw = r.width / scale;
+  const sh = r.height / scale;
+  return { sx: (w - sw) / 2, sy: (h - sh) / 2, sw, sh };
+}
