@@ -12,9 +12,9 @@ const edgeHigh = 0.75;
 /**
  * The software tier: the frame is composited in a 2D canvas, which Chromium rasterises on the
  * CPU with SIMD and no readback; on a software WebGL it is several times cheaper than a
- * full-frame shader. Order: camera, cut out by the upscaled person mask (`destination-in`), the
- * background slid in behind it (`destination-over`), the guest, the product (its small 3D box,
- * or its photo without WebGL), the overlay boxes.
+ * full-frame shader. Order: the background (image, video or blurred camera), the host cut out
+ * of the camera by the upscaled person mask, the guest, the product (its small 3D box, or its
+ * photo without WebGL), the overlay boxes.
  */
 export class CanvasRenderer implements TierRenderer {
   readonly tier: 'software' | 'none';
@@ -23,6 +23,8 @@ export class CanvasRenderer implements TierRenderer {
   private readonly maskCanvas = document.createElement('canvas');
   private readonly maskContext: CanvasRenderingContext2D;
   private maskImage: ImageData | undefined;
+  private readonly personCanvas = document.createElement('canvas');
+  private readonly personContext: CanvasRenderingContext2D;
   private readonly blurCanvas = document.createElement('canvas');
   private readonly blurContext: CanvasRenderingContext2D;
   private readonly view: ProductView | undefined;
@@ -38,13 +40,16 @@ export class CanvasRenderer implements TierRenderer {
     tier: 'software' | 'none',
     vendorBase: string,
   ) {
-    const ctx = canvas.getContext('2d', { alpha: true });
+    // Opaque: the page compositor copies the canvas instead of blending it over the page.
+    const ctx = canvas.getContext('2d', { alpha: false });
     const mask = this.maskCanvas.getContext('2d');
+    const person = this.personCanvas.getContext('2d');
     const blur = this.blurCanvas.getContext('2d');
-    if (ctx === null || mask === null || blur === null)
+    if (ctx === null || mask === null || person === null || blur === null)
       throw new StudioError('compositor/webgl-unavailable', 'This computer cannot draw the program picture.');
     this.ctx = ctx;
     this.maskContext = mask;
+    this.personContext = person;
     this.blurContext = blur;
     let view: ProductView | undefined;
     if (tier === 'software') {
@@ -133,26 +138,20 @@ export class CanvasRenderer implements TierRenderer {
       ctx.fillStyle = '#202020';
       ctx.fillRect(r.x, r.y, r.width, r.height);
     } else {
-      drawCover(ctx, camera, camera.videoWidth, camera.videoHeight, frame.mainFit, r);
-      const effect = frame.mode !== 'camera' && this.hasMask && frame.maskMix > 0;
-      if (effect && (frame.mode === 'blur' || frame.back !== null)) {
-        ctx.save();
-        ctx.beginPath();
-        ctx.rect(r.x, r.y, r.width, r.height);
-        ctx.clip();
-        // The mask is of the whole camera frame: cropped the same way as the camera.
-        ctx.globalCompositeOperation = 'destination-in';
-        drawCover(ctx, this.maskCanvas, this.maskCanvas.width, this.maskCanvas.height, frame.mainFit, r);
-        ctx.globalCompositeOperation = 'destination-over';
+      const effect =
+        frame.mode !== 'camera' && this.hasMask && frame.maskMix > 0 && (frame.mode === 'blur' || frame.back !== null);
+      if (!effect) {
+        drawCover(ctx, camera, camera.videoWidth, camera.videoHeight, frame.mainFit, r);
+      } else {
+        if (frame.maskMix < 1) {
+          // Easing in after the first mask: the background fades in behind the host.
+          drawCover(ctx, camera, camera.videoWidth, camera.videoHeight, frame.mainFit, r);
+          ctx.globalAlpha = frame.maskMix;
+        }
         if (frame.mode === 'blur') this.drawBlurred(ctx, camera, frame.mainFit, r, frame.blurStrength);
         else drawBack(ctx, frame.back!, frame.backFit, r);
-        ctx.restore();
-        if (frame.maskMix < 1) {
-          // Easing in after the first mask: the plain camera fades out over the composite.
-          ctx.globalAlpha = 1 - frame.maskMix;
-          drawCover(ctx, camera, camera.videoWidth, camera.videoHeight, frame.mainFit, r);
-          ctx.globalAlpha = 1;
-        }
+        ctx.globalAlpha = 1;
+        ctx.drawImage(this.cutOut(camera, frame.mainFit, r), r.x, r.y, r.width, r.height);
       }
     }
     const guest = frame.guest;
@@ -163,6 +162,35 @@ export class CanvasRenderer implements TierRenderer {
       ctx.drawImage(o.source, o.sx, o.sy, o.sw, o.sh, o.dx, o.dy, o.dw, o.dh);
     }
     ctx.globalAlpha = 1;
+  }
+
+  /**
+   * The host cut out of the visible part of the camera frame: the camera copied in, then kept
+   * only where the upscaled mask says person (`destination-in`). Done at the smaller of the
+   * camera's visible crop and the output box, so a 9:16 crop of a 16:9 camera costs a third.
+   */
+  private cutOut(camera: HTMLVideoElement, fit: CoverFit, r: Rect): HTMLCanvasElement {
+    const vw = camera.videoWidth;
+    const vh = camera.videoHeight;
+    const sw = fit.uvScaleX * vw;
+    const sh = fit.uvScaleY * vh;
+    const k = Math.min(1, (r.width * this.scale) / sw, (r.height * this.scale) / sh);
+    const pw = Math.max(1, Math.round(sw * k));
+    const ph = Math.max(1, Math.round(sh * k));
+    const canvas = this.personCanvas;
+    const p = this.personContext;
+    if (canvas.width !== pw || canvas.height !== ph) {
+      canvas.width = pw;
+      canvas.height = ph;
+    }
+    const box = { x: 0, y: 0, width: pw, height: ph };
+    p.globalCompositeOperation = 'copy';
+    drawCover(p, camera, vw, vh, fit, box);
+    // The mask is of the whole camera frame: cropped the same way as the camera.
+    p.globalCompositeOperation = 'destination-in';
+    drawCover(p, this.maskCanvas, this.maskCanvas.width, this.maskCanvas.height, fit, box);
+    p.globalCompositeOperation = 'source-over';
+    return canvas;
   }
 
   private drawProduct(ctx: CanvasRenderingContext2D, frame: FrameInputs): void {
@@ -248,6 +276,7 @@ export class CanvasRenderer implements TierRenderer {
   dispose(): void {
     this.view?.dispose();
     this.maskCanvas.width = this.maskCanvas.height = 0;
+    this.personCanvas.width = this.personCanvas.height = 0;
     this.blurCanvas.width = this.blurCanvas.height = 0;
   }
 }

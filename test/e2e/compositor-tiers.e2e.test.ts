@@ -1,0 +1,185 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import type { AssetEntry } from '../../shared/api/assets';
+import type { CompositorScene } from '../../shared/compositor/scene';
+import { footage, imageRgb, makeFakeCamera } from '../fixtures/camera/fake-camera';
+import type { ApiSocket } from '../fixtures/camera/studio-api';
+import {
+  colourDistance,
+  decodePng,
+  meanRgb,
+  openApi,
+  probe,
+  showScene,
+  waitForProbe,
+  waitForScene,
+} from '../fixtures/camera/studio-api';
+import { launchBrowser, screenshotPath } from '../support/browser';
+import type { RunningHost } from '../support/host';
+import { repoRoot, startHost } from '../support/host';
+
+const W = 1280;
+const H = 720;
+
+/** The first frame of the footage as a still, so both tiers see exactly the same camera picture. */
+function stillCamera(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'harvest-still-'));
+  const still = path.join(dir, 'host-still.png');
+  execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', path.join(repoRoot, footage.person), '-frames:v', '1', still]);
+  return makeFakeCamera(repoRoot, { input: still, width: 640, height: 480, seconds: 2, fps: 25 });
+}
+
+/** A scene whose every part holds still: origin image, product at a fixed anchor, static overlays. */
+function stillScene(base: CompositorScene, photoAssetId: string | null): CompositorScene {
+  return {
+    ...base,
+    background: { kind: 'image', assetId: 'sample-orchard' },
+    model: { assetId: 'sample-oranges-crate', anchor: 'fixed', scale: 1, photoAssetId },
+    overlays: {
+      ...base.overlays,
+      productCard: {
+        visible: true,
+        name: '赣南脐橙',
+        priceFen: 3990 as never,
+        unit: '5斤',
+        origin: '江西赣州',
+        certifications: ['地理标志'],
+        story: '',
+      },
+      lowerThird: { visible: true, name: '李明', title: '赣州市商务局副局长' },
+      qr: { visible: true, url: 'https://shop.example.com/item/123', caption: '扫码下单' },
+    },
+  };
+}
+
+async function programIn(browser: Browser, host: RunningHost, tier: string | null): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: W, height: H } });
+  await page.goto(tier === null ? host.programUrl : `${host.programUrl}&tier=${tier}`);
+  await waitForScene(page, 1);
+  return page;
+}
+
+/** Shows the scene and waits until the mask has settled (the still frame gives the same mask each time). */
+async function settled(api: ApiSocket, page: Page, scene: CompositorScene): Promise<void> {
+  await showScene(api, page, scene);
+  await waitForProbe(page, (i) => i.maskReady, 90_000, 'the first mask');
+  const start = await probe(page);
+  await waitForProbe(page, (i) => i.frames > start.frames + 30, 90_000, 'thirty more frames');
+}
+
+describe('compositor tiers', () => {
+  let host: RunningHost;
+  let api: ApiSocket;
+
+  beforeAll(async () => {
+    host = await startHost();
+    api = await openApi(host);
+    await api.value('settings:update', { outputFormat: '1280x720' });
+  });
+
+  afterAll(async () => {
+    api?.close();
+    await host?.stop();
+  });
+
+  it('draws the same picture in the GPU tier and the software tier', async () => {
+    const browser = await launchBrowser({ fakeCamera: stillCamera() });
+    try {
+      const base = await api.value<CompositorScene>('show:get-scene');
+      const shots: Record<string, Buffer> = {};
+      for (const tier of ['gpu', 'software']) {
+        const page = await programIn(browser, host, tier);
+        expect((await probe(page)).tier).toBe(tier);
+        await settled(api, page, stillScene(base, null));
+        const info = await probe(page);
+        expect(info.product.visible).toBe(true);
+        const png = await page.screenshot({ path: screenshotPath(`compositor-tier-${tier}`) });
+        shots[tier] = decodePng(png, W, H);
+        await page.close();
+      }
+      const a = shots.gpu!;
+      const b = shots.software!;
+      let sum = 0;
+      let far = 0;
+      const diff = Buffer.alloc(a.length);
+      for (let i = 0; i < a.length; i += 3) {
+        const d = (Math.abs(a[i]! - b[i]!) + Math.abs(a[i + 1]! - b[i + 1]!) + Math.abs(a[i + 2]! - b[i + 2]!)) / 3;
+        sum += d;
+        if (d > 48) far++;
+        diff[i] = diff[i + 1] = diff[i + 2] = Math.min(255, d * 4);
+      }
+      const pixels = a.length / 3;
+      // Where they differ, for a person to look at (bright = different).
+      execFileSync(
+        'ffmpeg',
+        [
+          '-v',
+          'error',
+          '-y',
+          '-f',
+          'rawvideo',
+          '-pix_fmt',
+          'rgb24',
+          '-s',
+          `${W}x${H}`,
+          '-i',
+          '-',
+          screenshotPath('compositor-tier-difference'),
+        ],
+        { input: diff },
+      );
+      const mean = sum / pixels;
+      // The same camera, mask, background, product and overlays: only edge filtering differs
+      // (the mask's soft edge, the product's sampling), never a part of the picture.
+      expect(mean, `mean difference ${mean.toFixed(2)}`).toBeLessThan(4);
+      expect(far / pixels, `share of pixels far apart ${(far / pixels).toFixed(4)}`).toBeLessThan(0.02);
+    } finally {
+      await browser.close();
+    }
+  }, 300_000);
+
+  it('without WebGL still draws camera, background and overlays, with the product as its photo', async () => {
+    // A product photo in the library (the app icon stands in for a photo of the crate).
+    const photoPath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'harvest-photo-')), '脐橙.png');
+    fs.copyFileSync(path.join(repoRoot, 'build/icon.png'), photoPath);
+    const photo = await api.value<AssetEntry>('assets:import', { path: photoPath });
+    const browser = await launchBrowser({ fakeCamera: stillCamera(), args: ['--disable-webgl', '--disable-webgl2'] });
+    try {
+      const page = await programIn(browser, host, null);
+      const first = await probe(page);
+      expect(first).toMatchObject({ tier: 'none', product3d: false });
+      const base = await api.value<CompositorScene>('show:get-scene');
+      await showScene(api, page, stillScene(base, photo.id));
+      const start = await probe(page);
+      const info = await waitForProbe(
+        page,
+        (i) => i.frames > start.frames + 30 && i.product.visible,
+        60_000,
+        'frames with the photo',
+      );
+      const png = await page.screenshot({ path: screenshotPath('compositor-tier-none') });
+      const program = decodePng(png, W, H);
+      // The photo stands where the product would, at its size.
+      const icon = imageRgb(path.join(repoRoot, 'build/icon.png'));
+      const box = info.productBox!;
+      const got = meanRgb(program, W, box.x + box.width / 2, box.y + box.height / 2, 3);
+      const want = meanRgb(icon.rgb, icon.width, icon.width / 2, icon.height / 2, 3);
+      expect(colourDistance(got, want), `photo centre ${got} vs ${want}`).toBeLessThan(20);
+      expect(info.overlayBoxes.length).toBeGreaterThan(0);
+      // Camera and tracking still run where MediaPipe can, and the picture is never black.
+      const orchard = imageRgb(`${repoRoot}/assets/samples/orchard.png`);
+      const sky = meanRgb(program, W, 80, 80, 2);
+      const wallOrSky = info.maskReady ? meanRgb(orchard.rgb, orchard.width, 120, 120, 3) : sky;
+      expect(colourDistance(sky, wallOrSky)).toBeLessThan(25);
+      expect(info.fps).toBeGreaterThan(0);
+    } finally {
+      await browser.close();
+    }
+  }, 240_000);
+});
