@@ -568,8 +568,11 @@ export class Compositor {
     this.raf = requestAnimationFrame(this.frame);
     if (this.contextLost) return;
     const newCameraFrame = this.mainFrameSeq !== this.renderedSeq;
-    const minInterval = 1000 / (this.options.maxFps ?? 30) - 2;
-    if (!newCameraFrame && now - this.lastRenderAt < minInterval) return;
+    const maxFps = this.options.maxFps ?? 30;
+    // The program draws every camera frame; a preview (lower maxFps) draws at most maxFps, and
+    // without new camera frames only animations (turntable, countdown) ask for frames.
+    const early = now - this.lastRenderAt < 1000 / maxFps - 2;
+    if (early && !(newCameraFrame && maxFps >= 30)) return;
     if (this.lastRenderAt > 0) {
       const interval = now - this.lastRenderAt;
       this.frameInterval.push(interval);
