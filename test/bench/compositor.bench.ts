@@ -5,7 +5,7 @@ import { outputFormats } from '../../shared/api/app';
 import type { CompositorScene } from '../../shared/compositor/scene';
 import { footage, makeFakeCamera } from '../fixtures/camera/fake-camera';
 import type { ApiSocket } from '../fixtures/camera/studio-api';
-import { openApi } from '../fixtures/camera/studio-api';
+import { openApi, waitForProbe } from '../fixtures/camera/studio-api';
 import { launchBrowser } from '../support/browser';
 import type { RunningHost } from '../support/host';
 import { startHost } from '../support/host';
@@ -35,9 +35,12 @@ import { percentile } from './types';
  * everything on, a naive serial pipeline (MediaPipe's web sample: segmenter then full hand model on
  * the main thread every frame, composite in 2D) and camera passthrough (2D canvas), in alternating
  * rounds so that the shared machine's load falls on all three alike; medians of the rounds.
- * The pages not being measured are frozen (CDP), so only one runs at a time. Frames are counted
- * the same way in all three (./compositor/frame-counter.ts). Adaptive resolution is off: the
- * figures are for the full output size. With `--soak`, runs the long soak instead (./compositor/soak.ts).
+ * Only the contender being measured runs: the program page is frozen (CDP) meanwhile, and the
+ * baseline pages, in a second browser, let go of the camera (a frozen page would keep its capture
+ * buffers and starve the other pages of its browser; the frozen program's browser still runs its
+ * fake camera, a cost the baselines bear and the program does not). Frames are counted the same
+ * way in all three (./compositor/frame-counter.ts). Adaptive resolution is off: the figures are for
+ * the full output size. With `--soak`, runs the long soak instead (./compositor/soak.ts).
  *
  * The camera: a 1280×720 fake webcam made from the only real footage here, fingerpose's
  * fingers-lq.gif (a 320×240 clip of a man facing the camera and raising his hand, letterboxed and
@@ -48,7 +51,7 @@ const settleMs = 2000;
 const measureMs = 6000;
 const sizes: OutputFormat[] = ['1280x720', '1080x1920'];
 
-type Contender = 'program' | 'naive' | 'passthrough';
+type Who = 'program' | 'naive' | 'passthrough';
 
 export function benchCamera(root: string): string {
   return makeFakeCamera(root, { input: footage.person, width: 1280, height: 720, seconds: 6, fps: 30 });
@@ -82,17 +85,33 @@ interface Measured {
   cpu: { percent: number; seconds: number };
 }
 
-/** Thaws `page`, lets it settle, counts its frames (and the studio's CPU) over `measureMs`, freezes it again. */
-async function measureOne(freezer: Freezer, page: Page, keepRunning = false): Promise<Measured> {
-  await freezer.thaw(page);
+/** A page in the alternation: how to let it run and how to stop it between its turns. */
+interface Contender {
+  page: Page;
+  resume(): Promise<unknown>;
+  pause(): Promise<unknown>;
+}
+
+const programContender = (freezer: Freezer, page: Page): Contender => ({
+  page,
+  resume: () => freezer.thaw(page),
+  pause: () => freezer.freeze(page),
+});
+
+const baselineContender = (page: Page): Contender => ({
+  page,
+  resume: () => page.evaluate('window.__benchControl.resume()'),
+  pause: () => page.evaluate('window.__benchControl.pause()'),
+});
+
+/** Lets `page` settle, then counts its frames (and the studio's CPU) over `measureMs`. */
+async function measureOne(page: Page): Promise<Measured> {
   await sleep(settleMs);
   await startCounting(page);
   const cpu0: CpuMark = cpuMark();
   await sleep(measureMs);
   const window = await stopCounting(page);
-  const cpu = cpuShare(cpu0, cpuMark());
-  if (!keepRunning) await freezer.freeze(page);
-  return { window, cpu };
+  return { window, cpu: cpuShare(cpu0, cpuMark()) };
 }
 
 async function setFormat(api: ApiSocket, program: Page, format: OutputFormat, scene: CompositorScene): Promise<void> {
@@ -115,65 +134,70 @@ async function sideBySide(
   const size = outputFormats[format];
   await setFormat(api, program, format, fullScene(base));
   await freezer.freeze(program);
-  const pages: Record<Contender, Page> = {
-    program,
-    naive: await openBaseline(baselineContext, origin, 'naive', size),
-    passthrough: await openBaseline(baselineContext, origin, 'passthrough', size),
+  const naivePage = await openBaseline(baselineContext, origin, 'naive', size);
+  const passthroughPage = await openBaseline(baselineContext, origin, 'passthrough', size);
+  const contenders: Record<Who, Contender> = {
+    program: programContender(freezer, program),
+    naive: baselineContender(naivePage),
+    passthrough: baselineContender(passthroughPage),
   };
-  await freezer.freeze(pages.naive);
-  await freezer.freeze(pages.passthrough);
-  const fps: Record<Contender, number[]> = { program: [], naive: [], passthrough: [] };
+  await contenders.naive.pause();
+  await contenders.passthrough.pause();
+  const fps: Record<Who, number[]> = { program: [], naive: [], passthrough: [] };
+  const cpu: Record<Who, number[]> = { program: [], naive: [], passthrough: [] };
   const ratios: number[] = [];
   const intervals: number[] = [];
   const snaps: Snapshot[] = [];
   try {
     for (let r = 0; r < rounds; r++) {
-      const order: Contender[] = ['program', 'naive', 'passthrough'];
+      const order: Who[] = ['program', 'naive', 'passthrough'];
       for (let i = 0; i < r % 3; i++) order.push(order.shift()!);
-      const round: Partial<Record<Contender, number>> = {};
+      const round: Partial<Record<Who, number>> = {};
       for (const who of order) {
-        const { window } = await measureOne(freezer, pages[who], who === 'program');
+        const c = contenders[who];
+        await c.resume();
+        const m = await measureOne(c.page);
         if (who === 'program') {
           snaps.push(await snapshot(program));
-          await freezer.freeze(program);
-          intervals.push(...window.intervals);
+          intervals.push(...m.window.intervals);
         }
-        fps[who].push(window.fps);
-        round[who] = window.fps;
+        await c.pause();
+        fps[who].push(m.window.fps);
+        cpu[who].push(m.cpu.percent);
+        round[who] = m.window.fps;
       }
       ratios.push(round.program! / round.passthrough!);
       ctx.log(
-        `${format} round ${r + 1}/${rounds}: ${JSON.stringify(round, (_k, v: unknown) => (typeof v === 'number' ? round1(v) : v))}`,
+        `${format} round ${r + 1}/${rounds}: fps ${JSON.stringify(round, (_k, v: unknown) => (typeof v === 'number' ? round1(v) : v))}`,
       );
     }
-    const naive = (await pages.naive.evaluate('window.__benchPage')) as {
+    const naive = (await naivePage.evaluate('window.__benchPage')) as {
       frames: number;
-      maskResults: number;
       segmentMs: number;
       handsMs: number;
       drawMs: number;
     };
+    const per = (ms: number) => round1(ms / naive.frames);
     ctx.log(
-      `${format} naive page means: segment ${round1(naive.segmentMs / naive.frames)} ms, hands ${round1(naive.handsMs / naive.frames)} ms, draw ${round1(naive.drawMs / naive.frames)} ms`,
+      `${format} naive page means: segment ${per(naive.segmentMs)} ms, hands ${per(naive.handsMs)} ms, draw ${per(naive.drawMs)} ms; ` +
+        `studio CPU % (median) program ${round1(median(cpu.program))}, naive ${round1(median(cpu.naive))}, passthrough ${round1(median(cpu.passthrough))}`,
     );
   } finally {
-    for (const p of [pages.naive, pages.passthrough]) {
-      freezer.forget(p);
-      await p.close();
-    }
+    await naivePage.close();
+    await passthroughPage.close();
     await freezer.thaw(program);
   }
   const pick = (f: (s: Snapshot) => number | undefined) =>
     median(snaps.map(f).filter((v): v is number => v !== undefined && Number.isFinite(v)));
   const last = snaps.at(-1)!;
-  const program_ = median(fps.program);
+  const programFps = median(fps.program);
   const frameP95 = intervals.length > 0 ? percentile(intervals, 95) : pick((s) => s.frameTimeP95);
   ctx.log(
-    `${format}: program ${round1(program_)} fps = ${round1(program_ / median(fps.naive))}× naive; tier ${last.tier ?? '(no tier field)'}, ` +
+    `${format}: program ${round1(programFps)} fps = ${round1(programFps / median(fps.naive))}× naive; tier ${last.tier ?? '(no tier field)'}, ` +
       `snapshot frameTimeP95 ${last.frameTimeP95 ?? '(absent)'}, measured p95 ${round1(frameP95)} ms over ${intervals.length} frames`,
   );
   return [
-    { name: `compositor ${format} program fps (everything on)`, value: program_, unit: 'fps' },
+    { name: `compositor ${format} program fps (everything on)`, value: programFps, unit: 'fps' },
     { name: `compositor ${format} naive serial fps`, value: median(fps.naive), unit: 'fps' },
     { name: `compositor ${format} camera passthrough fps`, value: median(fps.passthrough), unit: 'fps' },
     { name: `compositor ${format} program / passthrough`, value: median(ratios), unit: '×' },
@@ -203,18 +227,19 @@ async function sideBySide(
 
 /**
  * The program with the studio's control window (its preview) open in the same browser context,
- * alternating with the control window frozen; the studio's CPU share over the windows with it open
- * (the studio as it is used: both windows and the host).
+ * between two windows without it (opened and closed rather than frozen: a frozen page would starve
+ * the program's camera); the studio's CPU share over the windows with it open (the studio as it is
+ * used: both windows and the host).
  */
 async function withControlWindow(
   ctx: BenchContext,
   api: ApiSocket,
   host: RunningHost,
   program: Page,
-  freezer: Freezer,
   base: CompositorScene,
 ): Promise<BenchFigure[]> {
   await setFormat(api, program, '1280x720', fullScene(base));
+  const alone: Measured[] = [await measureOne(program)];
   const control = await program.context().newPage();
   await control.setViewportSize({ width: 1440, height: 900 });
   const errors = collectErrors(control);
@@ -224,36 +249,25 @@ async function withControlWindow(
     .first()
     .waitFor({ timeout: 60_000 })
     .catch(() => ctx.log(`control window: no preview canvas (errors: ${errors.join(' | ')})`));
-  const alone: Measured[] = [];
+  // The preview loads its models (and, with one shared engine, elects the program) first.
+  await sleep(8000);
   const open: Measured[] = [];
   try {
-    for (let r = 0; r < Math.max(2, rounds - 1); r++) {
-      for (const withControl of r % 2 === 0 ? [true, false] : [false, true]) {
-        if (withControl) await freezer.thaw(control);
-        else await freezer.freeze(control);
-        const m = await measureOne(freezer, program, true);
-        (withControl ? open : alone).push(m);
-      }
-    }
+    for (let r = 0; r < Math.max(2, rounds - 1); r++) open.push(await measureOne(program));
   } finally {
-    await freezer.thaw(control);
-    freezer.forget(control);
     await control.close();
   }
-  const share = (ms: Measured[]) => {
-    const seconds = ms.reduce((s, m) => s + m.cpu.seconds, 0);
-    const pct = ms.reduce((s, m) => s + m.cpu.percent, 0) / ms.length;
-    return { seconds, pct };
-  };
+  alone.push(await measureOne(program));
+  const cpuOf = (ms: Measured[]) => median(ms.map((m) => m.cpu.percent));
   const fpsOpen = median(open.map((m) => m.window.fps));
   const fpsAlone = median(alone.map((m) => m.window.fps));
   ctx.log(
     `control window: program ${round1(fpsAlone)} fps alone, ${round1(fpsOpen)} fps with it open (${round1((100 * (fpsAlone - fpsOpen)) / fpsAlone)} % lost); ` +
-      `studio CPU ${round1(share(alone).pct)} % alone, ${round1(share(open).pct)} % with it open`,
+      `studio CPU ${round1(cpuOf(alone))} % alone, ${round1(cpuOf(open))} % with it open`,
   );
   return [
     { name: 'compositor 1280x720 program fps with the control window open', value: fpsOpen, unit: 'fps' },
-    { name: 'compositor 1280x720 studio CPU share', value: share(open).pct, unit: '%' },
+    { name: 'compositor 1280x720 studio CPU share', value: cpuOf(open), unit: '%' },
   ];
 }
 
@@ -262,24 +276,23 @@ async function withoutWebGl(ctx: BenchContext, camera: string, host: RunningHost
   const browser = await launchBrowser({ fakeCamera: camera, args: ['--disable-webgl'] });
   try {
     const context = await studioContext(browser, outputFormats['1280x720']);
-    let page: Page;
+    const page = await context.newPage();
+    const errors = collectErrors(page);
+    await page.goto(`${host.programUrl}&adaptive=0`);
     try {
-      ({ page } = await openProgram(context, host, 60_000));
-    } catch (error) {
-      ctx.log(
-        `without WebGL the program never drew: ${error instanceof Error ? error.message.slice(0, 600) : String(error)}`,
-      );
+      await waitForProbe(page, (i) => i.frames > 0, 60_000, 'a frame');
+    } catch {
+      const text = await page.evaluate('document.body.innerText').catch(() => '');
+      ctx.log(`without WebGL the program never drew; page says ${JSON.stringify(text)}; errors: ${errors.join(' | ')}`);
       return [{ name: 'compositor 1280x720 program fps without WebGL', value: 0, unit: 'fps' }];
     }
-    await sleep(settleMs * 2);
-    await startCounting(page);
-    await sleep(measureMs + 2000);
-    const { fps } = await stopCounting(page);
+    const m = await measureOne(page);
     const s = await snapshot(page);
     ctx.log(
-      `without WebGL: ${round1(fps)} fps, tier ${s.tier ?? '(no tier field)'}, product3d ${String(s.product3d)}, mask ${s.maskReady}, product ${s.product.visible}`,
+      `without WebGL: ${round1(m.window.fps)} fps, tier ${s.tier ?? '(no tier field)'}, product3d ${String(s.product3d)}, ` +
+        `mask ${s.maskReady}, product ${s.product.visible}`,
     );
-    return [{ name: 'compositor 1280x720 program fps without WebGL', value: fps, unit: 'fps' }];
+    return [{ name: 'compositor 1280x720 program fps without WebGL', value: m.window.fps, unit: 'fps' }];
   } finally {
     await browser.close();
   }
@@ -291,7 +304,9 @@ const bench: BenchModule = async (ctx) => {
   const host = await startHost({ dataDir: ctx.tmpDir });
   const api = await openApi(host);
   const server = await startBaselineServer(ctx.root);
+  // Two browsers, each with its own fake camera: the program's, and the baselines'.
   let browser: Browser | undefined = await launchBrowser({ fakeCamera: camera });
+  let baselineBrowser: Browser | undefined = await launchBrowser({ fakeCamera: camera });
   const freezer = new Freezer();
   const figures: BenchFigure[] = [];
   try {
@@ -305,16 +320,18 @@ const bench: BenchModule = async (ctx) => {
     figures.push({ name: 'compositor models loaded to first tracked frame', value: Date.now() - t0, unit: 'ms' });
     ctx.log(`tracking after ${Date.now() - t0} ms; tier ${(await snapshot(program)).tier ?? '(no tier field)'}`);
 
-    const baselineContext = await studioContext(browser, outputFormats['1280x720']);
+    const baselineContext = await studioContext(baselineBrowser, outputFormats['1280x720']);
     for (const format of sizes)
       figures.push(...(await sideBySide(ctx, api, program, baselineContext, server.origin, freezer, format, base)));
-    await baselineContext.close();
-    figures.push(...(await withControlWindow(ctx, api, host, program, freezer, base)));
+    await baselineBrowser.close();
+    baselineBrowser = undefined;
+    figures.push(...(await withControlWindow(ctx, api, host, program, base)));
     await browser.close();
     browser = undefined;
     figures.push(...(await withoutWebGl(ctx, camera, host)));
   } finally {
     await browser?.close();
+    await baselineBrowser?.close();
     await server.close();
     api.close();
     await host.stop();

@@ -86,12 +86,4 @@ export class Freezer {
   async thaw(page: Page): Promise<void> {
     await (await this.session(page)).send('Page.setWebLifecycleState', { state: 'active' });
   }
-
-  forget(page: Page): void {
-    void this.sessions
-      .get(page)
-      ?.detach()
-      .catch(() => undefined);
-    this.sessions.delete(page);
-  }
 }
