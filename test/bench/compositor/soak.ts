@@ -63,12 +63,14 @@ export async function soak(ctx: BenchContext, camera: string): Promise<BenchFigu
     for (let minute = 0; minute < minutes; minute++) {
       const rss: number[] = [];
       const gpu: number[] = [];
+      let renderers = 0;
       // Six 10 s steps a minute: a memory sample each, a scene change every third.
       for (let step = 0; step < 6; step++) {
         const due = start + (minute * 60 + (step + 1) * 10) * 1000;
         await sleep(Math.max(0, due - Date.now()));
         const m = chromiumRss();
         rss.push(m.renderer);
+        renderers = m.renderers.length;
         gpu.push(m.gpu);
         if (step % 3 === 2) {
           scene = (scene + 1) % scenes.length;
@@ -88,7 +90,7 @@ export async function soak(ctx: BenchContext, camera: string): Promise<BenchFigu
       rssLast = rss;
       gpuLast = gpu;
       ctx.log(
-        `soak minute ${minute + 1}: ${round1(fps)} fps, renderer RSS ${round1(median(rss))} MB, GPU process ${round1(median(gpu))} MB, ` +
+        `soak minute ${minute + 1}: ${round1(fps)} fps, renderer RSS ${round1(median(rss))} MB (${renderers} processes), GPU process ${round1(median(gpu))} MB, ` +
           `heap ${round1(heap)} MB, three.js ${s.memory.geometries} geometries / ${s.memory.textures} textures / ${s.memory.programs} programs`,
       );
     }
