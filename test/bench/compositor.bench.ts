@@ -5,7 +5,7 @@ import { outputFormats } from '../../shared/api/app';
 import type { CompositorScene } from '../../shared/compositor/scene';
 import { footage, makeFakeCamera } from '../fixtures/camera/fake-camera';
 import type { ApiSocket } from '../fixtures/camera/studio-api';
-import { openApi, waitForProbe } from '../fixtures/camera/studio-api';
+import { openApi, showScene, waitForProbe } from '../fixtures/camera/studio-api';
 import { launchBrowser } from '../support/browser';
 import type { RunningHost } from '../support/host';
 import { startHost } from '../support/host';
@@ -114,10 +114,11 @@ async function measureOne(page: Page): Promise<Measured> {
   return { window, cpu: cpuShare(cpu0, cpuMark()) };
 }
 
+/** Resizes the program to `format` and waits until it has drawn `scene` at that size. */
 async function setFormat(api: ApiSocket, program: Page, format: OutputFormat, scene: CompositorScene): Promise<void> {
   await program.setViewportSize(outputFormats[format]);
   await api.value('settings:update', { outputFormat: format });
-  await api.value('show:set-scene', scene);
+  await showScene(api, program, scene);
 }
 
 /** The three contenders at one output size, alternating over `rounds` rounds. */
