@@ -1,4 +1,4 @@
-// `npm run bench [-- --json] [-- name-filter]`: runs every test/bench/*.bench.ts against a real OBS
+// `npm run bench [-- --json] [-- --soak] [-- name-filter]`: runs every test/bench/*.bench.ts against a real OBS
 // (OBS_WS_URL/OBS_WS_PASSWORD as start-obs.sh exports them, or one started here) and prints a
 // table, or one JSON line per figure with --json.
 import { spawnSync } from 'node:child_process';
@@ -13,6 +13,7 @@ import type { BenchFigure, BenchModule } from './types';
 const root = path.resolve(import.meta.dirname, '../..');
 const args = process.argv.slice(2);
 const asJson = args.includes('--json');
+const soak = args.includes('--soak');
 const filters = args.filter((a) => !a.startsWith('--'));
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
@@ -38,7 +39,7 @@ async function main(): Promise<number> {
       const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${file.replace('.bench.ts', '')}-`));
       log(`${file}…`);
       try {
-        const figures = await mod.default({ obs: obs.info, tmpDir, root, log: (m) => log(`${file}: ${m}`) });
+        const figures = await mod.default({ obs: obs.info, tmpDir, root, soak, log: (m) => log(`${file}: ${m}`) });
         for (const figure of figures) {
           rows.push({ ...figure, module: file });
           if (asJson)

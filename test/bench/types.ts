@@ -17,6 +17,8 @@ export interface BenchContext {
   root: string;
   /** Progress for the human reader (stderr). */
   log(message: string): void;
+  /** `--soak` was given: run the long soak variants (they take half an hour or more). */
+  soak?: boolean;
 }
 
 /** Each `test/bench/*.bench.ts` default-exports one of these. */

@@ -1,0 +1,89 @@
+import type { BrowserContext, CDPSession, Page } from 'playwright-core';
+
+/**
+ * One frame counter for the program and both baselines, installed in every page before its own
+ * scripts run. On each requestAnimationFrame it reads the page's count of drawn frames (the
+ * baseline page's `__benchPage.frames`, or the compositor snapshot's `frames`) and, while
+ * recording, keeps the interval between the rAF timestamps at which the count moved: frame times
+ * as the page presented them. A string, not a function: the test transform would add helpers to a
+ * function's source that do not exist in the page.
+ */
+const counterScript = `(() => {
+  const read = () => {
+    if (window.__benchPage) return window.__benchPage.frames;
+    const c = window.__harvestCompositor;
+    if (c) { try { return c.info().frames; } catch { return -1; } }
+    return -1;
+  };
+  const s = { recording: false, frames0: 0, t0: 0, last: -1, lastAt: 0, intervals: [] };
+  const tick = (t) => {
+    const f = read();
+    if (f >= 0 && f !== s.last) {
+      if (s.recording && s.last >= 0 && f > s.last) {
+        const n = f - s.last;
+        for (let i = 0; i < n; i++) s.intervals.push((t - s.lastAt) / n);
+      }
+      s.last = f;
+      s.lastAt = t;
+    }
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+  window.__benchFrames = {
+    start() { s.recording = true; s.intervals = []; s.frames0 = read(); s.t0 = performance.now(); },
+    stop() {
+      s.recording = false;
+      const frames = read() - s.frames0;
+      const ms = performance.now() - s.t0;
+      return { frames, ms, intervals: s.intervals };
+    },
+    now() { return { frames: read(), t: performance.now() }; },
+  };
+})();`;
+
+export interface FrameWindow {
+  frames: number;
+  ms: number;
+  fps: number;
+  /** Frame-to-frame intervals (ms) seen in the window. */
+  intervals: number[];
+}
+
+/** Installs the counter in every page of `context` (call before opening pages). */
+export const installFrameCounter = (context: BrowserContext) => context.addInitScript(counterScript);
+
+export const startCounting = (page: Page) => page.evaluate('window.__benchFrames.start()');
+
+export async function stopCounting(page: Page): Promise<FrameWindow> {
+  const w = (await page.evaluate('window.__benchFrames.stop()')) as Omit<FrameWindow, 'fps'>;
+  return { ...w, fps: w.ms > 0 ? (w.frames * 1000) / w.ms : 0 };
+}
+
+/** The page's frame count and clock now (for per-minute rates in the soak). */
+export const framesNow = (page: Page) =>
+  page.evaluate('window.__benchFrames.now()') as Promise<{ frames: number; t: number }>;
+
+/**
+ * Freezes and thaws pages (CDP Page.setWebLifecycleState), so that in the alternating rounds only
+ * the page being measured runs; a frozen page runs no tasks, timers, frames or workers.
+ */
+export class Freezer {
+  private readonly sessions = new Map<Page, CDPSession>();
+
+  private async session(page: Page): Promise<CDPSession> {
+    let s = this.sessions.get(page);
+    if (s === undefined) {
+      s = await page.context().newCDPSession(page);
+      this.sessions.set(page, s);
+    }
+    return s;
+  }
+
+  async freeze(page: Page): Promise<void> {
+    await (await this.session(page)).send('Page.setWebLifecycleState', { state: 'frozen' });
+  }
+
+  async thaw(page: Page): Promise<void> {
+    await (await this.session(page)).send('Page.setWebLifecycleState', { state: 'active' });
+  }
+}

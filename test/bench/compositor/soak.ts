@@ -1,0 +1,125 @@
+import type { CDPSession } from 'playwright-core';
+
+import { outputFormats } from '../../../shared/api/app';
+import type { CompositorScene } from '../../../shared/compositor/scene';
+import { openApi } from '../../fixtures/camera/studio-api';
+import { launchBrowser } from '../../support/browser';
+import { startHost } from '../../support/host';
+import type { BenchContext, BenchFigure } from '../types';
+import { framesNow } from './frame-counter';
+import { chromiumRss } from './proc';
+import { soakScenes } from './scenes';
+import { median, openProgram, round1, sleep, snapshot, studioContext, waitForTracking } from './studio';
+
+/** JS heap of the page's main thread after a full GC, MB (CDP Performance.getMetrics). */
+async function heapMb(cdp: CDPSession, collect: boolean): Promise<number> {
+  if (collect) await cdp.send('HeapProfiler.collectGarbage');
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  return (metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? Number.NaN) / 1024 / 1024;
+}
+
+interface Minute {
+  fps: number;
+  renderer: number;
+  gpu: number;
+}
+
+/**
+ * `npm run bench -- compositor --soak`: the program at 1280×720 with everything on for
+ * HARVEST_SOAK_MINUTES (default 30) minutes, the scene changed every 30 s. Logs per-minute fps and
+ * memory; the figures compare the first and last five minutes (shorter windows, logged, when the
+ * soak is shorter than ten minutes) and the memory growth: the renderer processes' RSS (/proc),
+ * median of the last minute's samples against the first minute's, and the page's JS heap after a
+ * forced GC at start and end; the figure is the larger of the two, both are logged, with the GPU
+ * process (where software GL keeps its buffers) beside them.
+ */
+export async function soak(ctx: BenchContext, camera: string): Promise<BenchFigure[]> {
+  const minutes = Math.max(1, Number(process.env.HARVEST_SOAK_MINUTES ?? 30));
+  const windowMin = Math.max(1, Math.min(5, Math.floor(minutes / 2)));
+  const host = await startHost({ dataDir: ctx.tmpDir });
+  const api = await openApi(host);
+  const browser = await launchBrowser({ fakeCamera: camera });
+  try {
+    await api.value('settings:update', { outputFormat: '1280x720' });
+    const context = await studioContext(browser, outputFormats['1280x720']);
+    const { page } = await openProgram(context, host);
+    const scenes = soakScenes(await api.value<CompositorScene>('show:get-scene'));
+    await api.value('show:set-scene', scenes[0]);
+    await waitForTracking(page);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const heap0 = await heapMb(cdp, true);
+    const snap0 = await snapshot(page);
+    ctx.log(`soak: ${minutes} min, scene every 30 s, windows of ${windowMin} min; heap ${round1(heap0)} MB after GC`);
+
+    const perMinute: Minute[] = [];
+    const rssFirst: number[] = [];
+    const gpuFirst: number[] = [];
+    let rssLast: number[] = [];
+    let gpuLast: number[] = [];
+    const start = Date.now();
+    let mark = await framesNow(page);
+    let scene = 0;
+    for (let minute = 0; minute < minutes; minute++) {
+      const rss: number[] = [];
+      const gpu: number[] = [];
+      let renderers = 0;
+      // Six 10 s steps a minute: a memory sample each, a scene change every third.
+      for (let step = 0; step < 6; step++) {
+        const due = start + (minute * 60 + (step + 1) * 10) * 1000;
+        await sleep(Math.max(0, due - Date.now()));
+        const m = chromiumRss();
+        rss.push(m.renderer);
+        renderers = m.renderers.length;
+        gpu.push(m.gpu);
+        if (step % 3 === 2) {
+          scene = (scene + 1) % scenes.length;
+          await api.value('show:set-scene', scenes[scene]);
+        }
+      }
+      const now = await framesNow(page);
+      const fps = ((now.frames - mark.frames) * 1000) / (now.t - mark.t);
+      mark = now;
+      const heap = await heapMb(cdp, false);
+      const s = await snapshot(page);
+      perMinute.push({ fps, renderer: median(rss), gpu: median(gpu) });
+      if (minute === 0) {
+        rssFirst.push(...rss);
+        gpuFirst.push(...gpu);
+      }
+      rssLast = rss;
+      gpuLast = gpu;
+      ctx.log(
+        `soak minute ${minute + 1}: ${round1(fps)} fps, renderer RSS ${round1(median(rss))} MB (${renderers} processes), GPU process ${round1(median(gpu))} MB, ` +
+          `heap ${round1(heap)} MB, three.js ${s.memory.geometries} geometries / ${s.memory.textures} textures / ${s.memory.programs} programs`,
+      );
+    }
+    const heap1 = await heapMb(cdp, true);
+    const snap1 = await snapshot(page);
+    const mean = (xs: Minute[]) => xs.reduce((sum, m) => sum + m.fps, 0) / xs.length;
+    const first = mean(perMinute.slice(0, windowMin));
+    const last = mean(perMinute.slice(-windowMin));
+    const rssGrowth = median(rssLast) - median(rssFirst);
+    const heapGrowth = heap1 - heap0;
+    const gpuGrowth = median(gpuLast) - median(gpuFirst);
+    ctx.log(
+      `soak: fps first ${windowMin} min ${round1(first)}, last ${windowMin} min ${round1(last)} (${round1((100 * last) / first)} %); ` +
+        `growth: renderer RSS ${round1(rssGrowth)} MB, JS heap ${round1(heapGrowth)} MB (${round1(heap0)} → ${round1(heap1)}), ` +
+        `GPU process ${round1(gpuGrowth)} MB; three.js memory ${JSON.stringify(snap0.memory)} → ${JSON.stringify(snap1.memory)}; ` +
+        `context losses ${snap1.contextLosses}`,
+    );
+    return [
+      { name: 'compositor soak 1280x720 fps first 5 min', value: first, unit: 'fps' },
+      { name: 'compositor soak 1280x720 fps last 5 min', value: last, unit: 'fps' },
+      {
+        name: 'compositor soak 1280x720 renderer memory growth MB',
+        value: Math.max(rssGrowth, heapGrowth),
+        unit: 'MB',
+      },
+    ];
+  } finally {
+    await browser.close();
+    api.close();
+    await host.stop();
+  }
+}
