@@ -81,6 +81,8 @@ export interface CompositorSnapshot {
   resolutionScale: number;
   /** WebGL runs on a software rasteriser (no GPU, or a blocked driver). */
   softwareGl: boolean;
+  /** Id of the main camera's MediaStreamTrack; '' for none or the demo clip (a reopen changes it). */
+  mainTrackId: string;
 }
 
 const faceAnchor: HandAnchorOptions = { ...defaultHandAnchor, liftPalms: 0, sizePalms: 1.2 };
@@ -785,6 +787,7 @@ export class Compositor {
       sceneGeneration: this.generation,
       resolutionScale: this.renderScale * adaptiveScales[this.adaptiveLevel]!,
       softwareGl: this.software,
+      mainTrackId: (this.main?.srcObject as MediaStream | null)?.getVideoTracks()[0]?.id ?? '',
     };
   }
 
