@@ -48,22 +48,28 @@ export function ProgramOutput() {
   }, [compositor]);
 
   // The compositor could not be built (no WebGL, no 2D canvas): say so on the picture, not black.
-  const { t } = useTranslation();
+  const { i18n } = useTranslation();
   const fatal = useErrors((s) =>
     compositor === undefined ? s.errors.findLast((e) => fatalCodes.has(e.code)) : undefined,
   );
-  const text = fatal === undefined ? undefined : failureText(t, fatal);
+  // The page's language first, the other one under it (the operator may not read it; support does).
+  const texts =
+    fatal === undefined
+      ? []
+      : [i18n.language, i18n.language === 'en' ? 'zh-CN' : 'en'].map((lng) => failureText(i18n.getFixedT(lng), fatal));
 
   return (
     <>
       <div ref={container} className="program-output compositor-surface" style={{ width, height }} />
-      {text !== undefined && (
-        <div className="program-failed" role="alert" data-code={fatal?.code}>
-          <div className="program-failed-main">
-            <h1>{text.title}</h1>
-            <p>{text.reason}</p>
-          </div>
-          <p className="program-failed-code">{text.code}</p>
+      {fatal !== undefined && (
+        <div className="program-failed" role="alert" data-code={fatal.code}>
+          {texts.map((text, i) => (
+            <div key={i} className={i === 0 ? 'program-failed-main' : 'program-failed-second'}>
+              <h1>{text.title}</h1>
+              <p>{text.reason}</p>
+            </div>
+          ))}
+          <p className="program-failed-code">{texts[0]?.code}</p>
         </div>
       )}
     </>
