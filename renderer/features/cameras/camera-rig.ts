@@ -105,7 +105,12 @@ export class CameraRig {
         this.queued = false;
         const again = this.retryQueued;
         this.retryQueued = false;
-        await this.reconcile(again);
+        try {
+          await this.reconcile(again);
+        } catch (error) {
+          // A bug here must not wedge the rig: say it, and let the next change try again.
+          this.options.report(coded(error));
+        }
       } while (this.queued && !this.disposed);
       this.running = undefined;
     })();
@@ -154,6 +159,7 @@ export class CameraRig {
     // that changed meanwhile is handled by the reconcile queued behind this one.
     if (this.disposed || this.wants[role] === null) {
       source.close();
+      if (!this.disposed && this.slots[role] === null) this.options.onStatus(role, status({}));
       return;
     }
     this.release(role);
