@@ -19,6 +19,9 @@ describe('Electron main', () => {
       expect.objectContaining({ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) }),
     ]);
     expect(protocol.handle).toHaveBeenCalledWith('app', expect.any(Function));
+    // Graphics switches before ready (a new machine: software WebGL allowed), what was found kept.
+    expect(app.commandLine.appendSwitch).toHaveBeenCalledWith('enable-unsafe-swiftshader');
+    await vi.waitFor(() => expect(fs.existsSync(path.join(userData, 'graphics.json'))).toBe(true));
     expect(session.defaultSession.permissionRequestHandler).toBeDefined();
     expect(ipcMain.handlers.has('studio:call')).toBe(true);
 

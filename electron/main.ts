@@ -5,6 +5,7 @@ import type { IpcMainInvokeEvent } from 'electron';
 import { app, BrowserWindow, ipcMain, protocol, safeStorage, session, shell } from 'electron';
 
 import { ipcChannels } from '../shared/api/bridge';
+import { setupGraphics } from './graphics';
 import { registerIpc } from './ipc';
 import { createAppProtocolHandler } from './protocol';
 import { appHost, appOrigin, appScheme, installPermissionHandlers, lockNavigation } from './security/window-security';
@@ -19,6 +20,9 @@ declare const __APP_VERSION__: string;
 protocol.registerSchemesAsPrivileged([
   { scheme: appScheme, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
 ]);
+
+// Also before `ready`: software WebGL where this PC has no usable GPU (electron/graphics.ts).
+const graphics = setupGraphics(app);
 
 const appRoot = appRootFrom(import.meta.dirname);
 const rendererDir = path.join(appRoot, 'dist', 'renderer');
@@ -43,6 +47,7 @@ async function main(): Promise<void> {
   const dataDir = app.getPath('userData');
   const sink = new RotatingLogSink({ dir: path.join(dataDir, 'logs'), echo: !app.isPackaged });
   const logger = createLogger('main', sink);
+  void graphics.afterReady(logger);
   const sqliteNativeBinding = electronSqliteBinding();
   const services = createStudioServices({
     dataDir,

@@ -93,6 +93,12 @@ export const app = Object.assign(new EventEmitter(), {
   requestSingleInstanceLock: vi.fn(() => true),
   quit: vi.fn(),
   exit: vi.fn(),
+  commandLine: { appendSwitch: vi.fn(), hasSwitch: vi.fn(() => false), getSwitchValue: vi.fn(() => '') },
+  // A machine with a working GPU unless a test says otherwise.
+  getGPUFeatureStatus: vi.fn((): Record<string, string> => ({ webgl: 'enabled', webgl2: 'enabled' })),
+  getGPUInfo: vi.fn(async (_kind: 'basic' | 'complete'): Promise<unknown> => ({
+    gpuDevice: [{ active: true, vendorId: 0x10de, deviceId: 0x1c82 }],
+  })),
 });
 
 export default {

@@ -1,9 +1,12 @@
 import './compositor.css';
 
 import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 
 import { outputFormats } from '../../../shared/api/app';
 import type { CompositorSnapshot } from '../../compositor/compositor';
+import { failureText } from '../../program/boot-failure';
+import { useErrors } from '../../state/errors';
 import { useSettings } from '../../state/settings';
 import { useCompositor } from './use-compositor';
 
@@ -44,5 +47,34 @@ export function ProgramOutput() {
     };
   }, [compositor]);
 
-  return <div ref={container} className="program-output compositor-surface" style={{ width, height }} />;
+  // The compositor could not be built (no WebGL, no 2D canvas): say so on the picture, not black.
+  const { i18n } = useTranslation();
+  const fatal = useErrors((s) =>
+    compositor === undefined ? s.errors.findLast((e) => fatalCodes.has(e.code)) : undefined,
+  );
+  // The page's language first, the other one under it (the operator may not read it; support does).
+  const texts =
+    fatal === undefined
+      ? []
+      : [i18n.language, i18n.language === 'en' ? 'zh-CN' : 'en'].map((lng) => failureText(i18n.getFixedT(lng), fatal));
+
+  return (
+    <>
+      <div ref={container} className="program-output compositor-surface" style={{ width, height }} />
+      {fatal !== undefined && (
+        <div className="program-failed" role="alert" data-code={fatal.code}>
+          {texts.map((text, i) => (
+            <div key={i} className={i === 0 ? 'program-failed-main' : 'program-failed-second'}>
+              <h1>{text.title}</h1>
+              <p>{text.reason}</p>
+            </div>
+          ))}
+          <p className="program-failed-code">{texts[0]?.code}</p>
+        </div>
+      )}
+    </>
+  );
 }
+
+/** Errors that leave the program without a compositor (thrown by its constructor). */
+const fatalCodes = new Set(['compositor/webgl-unavailable', 'app/internal']);
