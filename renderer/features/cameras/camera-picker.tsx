@@ -4,6 +4,7 @@ import { errorTranslationKey } from '../../../shared/api/result';
 import { OptionalSelect } from '../../components/form-controls';
 import type { CameraStatus } from '../../state/compositor-cameras';
 import { useCameras } from '../../state/compositor-cameras';
+import { useHud } from '../../state/compositor-hud';
 
 const resolutions = [
   { width: 640, height: 480 },
@@ -14,6 +15,8 @@ const rates = [15, 25, 30, 60] as const;
 
 function StatusLine({ role, status }: { role: 'main' | 'guest'; status: CameraStatus }) {
   const { t } = useTranslation('compositor');
+  // How this PC draws the picture, on the main camera's line: the operator sees "3D off" here.
+  const tier = useHud((s) => s.tier);
   let reason = '';
   if (status.code !== null) {
     const { ns, key } = errorTranslationKey(status.code);
@@ -24,6 +27,12 @@ function StatusLine({ role, status }: { role: 'main' | 'guest'; status: CameraSt
       {t(`camera.${role}`)}: {t(`camera.state.${status.state}`)}
       {status.state === 'live' && status.width > 0 ? ` (${status.width}×${status.height})` : ''}
       {reason !== '' ? ` — ${reason}` : ''}
+      {role === 'main' && tier !== undefined ? (
+        <span className="camera-tier" data-tier={tier}>
+          {' · '}
+          {t(`tier.${tier}`)}
+        </span>
+      ) : null}
     </span>
   );
 }
