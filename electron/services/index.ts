@@ -62,10 +62,10 @@ export function createStudioServices(options: StudioServicesOptions): StudioServ
   const sales = createSalesDomain(deps('sales'));
   const assets = createAssetsDomain(deps('assets'));
   const show = createShowDomain(deps('show'), { obs: obs.service, sales: sales.service, assets: assets.service });
-  // The LAN listener reaches the other domains only through the router, as any transport does.
-  let router: ApiRouter | undefined;
+  // The LAN listener reaches the other domains only through the router (built below), as any
+  // transport does; it calls it only once started.
   const lan = createLanDomain(deps('lan'), {
-    call: (name, payload) => router!.call(name, payload, { transport: 'ws' }),
+    call: (name, payload) => router.call(name, payload, { transport: 'ws' }),
     subscribe: (listener) => bus.subscribe(listener),
     rendererDir: options.rendererDir ?? path.join(options.appRoot, 'dist', 'renderer'),
   });
@@ -84,7 +84,7 @@ export function createStudioServices(options: StudioServicesOptions): StudioServ
     };
   };
 
-  router = createApiRouter(
+  const router = createApiRouter(
     {
       'app:info': info,
       'app:report-error': (input) => {

@@ -6,14 +6,14 @@ import QRCode from 'qrcode';
 import type { DeviceRole, LanConfig, LanInterface, LanState, PairedDevice, Pairing } from '../../../shared/api/lan';
 import { defaultLanConfig, lanConfigSchema } from '../../../shared/api/lan';
 import { StudioError } from '../../../shared/api/result';
-import type { EventListener } from '../event-bus';
 import type { Domain, DomainDeps } from '../domain';
+import type { EventListener } from '../event-bus';
 import { readJsonFile, writeFileAtomic } from '../json-file';
 import { DeviceStore } from './device-store';
 import { LanListener } from './lan-listener';
+import { PairingCodes } from './pairing';
 import type { PanelCaller, StudioCall } from './panel-gateway';
 import { PanelGateway } from './panel-gateway';
-import { PairingCodes } from './pairing';
 
 export interface LanPorts {
   /** The studio API (the router), for the panel's requests. */
@@ -26,12 +26,7 @@ export interface LanPorts {
 }
 
 type LanRequest =
-  | 'lan:state'
-  | 'lan:configure'
-  | 'lan:pair-start'
-  | 'lan:devices'
-  | 'lan:device-rename'
-  | 'lan:device-revoke';
+  'lan:state' | 'lan:configure' | 'lan:pair-start' | 'lan:devices' | 'lan:device-rename' | 'lan:device-revoke';
 
 /** The IPv4 addresses of this PC's network interfaces, loopback left out. */
 export function lanInterfaces(): LanInterface[] {

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
 import path from 'node:path';
+import type { Duplex } from 'node:stream';
 
 import type { WebSocket } from 'ws';
 import { WebSocketServer } from 'ws';
@@ -103,7 +103,11 @@ export class LanListener {
     await new Promise<void>((resolve, reject) => {
       const onError = (error: NodeJS.ErrnoException) => {
         if (error.code === 'EADDRINUSE') {
-          reject(new StudioError('lan/port-in-use', 'Another program uses this port.', { params: { port: this.options.port } }));
+          reject(
+            new StudioError('lan/port-in-use', 'Another program uses this port.', {
+              params: { port: this.options.port },
+            }),
+          );
         } else if (error.code === 'EADDRNOTAVAIL' || error.code === 'EINVAL') {
           reject(
             new StudioError('lan/address-unavailable', 'This PC has no such network address (any more).', {
@@ -208,7 +212,13 @@ export class LanListener {
       'X-Frame-Options': 'DENY',
     };
     const json = (status: number, body: string) =>
-      res.writeHead(status, { ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' }).end(body);
+      res
+        .writeHead(status, {
+          ...headers,
+          'Content-Type': 'application/json; charset=utf-8',
+          'Cache-Control': 'no-store',
+        })
+        .end(body);
     if (!this.isOwnHost(req.headers.host)) {
       json(403, errorBody({ code: 'lan/bad-origin', message: 'Wrong Host header.' }));
       return;
@@ -356,7 +366,11 @@ export class LanListener {
       ws.on('error', () => ws.terminate());
       if (caller === undefined) {
         // Accepted only to say why: the phone reads the close code, forgets its token and asks to pair.
-        this.send(ws, { type: 'event', name: 'panel:error', payload: { code: 'lan/unauthorized', message: 'Not paired.' } });
+        this.send(ws, {
+          type: 'event',
+          name: 'panel:error',
+          payload: { code: 'lan/unauthorized', message: 'Not paired.' },
+        });
         ws.close(panelCloseCodes.unauthorized, 'lan/unauthorized');
         return;
       }
@@ -395,7 +409,10 @@ export class LanListener {
       const parsed = clientMessageSchema.safeParse(message);
       const id = (message as { id?: unknown } | null)?.id;
       if (!parsed.success) {
-        replyError(typeof id === 'number' ? id : undefined, { code: 'app/invalid-payload', message: 'Malformed frame.' });
+        replyError(typeof id === 'number' ? id : undefined, {
+          code: 'app/invalid-payload',
+          message: 'Malformed frame.',
+        });
         return;
       }
       if (!this.messages.take(`${address}/${caller.deviceId}`)) {
@@ -407,7 +424,8 @@ export class LanListener {
         (value) => this.send(ws, { type: 'result', id: parsed.data.id, result: { ok: true, value } }),
         (error: unknown) => {
           const e = toStudioError(error);
-          if (e.code === 'app/internal') this.options.logger.error('panel request failed', { name, error: e.detail ?? e.message });
+          if (e.code === 'app/internal')
+            this.options.logger.error('panel request failed', { name, error: e.detail ?? e.message });
           replyError(parsed.data.id, e.toData());
         },
       );
