@@ -433,7 +433,7 @@ function prompterView(): { kind: string; update(): void } {
     upNext,
   );
   const waiting = waitingBlock();
-  document.body.classList.add('is-prompter');
+  document.documentElement.classList.add('is-prompter');
   root.replaceChildren(
     h('main', { className: 'panel-prompter', 'data-view': 'prompter' }, head.el, line.el, waiting, liveBlock),
   );

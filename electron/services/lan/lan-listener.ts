@@ -265,6 +265,14 @@ export class LanListener {
       });
       return;
     }
+    if (pathname === '/favicon.svg' || pathname === '/favicon.ico') {
+      this.sendFile(res, path.join(this.options.rendererDir, 'favicon.svg'), {
+        ...headers,
+        'Content-Type': 'image/svg+xml',
+        'Cache-Control': 'public, max-age=86400',
+      });
+      return;
+    }
     if (this.assets.has(pathname)) {
       const file = path.join(this.options.rendererDir, pathname.slice(1));
       this.sendFile(res, file, {
