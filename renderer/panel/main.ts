@@ -70,6 +70,7 @@ function showError(error: StudioErrorData): void {
 
 /** Full-page messages: not paired, removed, pairing, a pairing error. */
 function renderMessage(title: string, hint: string, kind: string): void {
+  document.documentElement.classList.remove('is-prompter');
   root.replaceChildren(
     h(
       'main',
@@ -329,6 +330,7 @@ function producerView(): { kind: string; update(): void } {
     h('section', { className: 'card' }, h('h2', {}, t('panel.rundown')), rundown),
   );
   const waiting = waitingBlock();
+  document.documentElement.classList.remove('is-prompter');
   root.replaceChildren(
     h('main', { className: 'panel-producer', 'data-view': 'producer' }, head.el, line.el, waiting, liveBlock, sheet),
   );

@@ -82,6 +82,12 @@ export function LanSettings() {
           />
         </label>
       </div>
+      {config.isEnabled && !state.isListening && state.errorCode !== null && (
+        // Switched on but not listening (the Wi-Fi address changed since): say why, here.
+        <p className="banner warn" data-testid="lan-error">
+          {t(state.errorCode.replace('/', ':errors.'), { address: config.address ?? '', port: config.port })}
+        </p>
+      )}
       <dl className="facts">
         <dt>{t('settings.address')}</dt>
         <dd data-testid="lan-url">{state.url === null ? t('settings.off') : <code>{state.url}</code>}</dd>
