@@ -194,6 +194,24 @@ describe.skipIf(!obs.available)('phone panel over the LAN', () => {
     await context.close();
   });
 
+  it('the LAN address serves no studio page or API, and takes no studio token', async () => {
+    const lan = `http://${lanAddress}:${lanPort}`;
+    for (const p of ['/index.html', `/program?token=${host.token}`, `/?token=${host.token}`, '/api']) {
+      const res = await fetch(`${lan}${p}`, { redirect: 'manual' });
+      expect([302, 404], p).toContain(res.status);
+      if (res.status === 302) expect(res.headers.get('location')).toBe('/panel');
+    }
+    const refused = (url: string, token: string) =>
+      new Promise<number>((resolve) => {
+        const ws = new WebSocket(`${url}${encodeURIComponent(token)}`, { headers: { Origin: lan } });
+        ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+        ws.on('close', (code) => resolve(code));
+        ws.on('error', () => undefined);
+      });
+    await expect(refused(`ws://${lanAddress}:${lanPort}/api?token=`, host.token)).resolves.toBe(404);
+    await expect(refused(`ws://${lanAddress}:${lanPort}/panel/ws?device=`, host.token)).resolves.toBe(4401);
+  });
+
   it('a prompter reads the script in large type and follows the live segment; revoking cuts it off', async () => {
     const offer = await api.call('lan:pair-start', { role: 'prompter' });
     const { page, context, errors } = await phone(browser, offer.url);
