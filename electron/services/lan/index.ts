@@ -53,6 +53,7 @@ export class LanService {
   private readonly configFile: string;
   private unsubscribe: (() => void) | undefined;
   private pushTimer: NodeJS.Timeout | undefined;
+  private configuring: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly deps: DomainDeps,
@@ -107,7 +108,14 @@ export class LanService {
   }
 
   /** Changes LAN mode; switching on binds the address first and keeps the old setting if that fails. */
-  async configure(patch: Partial<LanConfig>): Promise<LanState> {
+  configure(patch: Partial<LanConfig>): Promise<LanState> {
+    // One change at a time: two quick toggles must not bind twice or leave a listener behind.
+    const run = this.configuring.then(() => this.applyConfig(patch));
+    this.configuring = run.catch(() => undefined);
+    return run;
+  }
+
+  private async applyConfig(patch: Partial<LanConfig>): Promise<LanState> {
     const next: LanConfig = { ...this.config, ...patch };
     if (next.isEnabled && next.address === null) next.address = lanInterfaces()[0]?.address ?? null;
     if (next.isEnabled && next.address === null) {

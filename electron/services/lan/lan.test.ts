@@ -38,7 +38,7 @@ async function phone(origin: string, token: string): Promise<PanelSocket> {
 function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     http
-      .get(url, { headers }, (res) => {
+      .get(url, { headers, agent: false }, (res) => {
         let body = '';
         res.on('data', (d: Buffer) => (body += d.toString()));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
@@ -267,5 +267,30 @@ describe('LAN mode', () => {
     big.ws.send('x'.repeat(70 * 1024));
     expect((await big.closed).code).toBe(1009);
     expect((await socket.state()).role).toBe('producer');
+  });
+
+  it('rate-limits a phone that floods the socket, with a coded answer, and lets it go on after', async () => {
+    const { studio, origin } = await studioOn('127.0.0.11');
+    const socket = await phone(origin, await pairDevice(studio, 'prompter'));
+    const answers = await Promise.all(Array.from({ length: 60 }, () => socket.request('panel:ping')));
+    const codes = answers.map((a) => (a.ok ? 'ok' : a.error?.code));
+    expect(codes.filter((c) => c === 'ok').length).toBeGreaterThanOrEqual(30);
+    expect(codes).toContain('lan/rate-limited');
+  });
+
+  it('switching LAN mode on and off quickly leaves one listener, or none', async () => {
+    const studio = await startLanStudio({ obs: new FakeObs() });
+    open.push(studio);
+    const on = { isEnabled: true, address: '127.0.0.12', port: 0 } as const;
+    await Promise.all([
+      studio.call('lan:configure', on),
+      studio.call('lan:configure', { isEnabled: false }),
+      studio.call('lan:configure', on),
+    ]);
+    const state = await studio.call('lan:state');
+    expect(state.isListening).toBe(true);
+    expect((await get(`${new URL(state.url!).origin}/panel`)).status).toBe(200);
+    await studio.call('lan:configure', { isEnabled: false });
+    await expect(get(`${new URL(state.url!).origin}/panel`)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
   });
 });
