@@ -238,6 +238,11 @@ describe.skipIf(!obs.available)('phone panel over the LAN', () => {
     // It stays out after a reload: the token is gone from the phone and from the studio.
     await page.reload();
     await page.locator('[data-view="unpaired"]').waitFor();
+    // zh-CN first; English on this phone's choice, remembered.
+    await page.getByTestId('panel-language').tap();
+    await page.getByText('This phone is not paired').waitFor();
+    await page.reload();
+    await page.getByText('This phone is not paired').waitFor();
     expect(errors.filter((e) => !/WebSocket|net::/.test(e))).toEqual([]);
     await context.close();
   });
