@@ -3,7 +3,7 @@ import path from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
-// The renderer: two pages (control window, program output), served from our own origin with
+// The renderer: three pages (control window, program output, phone panel), served from our own origin with
 // everything they load (MediaPipe wasm, models, decoders) under public/ — nothing from a CDN.
 export default defineConfig({
   root: path.resolve(import.meta.dirname, 'renderer'),
@@ -19,6 +19,8 @@ export default defineConfig({
       input: {
         index: path.resolve(import.meta.dirname, 'renderer/index.html'),
         program: path.resolve(import.meta.dirname, 'renderer/program.html'),
+        // The phone panel, served only by the LAN listener (electron/services/lan/).
+        panel: path.resolve(import.meta.dirname, 'renderer/panel.html'),
       },
     },
   },

@@ -51,6 +51,7 @@ async function main(): Promise<void> {
     mode: 'host',
     version: typeof __APP_VERSION__ === 'string' ? __APP_VERSION__ : '0.0.0-dev',
     programUrl: () => host?.url('/program'),
+    rendererDir,
   });
   const makeHost = (port: number) => new StudioHost({ services, rendererDir, logger: logger.child('http'), port });
   host = makeHost(values.port === undefined ? defaultPort : Number(values.port));

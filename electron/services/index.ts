@@ -1,4 +1,5 @@
 import os from 'node:os';
+import path from 'node:path';
 
 import type { AppInfo } from '../../shared/api/app';
 import type { ApiRouter } from './api-router';
@@ -7,6 +8,7 @@ import { createAssetsDomain } from './assets';
 import type { DomainDeps } from './domain';
 import type { EventBus } from './event-bus';
 import { createEventBus } from './event-bus';
+import { createLanDomain } from './lan';
 import type { Logger } from './logger';
 import { createObsDomain } from './obs';
 import { createSalesDomain } from './sales';
@@ -25,6 +27,8 @@ export interface StudioServicesOptions {
   sqliteNativeBinding?: string;
   /** The URL of the program output, where one exists (host mode). */
   programUrl?: () => string | undefined;
+  /** The built renderer, for the phone panel on the LAN; defaults to `appRoot/dist/renderer`. */
+  rendererDir?: string;
 }
 
 /** Every service, built once at start-up; the transports are given `router` and `bus`. */
@@ -58,7 +62,15 @@ export function createStudioServices(options: StudioServicesOptions): StudioServ
   const sales = createSalesDomain(deps('sales'));
   const assets = createAssetsDomain(deps('assets'));
   const show = createShowDomain(deps('show'), { obs: obs.service, sales: sales.service, assets: assets.service });
-  const domains = [obs, sales, assets, show];
+  // The LAN listener reaches the other domains only through the router (built below), as any
+  // transport does; it calls it only once started.
+  const lan = createLanDomain(deps('lan'), {
+    call: (name, payload) => router.call(name, payload, { transport: 'ws' }),
+    subscribe: (listener) => bus.subscribe(listener),
+    rendererDir: options.rendererDir ?? path.join(options.appRoot, 'dist', 'renderer'),
+  });
+  // Last to start, first to close: phones are cut off before the stores they write to.
+  const domains = [obs, sales, assets, show, lan];
 
   const info = (): AppInfo => {
     const programUrl = options.programUrl?.();
@@ -84,6 +96,7 @@ export function createStudioServices(options: StudioServicesOptions): StudioServ
       ...sales.handlers,
       ...assets.handlers,
       ...show.handlers,
+      ...lan.handlers,
     },
     logger.child('api'),
   );

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 
 import type { Language, OutputFormat } from '../../shared/api/app';
 import { languageSchema, outputFormatSchema } from '../../shared/api/app';
+import { LanSettings } from '../features/lan/lan-settings';
 import { ObsConnectionSettings } from '../features/obs/obs-connection-settings';
 import { useSettings } from '../state/settings';
 
@@ -52,6 +53,10 @@ export function SettingsPage() {
       <div className="card" data-section="obs">
         <h2>{t('settings.obs')}</h2>
         <SettingsObsSlot />
+      </div>
+      <div className="card" data-section="lan">
+        <h2>{t('lan:settings.title')}</h2>
+        <LanSettings />
       </div>
       {info !== undefined && (
         <div className="card">

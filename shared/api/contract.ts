@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { appErrorCodes, appEvents, appRequests } from './app';
 import { assetsErrorCodes, assetsEvents, assetsRequests } from './assets';
 import type { RequestSpec } from './define';
+import { lanErrorCodes, lanEvents, lanRequests } from './lan';
 import { obsErrorCodes, obsEvents, obsRequests } from './obs';
 import { salesErrorCodes, salesEvents, salesRequests } from './sales';
 import { showErrorCodes, showEvents, showRequests } from './show';
@@ -18,6 +19,7 @@ export const requests = {
   ...salesRequests,
   ...assetsRequests,
   ...showRequests,
+  ...lanRequests,
 } as const satisfies Record<string, RequestSpec>;
 
 /** Events pushed from the services to every window. */
@@ -27,6 +29,7 @@ export const events = {
   ...salesEvents,
   ...assetsEvents,
   ...showEvents,
+  ...lanEvents,
 } as const satisfies Record<string, z.ZodType>;
 
 export const errorCodes = [
@@ -35,6 +38,7 @@ export const errorCodes = [
   ...salesErrorCodes,
   ...assetsErrorCodes,
   ...showErrorCodes,
+  ...lanErrorCodes,
 ] as const;
 
 export type Requests = typeof requests;
