@@ -48,7 +48,7 @@ describe('settings store', () => {
     expect(new SettingsStore(tmp(), createEventBus().emit).get().onboarding.status).toBe('new');
   });
 
-  it('forgets the machine\'s reason for the output size once the user picks one', () => {
+  it("forgets the machine's reason for the output size once the user picks one", () => {
     const store = new SettingsStore(tmp(), createEventBus().emit);
     store.update({ outputFormat: '1280x720', outputReason: 'software-graphics' });
     expect(store.get().outputReason).toBe('software-graphics');

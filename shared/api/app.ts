@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { request } from './define';
+import { errorDataSchema } from './result';
 
 export const languageSchema = z.enum(['zh-CN', 'en']);
 /** A UI language. zh-CN is the default. */
@@ -120,6 +121,8 @@ export const appEvents = {
   'settings:changed': settingsSchema,
   /** The global shortcuts were (re)registered; some may be taken by another app. */
   'app:shortcuts-changed': z.array(shortcutStatusSchema),
+  /** A global shortcut ran while another app was in front; a failure is shown in the error panel. */
+  'app:shortcut-used': z.object({ action: z.enum(['next', 'back', 'quickSale']), error: errorDataSchema.nullable() }),
 } as const;
 
 export const appErrorCodes = [

@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { defaultShortcuts } from '../api/app';
 import { acceleratorFromKey, duplicateShortcuts, normaliseAccelerator } from './shortcuts';
 
-const key = (k: string, code: string, mods: Partial<Record<'ctrlKey' | 'altKey' | 'shiftKey' | 'metaKey', boolean>>) => ({
+const key = (
+  k: string,
+  code: string,
+  mods: Partial<Record<'ctrlKey' | 'altKey' | 'shiftKey' | 'metaKey', boolean>>,
+) => ({
   key: k,
   code,
   ctrlKey: false,

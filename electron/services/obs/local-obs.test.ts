@@ -44,7 +44,8 @@ describe('the OBS on this PC', () => {
   });
 
   it('reads OBS 28/29 global.ini and OBS 30+ config.json', () => {
-    const ini = '\uFEFF[General]\r\nServerPassword=not-this\r\n[OBSWebSocket]\r\nServerEnabled=true\r\nServerPort=4460\r\nAuthRequired=true\r\nServerPassword=a=b;c\r\n';
+    const ini =
+      '\uFEFF[General]\r\nServerPassword=not-this\r\n[OBSWebSocket]\r\nServerEnabled=true\r\nServerPort=4460\r\nAuthRequired=true\r\nServerPassword=a=b;c\r\n';
     expect(iniSection(ini, 'OBSWebSocket').ServerPassword).toBe('a=b;c');
     const dir = obsDir({
       ini,

@@ -173,9 +173,7 @@ export async function findLocalObs(dirs: readonly string[] = obsConfigDirs()): P
   const portNumber = openPort ?? ports[0] ?? defaultObsPort;
   const matching = configs.filter((c) => (c.port ?? defaultObsPort) === portNumber);
   const best = matching[0] ?? configs[0] ?? null;
-  const passwords = [
-    ...new Set(matching.map((c) => c.password).filter((p): p is string => p !== null && p !== '')),
-  ];
+  const passwords = [...new Set(matching.map((c) => c.password).filter((p): p is string => p !== null && p !== ''))];
   return {
     finding: {
       isRunning: openPort !== null,
