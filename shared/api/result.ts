@@ -18,7 +18,8 @@ export type StudioErrorData = z.infer<typeof errorDataSchema>;
 export type Result<T> = { ok: true; value: T } | { ok: false; error: StudioErrorData };
 
 export const resultSchema = z.discriminatedUnion('ok', [
-  z.object({ ok: z.literal(true), value: z.unknown() }),
+  // A void reply crosses JSON as `{ok: true}`: `value` is dropped by JSON.stringify, so it may be absent.
+  z.object({ ok: z.literal(true), value: z.unknown().optional() }),
   z.object({ ok: z.literal(false), error: errorDataSchema }),
 ]);
 
