@@ -79,7 +79,9 @@ describe.skipIf(!obs.available)('first run to the first live NEXT', () => {
       });
     } catch (error) {
       await page.screenshot({ path: screenshotPath('first-run-zh-CN-failed') });
-      throw new Error(`${String(error)}\n--- page errors:\n${errors.join('\n')}\n--- host:\n${host.output().slice(-4000)}`);
+      throw new Error(
+        `${String(error)}\n--- page errors:\n${errors.join('\n')}\n--- host:\n${host.output().slice(-4000)}`,
+      );
     }
     expect(result.actions, result.steps.join('\n')).toBeLessThanOrEqual(20);
     process.stderr.write(`[first-run] ${result.actions} actions, ${result.ms} ms: ${result.steps.join(' → ')}\n`);
@@ -88,7 +90,8 @@ describe.skipIf(!obs.available)('first run to the first live NEXT', () => {
     expect(programScenes[0]).toBe(obsDefaultSceneName);
     await expect.poll(() => programScenes.at(-1), { timeout: 15_000 }).toBe('Harvest Workshop 16x9');
     expect(programScenes).toContain('Harvest Orchard 16x9');
-    expect(errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
+    // MediaPipe reports its CPU delegate through console.error; that is not a failure.
+    expect(errors.filter((e) => !/Failed to load resource|^INFO: /.test(e))).toEqual([]);
   }, 180_000);
 
   it('chose 1280×720 on this software-graphics PC and said why; kept the OBS password secret', async () => {
@@ -134,7 +137,8 @@ describe.skipIf(!obs.available)('first run to the first live NEXT', () => {
     };
     await page.getByTestId('live-end').click();
     await page.getByTestId('live-end-confirm').click();
-    await page.locator('[data-testid="live-panel"][data-live="off"]').waitFor();
+    // Ending a show opens its analytics.
+    await page.locator('main[data-page="analytics"], [data-testid="live-panel"][data-live="off"]').first().waitFor();
     await page.locator('[data-page="settings"].nav-item').click();
     await page.getByTestId('restart-guide').click();
     await page.locator('[data-testid="first-run-guide"][data-step="language"]').waitFor();
