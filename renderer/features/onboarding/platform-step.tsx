@@ -120,7 +120,12 @@ export function PlatformStep() {
       </div>
       {platform !== null && route !== null && (
         <div className="guide-panel route" data-testid="guide-route" data-route={route}>
-          <h2>{t(`platform.routes.${route}.title`, { platform: t(`platform.names.${platform}`) })}</h2>
+          <h2>
+            {t(`platform.routes.${route}.title`, {
+              platform: t(`platform.names.${platform}`),
+              console: t(`platform.consoles.${platform}`),
+            })}
+          </h2>
           <ol>
             {(['1', '2', '3'] as const).map((n) => (
               <li key={n}>
