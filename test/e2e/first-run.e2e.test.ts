@@ -140,6 +140,8 @@ describe.skipIf(!obs.available)('first run to the first live NEXT', () => {
     // Ending a show opens its analytics.
     await page.locator('main[data-page="analytics"], [data-testid="live-panel"][data-live="off"]').first().waitFor();
     await page.locator('[data-page="settings"].nav-item').click();
+    await page.getByTestId('restart-guide').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: screenshotPath('first-run-zh-CN-7-settings'), fullPage: true });
     await page.getByTestId('restart-guide').click();
     await page.locator('[data-testid="first-run-guide"][data-step="language"]').waitFor();
     await page.getByTestId('guide-language-en').click();
