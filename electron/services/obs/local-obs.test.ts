@@ -77,10 +77,11 @@ describe('the OBS on this PC', () => {
     const closed = await listen();
     servers.splice(0).forEach((s) => s.close());
     const off = obsDir({ json: { server_enabled: false, server_port: closed, server_password: 'x' } });
-    const found = await findLocalObs([off]);
+    // Another OBS may well answer on 4455 on this machine: the fallback port here is the closed one.
+    const found = await findLocalObs([off], closed);
     expect(found.finding.isRunning).toBe(false);
     expect(found.finding.isServerDisabled).toBe(true);
-    expect((await findLocalObs([path.join(off, 'missing')])).finding).toMatchObject({
+    expect((await findLocalObs([path.join(off, 'missing')], closed)).finding).toMatchObject({
       configFile: null,
       hasPassword: false,
     });

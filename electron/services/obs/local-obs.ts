@@ -160,9 +160,12 @@ export interface LocalObs {
  * Looks for the OBS on this PC: reads obs-websocket's settings in OBS's config folders and checks
  * the port they name (or 4455). An OBS whose port answers wins over one that does not.
  */
-export async function findLocalObs(dirs: readonly string[] = obsConfigDirs()): Promise<LocalObs> {
+export async function findLocalObs(
+  dirs: readonly string[] = obsConfigDirs(),
+  fallbackPort: number = defaultObsPort,
+): Promise<LocalObs> {
   const configs = dirs.flatMap((dir) => readObsWebSocketConfigs(dir));
-  const ports = [...new Set([...configs.map((c) => c.port ?? defaultObsPort), defaultObsPort])];
+  const ports = [...new Set([...configs.map((c) => c.port ?? fallbackPort), fallbackPort])];
   let openPort: number | null = null;
   for (const candidate of ports) {
     if (await isPortOpen(candidate)) {
@@ -170,8 +173,8 @@ export async function findLocalObs(dirs: readonly string[] = obsConfigDirs()): P
       break;
     }
   }
-  const portNumber = openPort ?? ports[0] ?? defaultObsPort;
-  const matching = configs.filter((c) => (c.port ?? defaultObsPort) === portNumber);
+  const portNumber = openPort ?? ports[0] ?? fallbackPort;
+  const matching = configs.filter((c) => (c.port ?? fallbackPort) === portNumber);
   const best = matching[0] ?? configs[0] ?? null;
   const passwords = [...new Set(matching.map((c) => c.password).filter((p): p is string => p !== null && p !== ''))];
   return {
