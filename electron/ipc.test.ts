@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 
+import { defaultSettings } from '../shared/api/app';
 import { ipcChannels } from '../shared/api/bridge';
 import { ipcMain } from '../test/mocks/electron';
 import { registerIpc } from './ipc';
@@ -10,7 +11,7 @@ vi.mock('electron', () => import('../test/mocks/electron'));
 
 describe('IPC transport', () => {
   const router = createApiRouter(
-    { 'settings:get': () => ({ language: 'zh-CN', outputFormat: '1280x720' }) },
+    { 'settings:get': () => ({ ...defaultSettings, outputFormat: '1280x720' }) },
     createNullLogger(),
   );
   const control = { id: 'control' };
@@ -21,7 +22,7 @@ describe('IPC transport', () => {
   it('answers our own window through the router', async () => {
     await expect(invoke(control, 'app://studio/', 'settings:get')).resolves.toEqual({
       ok: true,
-      value: { language: 'zh-CN', outputFormat: '1280x720' },
+      value: { ...defaultSettings, outputFormat: '1280x720' },
     });
   });
 

@@ -4,7 +4,8 @@ import path from 'node:path';
 
 import { describe, expect, it, vi } from 'vitest';
 
-import { app, BrowserWindow, ipcMain, protocol, session } from '../test/mocks/electron';
+import { defaultShortcuts } from '../shared/api/app';
+import { app, BrowserWindow, globalShortcut, ipcMain, protocol, session } from '../test/mocks/electron';
 
 vi.mock('electron', () => import('../test/mocks/electron'));
 
@@ -13,7 +14,7 @@ describe('Electron main', () => {
     const userData = fs.mkdtempSync(path.join(os.tmpdir(), 'harvest-main-'));
     app.getPath.mockReturnValue(userData);
     await import('./main');
-    await vi.waitFor(() => expect(BrowserWindow.instances[1]?.loadURL).toHaveBeenCalled());
+    await vi.waitFor(() => expect(BrowserWindow.instances[1]?.loadURL).toHaveBeenCalled(), { timeout: 10_000 });
 
     expect(protocol.registerSchemesAsPrivileged).toHaveBeenCalledWith([
       expect.objectContaining({ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) }),
@@ -28,7 +29,21 @@ describe('Electron main', () => {
     const [control, program] = BrowserWindow.instances;
     expect(control?.loadURL).toHaveBeenCalledWith('app://studio/');
     expect(program?.loadURL).toHaveBeenCalledWith('app://studio/program');
-    expect(program?.options).toMatchObject({ width: 1920, height: 1080, frame: false });
+    expect(program?.options).toMatchObject({ width: 1920, height: 1080, frame: false, x: 0, y: 0 });
+    // The mock screen is a 1366×768 laptop: the control window fits its work area.
+    expect(control?.options).toMatchObject({ width: 1366, height: 728 });
+
+    // NEXT pressed while another app is in front reaches the show domain; with no show on air
+    // the control window hears why.
+    expect([...globalShortcut.handlers.keys()].sort()).toEqual(Object.values(defaultShortcuts).sort());
+    globalShortcut.press(defaultShortcuts.next);
+    await vi.waitFor(() =>
+      expect(control?.webContents.send).toHaveBeenCalledWith(
+        'studio:event',
+        'app:shortcut-used',
+        expect.objectContaining({ action: 'next', error: expect.objectContaining({ code: 'show/not-live' }) }),
+      ),
+    );
     for (const win of [control, program]) {
       expect(win?.options.webPreferences).toMatchObject({
         sandbox: true,
@@ -48,6 +63,7 @@ describe('Electron main', () => {
     app.emit('before-quit', quitEvent);
     expect(quitEvent.preventDefault).toHaveBeenCalled();
     await vi.waitFor(() => expect(app.exit).toHaveBeenCalledWith(0));
+    expect(globalShortcut.handlers.size).toBe(0);
     fs.rmSync(userData, { recursive: true, force: true });
   });
 });

@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
 import type { IpcMainInvokeEvent } from 'electron';
-import { app, BrowserWindow, ipcMain, protocol, safeStorage, session, shell } from 'electron';
+import { app, BrowserWindow, globalShortcut, ipcMain, protocol, safeStorage, screen, session, shell } from 'electron';
 
+import type { GlobalShortcutAction, ShortcutStatus } from '../shared/api/app';
 import { ipcChannels } from '../shared/api/bridge';
 import { setupGraphics } from './graphics';
 import { registerIpc } from './ipc';
@@ -12,7 +14,8 @@ import { appHost, appOrigin, appScheme, installPermissionHandlers, lockNavigatio
 import { createStudioServices } from './services';
 import { appRootFrom } from './services/app-paths';
 import { createLogger, RotatingLogSink } from './services/logger';
-import { controlWindowOptions, programWindowOptions } from './windows';
+import { LiveShortcuts } from './shortcuts';
+import { controlWindowOptions, programWindowOptions, programWindowPlacement } from './windows';
 
 declare const __APP_VERSION__: string;
 
@@ -49,6 +52,7 @@ async function main(): Promise<void> {
   const logger = createLogger('main', sink);
   void graphics.afterReady(logger);
   const sqliteNativeBinding = electronSqliteBinding();
+  const shortcutsRef: { current?: LiveShortcuts } = {};
   const services = createStudioServices({
     dataDir,
     appRoot,
@@ -56,6 +60,7 @@ async function main(): Promise<void> {
     mode: 'electron',
     version: __APP_VERSION__,
     encryptor: safeStorage,
+    shortcutStatus: (): ShortcutStatus[] => shortcutsRef.current?.status() ?? [],
     ...(sqliteNativeBinding === undefined ? {} : { sqliteNativeBinding }),
   });
 
@@ -63,8 +68,16 @@ async function main(): Promise<void> {
   installPermissionHandlers(session.defaultSession);
   app.on('web-contents-created', (_e, contents) => lockNavigation(contents, (url) => void shell.openExternal(url)));
 
-  const control = new BrowserWindow(controlWindowOptions(preload));
-  const program = new BrowserWindow(programWindowOptions(preload, services.settings.get().outputFormat));
+  const primary = screen.getPrimaryDisplay();
+  const control = new BrowserWindow(controlWindowOptions(preload, primary.workArea));
+  const programOptions = programWindowOptions(preload, services.settings.get().outputFormat);
+  const program = new BrowserWindow({
+    ...programOptions,
+    ...programWindowPlacement(screen.getAllDisplays(), primary.id, {
+      width: programOptions.width ?? 1920,
+      height: programOptions.height ?? 1080,
+    }),
+  });
   control.once('ready-to-show', () => control.show());
   program.once('ready-to-show', () => program.showInactive());
   // OBS's window capture matches the title: the page may not rename the window.
@@ -81,12 +94,38 @@ async function main(): Promise<void> {
   const windowOf = (event: IpcMainInvokeEvent) =>
     event.sender === control.webContents ? 'control' : event.sender === program.webContents ? 'program' : undefined;
   registerIpc(ipcMain, services.router, windowOf);
+
+  // NEXT, BACK and quick sale while OBS or 直播伴侣 has the focus; the outcome goes to the control window.
+  const shortcutRequests = {
+    next: () => services.router.call('show:live-next', undefined, { transport: 'ipc', window: 'control' }),
+    back: () => services.router.call('show:live-back', undefined, { transport: 'ipc', window: 'control' }),
+    quickSale: () =>
+      services.router.call(
+        'sales:record',
+        { quantity: 1, entryKey: randomUUID() },
+        { transport: 'ipc', window: 'control' },
+      ),
+  } satisfies Record<GlobalShortcutAction, unknown>;
+  const shortcuts = new LiveShortcuts(globalShortcut, (action) => {
+    void shortcutRequests[action]().then((result) =>
+      services.bus.emit('app:shortcut-used', { action, error: result.ok ? null : result.error }),
+    );
+  });
+  shortcutsRef.current = shortcuts;
+  let appliedShortcuts = JSON.stringify(services.settings.get().shortcuts);
+  services.bus.emit('app:shortcuts-changed', shortcuts.apply(services.settings.get().shortcuts));
+
   services.bus.subscribe((name, payload) => {
     for (const win of [control, program])
       if (!win.isDestroyed()) win.webContents.send(ipcChannels.event, name, payload);
     if (name === 'settings:changed') {
       const { width, height } = programWindowOptions(preload, services.settings.get().outputFormat);
       if (!program.isDestroyed()) program.setContentSize(width ?? 1920, height ?? 1080);
+      const next = services.settings.get().shortcuts;
+      if (JSON.stringify(next) !== appliedShortcuts) {
+        appliedShortcuts = JSON.stringify(next);
+        services.bus.emit('app:shortcuts-changed', shortcuts.apply(next));
+      }
     }
   });
 
@@ -99,6 +138,7 @@ async function main(): Promise<void> {
     if (isQuitting) return;
     isQuitting = true;
     event.preventDefault();
+    shortcuts.clear();
     // Drain pending sales writes and close OBS cleanly, then really quit.
     void services.close().finally(() => app.exit(0));
   });

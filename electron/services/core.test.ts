@@ -19,9 +19,12 @@ describe('settings store', () => {
     const seen = vi.fn();
     bus.subscribe(seen);
     const store = new SettingsStore(dir, bus.emit);
-    expect(store.get()).toEqual({ language: 'zh-CN', outputFormat: '1920x1080' });
+    expect(store.get()).toMatchObject({ language: 'zh-CN', outputFormat: '1920x1080' });
     store.update({ language: 'en' });
-    expect(seen).toHaveBeenCalledWith('settings:changed', { language: 'en', outputFormat: '1920x1080' });
+    expect(seen).toHaveBeenCalledWith(
+      'settings:changed',
+      expect.objectContaining({ language: 'en', outputFormat: '1920x1080' }),
+    );
     expect(new SettingsStore(dir, bus.emit).get().language).toBe('en');
     expect(() => store.update({ outputFormat: '640x480' as never })).toThrow();
     expect(new SettingsStore(dir, bus.emit).get().outputFormat).toBe('1920x1080');
@@ -30,10 +33,27 @@ describe('settings store', () => {
   it('survives a corrupt settings file with defaults', () => {
     const dir = tmp();
     fs.writeFileSync(path.join(dir, 'settings.json'), '{"language": "zh-CN", "outp');
-    expect(new SettingsStore(dir, createEventBus().emit).get()).toEqual({
+    expect(new SettingsStore(dir, createEventBus().emit).get()).toMatchObject({
       language: 'zh-CN',
       outputFormat: '1920x1080',
     });
+  });
+
+  it('keeps good fields when one is bad, and treats a studio from before the guide as set up', () => {
+    const dir = tmp();
+    fs.writeFileSync(path.join(dir, 'settings.json'), '{"language": "en", "outputFormat": "640x480"}');
+    const store = new SettingsStore(dir, createEventBus().emit);
+    expect(store.get()).toMatchObject({ language: 'en', outputFormat: '1920x1080' });
+    expect(store.get().onboarding.status).toBe('done');
+    expect(new SettingsStore(tmp(), createEventBus().emit).get().onboarding.status).toBe('new');
+  });
+
+  it("forgets the machine's reason for the output size once the user picks one", () => {
+    const store = new SettingsStore(tmp(), createEventBus().emit);
+    store.update({ outputFormat: '1280x720', outputReason: 'software-graphics' });
+    expect(store.get().outputReason).toBe('software-graphics');
+    store.update({ outputFormat: '1920x1080' });
+    expect(store.get().outputReason).toBeNull();
   });
 });
 

@@ -1,7 +1,9 @@
 import os from 'node:os';
 import path from 'node:path';
 
-import type { AppInfo } from '../../shared/api/app';
+import type { AppInfo, ShortcutStatus } from '../../shared/api/app';
+import { recommendOutput } from '../../shared/onboarding/machine';
+import { globalShortcutActions } from '../../shared/onboarding/shortcuts';
 import type { ApiRouter } from './api-router';
 import { createApiRouter } from './api-router';
 import { createAssetsDomain } from './assets';
@@ -29,6 +31,8 @@ export interface StudioServicesOptions {
   programUrl?: () => string | undefined;
   /** The built renderer, for the phone panel on the LAN; defaults to `appRoot/dist/renderer`. */
   rendererDir?: string;
+  /** Electron: how the global shortcuts stand now. Host mode has none. */
+  shortcutStatus?: () => ShortcutStatus[];
 }
 
 /** Every service, built once at start-up; the transports are given `router` and `bus`. */
@@ -92,6 +96,23 @@ export function createStudioServices(options: StudioServicesOptions): StudioServ
       },
       'settings:get': () => settings.get(),
       'settings:update': (patch) => settings.update(patch),
+      'app:machine-report': ({ webglRenderer }) => {
+        const current = settings.get();
+        // Only a first run picks the size from the machine; afterwards the size is the user's.
+        if (current.onboarding.status !== 'new') return current;
+        const cpuCores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+        const { format, reason } = recommendOutput({ cpuCores, webglRenderer }, current.outputFormat);
+        logger.info('machine report', { cpuCores, webglRenderer, format, reason });
+        if (format === current.outputFormat && reason === current.outputReason) return current;
+        return settings.update({ outputFormat: format, outputReason: reason });
+      },
+      'app:shortcuts-status': () =>
+        options.shortcutStatus?.() ??
+        globalShortcutActions.map((action) => ({
+          action,
+          accelerator: settings.get().shortcuts[action],
+          state: 'unsupported' as const,
+        })),
       ...obs.handlers,
       ...sales.handlers,
       ...assets.handlers,

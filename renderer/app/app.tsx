@@ -2,10 +2,14 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { studio } from '../api/client';
+import { FirstRunGuide } from '../features/onboarding/first-run-guide';
+import { isGuideOpen } from '../features/onboarding/onboarding-state';
+import { ShortcutSheetButton, useGlobalShortcutFeedback } from '../features/onboarding/shortcuts';
 import { SettingsPage } from '../pages/settings-page';
 import { AnalyticsPageSlot, ProductsPageSlot, ShowsPageSlot, StudioPageSlot } from '../pages/slots';
 import type { PageId } from '../state/navigation';
 import { pages, useNavigation } from '../state/navigation';
+import { useSettings } from '../state/settings';
 import { ErrorPanel } from './error-panel';
 
 function PageBody({ page }: { page: PageId }) {
@@ -29,8 +33,20 @@ export function App() {
   const page = useNavigation((s) => s.page);
   const go = useNavigation((s) => s.go);
   const [isTransportUp, setTransportUp] = useState(true);
+  const onboarding = useSettings((s) => s.settings.onboarding);
+  useGlobalShortcutFeedback();
 
   useEffect(() => studio.onTransport(setTransportUp), []);
+
+  if (isGuideOpen(onboarding)) {
+    return (
+      <div className="guide-shell">
+        {!isTransportUp && <div className="banner warn">{t('transport.lost')}</div>}
+        <FirstRunGuide onFinished={() => go('studio')} />
+        <ErrorPanel />
+      </div>
+    );
+  }
 
   return (
     <div className="shell">
@@ -53,6 +69,7 @@ export function App() {
             {t(`nav.${id}`)}
           </button>
         ))}
+        <ShortcutSheetButton />
       </nav>
       <main className="page" data-page={page}>
         {!isTransportUp && <div className="banner warn">{t('transport.lost')}</div>}

@@ -4,6 +4,8 @@ import type { Language, OutputFormat } from '../../shared/api/app';
 import { languageSchema, outputFormatSchema } from '../../shared/api/app';
 import { LanSettings } from '../features/lan/lan-settings';
 import { ObsConnectionSettings } from '../features/obs/obs-connection-settings';
+import { OutputReasonLine } from '../features/onboarding/language-step';
+import { GuideSettings } from '../features/onboarding/settings-section';
 import { useSettings } from '../state/settings';
 
 const languageNames: Record<Language, string> = { 'zh-CN': '简体中文', en: 'English' };
@@ -48,8 +50,10 @@ export function SettingsPage() {
             ))}
           </select>
           <small>{t('settings.outputHint')}</small>
+          <OutputReasonLine />
         </label>
       </div>
+      <GuideSettings />
       <div className="card" data-section="obs">
         <h2>{t('settings.obs')}</h2>
         <SettingsObsSlot />

@@ -23,9 +23,9 @@ export function StudioPage({ preview, live, sales }: StudioPageSlots) {
     <section className="studio">
       <ObsStatusBar />
       <div className="studio-grid">
-        <div className="studio-main">
-          <div className="studio-preview">{preview}</div>
-          {sales}
+        <div className="studio-preview">{preview}</div>
+        <div className="studio-sales">{sales}</div>
+        <div className="studio-obs">
           <ObsControls />
         </div>
         <aside className="studio-side">{live}</aside>

@@ -59,6 +59,12 @@ export const obsErrorCodes = [
   'obs/busy-live',
   /** Any other OBS answer; `detail` has the code. */
   'obs/unknown',
+  /** The first-run guide found no OBS answering on this PC. */
+  'obs/local-not-running',
+  /** OBS runs, but its WebSocket server is switched off in its settings. */
+  'obs/websocket-disabled',
+  /** OBS asks for a password and none is in its config file on this PC (or the user said no). */
+  'obs/local-no-password',
 ] as const;
 export type ObsErrorCode = (typeof obsErrorCodes)[number];
 
@@ -151,6 +157,8 @@ export type ProvisionReport = z.infer<typeof provisionReportSchema>;
 
 /** The window title of the studio's program output; OBS window capture looks for it. */
 export const obsProgramWindowTitle = 'Harvest Studio 节目画面';
+/** The scene "set up OBS" makes on a fresh studio that has no presets yet. */
+export const obsDefaultSceneName = 'Harvest Studio 节目';
 /** Name of the capture input provisioning creates in OBS. */
 export const obsCaptureInputName = 'Harvest Studio 节目画面';
 
@@ -173,7 +181,27 @@ export const obsStreamDestinationInputSchema = z.object({
   key: z.string().max(1024).optional(),
 });
 
+/** What the first-run guide found of the OBS on this PC; never the password itself. */
+export const localObsFindingSchema = z.object({
+  isRunning: z.boolean(),
+  host: z.literal('127.0.0.1'),
+  port: z.number().int(),
+  configFile: z.string().nullable(),
+  configFormat: z.enum(['30+', '28-29']).nullable(),
+  isServerDisabled: z.boolean(),
+  isAuthRequired: z.boolean().nullable(),
+  hasPassword: z.boolean(),
+});
+export type LocalObsFinding = z.infer<typeof localObsFindingSchema>;
+
 export const obsRequests = {
+  /** Looks for OBS on this PC: its config folder (per OS) and 127.0.0.1 at the port it names, or 4455. */
+  'obs:find-local': request(z.void(), localObsFindingSchema),
+  /**
+   * Connects to the local OBS. With `readPassword` (the user said yes) the obs-websocket password
+   * is read from OBS's own config file on this PC and saved as a secret; it never reaches the UI.
+   */
+  'obs:connect-local': request(z.object({ readPassword: z.boolean() }), obsStateSchema),
   /** The whole mirrored state (also pushed as 'obs:state-changed'). */
   'obs:get-state': request(z.void(), obsStateSchema),
   /** Saves host/port (and password, as a secret) and connects. */

@@ -27,6 +27,8 @@ export class BrowserWindow extends EventEmitter {
   readonly showInactive = vi.fn();
   readonly hide = vi.fn();
   readonly setContentSize = vi.fn();
+  readonly setPosition = vi.fn();
+  readonly setBounds = vi.fn();
   isDestroyed = () => false;
   constructor(readonly options: Record<string, unknown>) {
     super();
@@ -86,6 +88,35 @@ export const safeStorage = {
   encryptString: (s: string) => Buffer.from(`enc:${s}`),
   decryptString: (b: Buffer) => b.toString().replace(/^enc:/, ''),
 };
+/** Global shortcuts: keys in `taken` belong to "another app", so register() answers false. */
+export const globalShortcut = {
+  handlers: new Map<string, () => void>(),
+  taken: new Set<string>(),
+  register: vi.fn((accelerator: string, callback: () => void): boolean => {
+    if (!/^[A-Za-z0-9]+(\+[A-Za-z0-9]+)*$/.test(accelerator)) throw new Error(`bad accelerator ${accelerator}`);
+    if (globalShortcut.taken.has(accelerator) || globalShortcut.handlers.has(accelerator)) return false;
+    globalShortcut.handlers.set(accelerator, callback);
+    return true;
+  }),
+  unregister: vi.fn((accelerator: string) => {
+    globalShortcut.handlers.delete(accelerator);
+  }),
+  unregisterAll: vi.fn(() => globalShortcut.handlers.clear()),
+  /** Presses a key as if another app were in front. */
+  press(accelerator: string) {
+    globalShortcut.handlers.get(accelerator)?.();
+  },
+};
+
+/** Displays: one 1366×768 laptop screen unless a test sets others. */
+export const screen = {
+  displays: [
+    { id: 1, bounds: { x: 0, y: 0, width: 1366, height: 768 }, workArea: { x: 0, y: 0, width: 1366, height: 728 } },
+  ],
+  getPrimaryDisplay: vi.fn(() => screen.displays[0]!),
+  getAllDisplays: vi.fn(() => screen.displays),
+};
+
 export const app = Object.assign(new EventEmitter(), {
   isPackaged: false,
   whenReady: vi.fn(async () => undefined),
@@ -112,4 +143,6 @@ export default {
   shell,
   safeStorage,
   app,
+  globalShortcut,
+  screen,
 };

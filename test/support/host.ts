@@ -23,10 +23,17 @@ export interface RunningHost {
 }
 
 /** Starts the built host on a free port; resolves once it prints its URL. */
-export async function startHost(options: { dataDir?: string; env?: NodeJS.ProcessEnv } = {}): Promise<RunningHost> {
+export async function startHost(
+  options: { dataDir?: string; env?: NodeJS.ProcessEnv; firstRun?: boolean } = {},
+): Promise<RunningHost> {
   const entry = path.join(repoRoot, 'dist/node/host.mjs');
   if (!fs.existsSync(entry)) throw new Error('dist/node/host.mjs is missing: run `npm run build` first');
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'harvest-e2e-'));
+  // Tests other than the first-run one start on a studio that has been set up: no guide in the way.
+  const settingsFile = path.join(dataDir, 'settings.json');
+  if (options.firstRun !== true && !fs.existsSync(settingsFile)) {
+    fs.writeFileSync(settingsFile, JSON.stringify({ language: 'zh-CN', outputFormat: '1920x1080' }));
+  }
   const child = spawn(process.execPath, [entry, '--port', '0', '--data-dir', dataDir], {
     cwd: repoRoot,
     env: { ...process.env, ...options.env },

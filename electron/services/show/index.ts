@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { obsDefaultSceneName } from '../../../shared/api/obs';
 import { StudioError } from '../../../shared/api/result';
 import type { showRequests } from '../../../shared/api/show';
 import type { CompositorScene } from '../../../shared/compositor/scene';
@@ -130,7 +131,9 @@ export function buildShowDomain(
         return library.getProduct(productId);
       },
       'show:obs-provision': async () => {
-        const scenes = [...new Set(library.listPresets().map((p) => p.obsScene))].sort();
+        const bound = [...new Set(library.listPresets().map((p) => p.obsScene))].sort();
+        // A fresh studio has no presets yet: one scene with the program capture still gives OBS a picture.
+        const scenes = bound.length === 0 ? [obsDefaultSceneName] : bound;
         if (!ports.obs.isConnected()) {
           throw new StudioError('show/obs-not-connected', 'Connect OBS first.');
         }

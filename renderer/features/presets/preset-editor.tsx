@@ -13,6 +13,7 @@ import type { CameraDevice } from '../../compositor/cameras';
 import { listCameras } from '../../compositor/cameras';
 import { showError } from '../../state/errors';
 import { useShowLibrary } from '../../state/show-library';
+import { useLiveStore, useLiveSync } from '../../state/show-live';
 import { AssetImportButton } from '../assets/asset-import-button';
 import { GuardHitList, GuardText } from '../show/guard-highlight';
 import { PresetPreview } from './preset-preview';
@@ -28,7 +29,12 @@ export function PresetEditor({ preset, onDeleted }: { preset: Preset; onDeleted:
   const { t } = useTranslation('show');
   const [draft, setDraft] = useState<Draft>(preset);
   const [productId, setProductId] = useState('');
-  const [isLiveOnProgram, setLiveOnProgram] = useState(false);
+  const [isLiveOnProgramChosen, setLiveOnProgram] = useState(false);
+  const [isConfirmingProgram, setConfirmingProgram] = useState(false);
+  useLiveSync();
+  // While a show is on air, editing never reaches the program: only the button below, confirmed.
+  const isOnAir = useLiveStore((s) => s.live !== null);
+  const isLiveOnProgram = isLiveOnProgramChosen && !isOnAir;
   const [isSaving, setSaving] = useState(false);
   const [cameras, setCameras] = useState<CameraDevice[]>([]);
   // The coupon countdown in the preview runs from when the editor opened.
@@ -385,16 +391,48 @@ export function PresetEditor({ preset, onDeleted }: { preset: Preset; onDeleted:
           <button
             type="button"
             data-testid="preset-to-program"
-            onClick={() => void studio.call('show:set-scene', scene).catch(showError)}
+            onClick={() => {
+              if (isOnAir) setConfirmingProgram(true);
+              else void studio.call('show:set-scene', scene).catch(showError);
+            }}
           >
             {t('preset.toProgram')}
           </button>
           <label className="inline">
-            <input type="checkbox" checked={isLiveOnProgram} onChange={(e) => setLiveOnProgram(e.target.checked)} />
+            <input
+              type="checkbox"
+              data-testid="preset-live-preview"
+              checked={isLiveOnProgram}
+              disabled={isOnAir}
+              onChange={(e) => setLiveOnProgram(e.target.checked)}
+            />
             {t('preset.liveOnProgram')}
           </label>
         </div>
-        <small className="muted">{t('preset.programHint')}</small>
+        {isOnAir && isConfirmingProgram && (
+          <div className="banner warn" role="alertdialog" data-testid="preset-to-program-confirm">
+            <p>{t('preset.onAirConfirm')}</p>
+            <div className="row">
+              <button
+                type="button"
+                className="danger"
+                data-testid="preset-to-program-yes"
+                onClick={() => {
+                  setConfirmingProgram(false);
+                  void studio.call('show:set-scene', scene).catch(showError);
+                }}
+              >
+                {t('preset.onAirConfirmYes')}
+              </button>
+              <button type="button" onClick={() => setConfirmingProgram(false)}>
+                {t('preset.onAirConfirmNo')}
+              </button>
+            </div>
+          </div>
+        )}
+        <small className="muted" data-testid="preset-program-hint">
+          {isOnAir ? t('preset.onAirHint') : t('preset.programHint')}
+        </small>
       </div>
     </div>
   );

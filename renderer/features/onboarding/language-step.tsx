@@ -1,0 +1,65 @@
+import { useTranslation } from 'react-i18next';
+
+import type { Language, OutputFormat } from '../../../shared/api/app';
+import { languageSchema, outputFormatSchema } from '../../../shared/api/app';
+import { useSettings } from '../../state/settings';
+
+const languageNames: Record<Language, string> = { 'zh-CN': '简体中文', en: 'English' };
+
+/** One line on why the studio chose the output size, when the machine chose it. */
+export function OutputReasonLine() {
+  const { t } = useTranslation('onboarding');
+  const reason = useSettings((s) => s.settings.outputReason);
+  if (reason === null) return null;
+  return (
+    <small className="output-reason" data-testid="output-reason">
+      {t(`output.reasons.${reason}`)}
+    </small>
+  );
+}
+
+/** Step 1: the language, and the picture size the studio chose for this PC. */
+export function LanguageStep() {
+  const { t } = useTranslation('onboarding');
+  const { t: ta } = useTranslation();
+  const settings = useSettings((s) => s.settings);
+  const update = useSettings((s) => s.update);
+  return (
+    <section className="guide-step">
+      <h1>{t('language.title')}</h1>
+      <p className="lead">{t('language.lead')}</p>
+      <div className="choice-row" role="radiogroup" aria-label={t('language.title')}>
+        {languageSchema.options.map((lng) => (
+          <button
+            key={lng}
+            type="button"
+            role="radio"
+            aria-checked={settings.language === lng}
+            className={settings.language === lng ? 'choice chosen' : 'choice'}
+            data-testid={`guide-language-${lng}`}
+            lang={lng}
+            onClick={() => void update({ language: lng })}
+          >
+            {languageNames[lng]}
+          </button>
+        ))}
+      </div>
+      <h2>{t('output.title')}</h2>
+      <label className="field">
+        <span>{t('output.label')}</span>
+        <select
+          data-testid="guide-output-format"
+          value={settings.outputFormat}
+          onChange={(e) => void update({ outputFormat: e.target.value as OutputFormat })}
+        >
+          {outputFormatSchema.options.map((format) => (
+            <option key={format} value={format}>
+              {ta(`settings.formats.${format}`)}
+            </option>
+          ))}
+        </select>
+        <OutputReasonLine />
+      </label>
+    </section>
+  );
+}
