@@ -2,8 +2,8 @@ import { StudioError } from '../../shared/api/result';
 import type { CoverFit, Size } from '../../shared/compositor/coords';
 import type { Rect } from '../../shared/compositor/safe-areas';
 import type { BackSource, Box, FrameInputs, ModelHandle, TierRenderer } from './frame';
-import type { LoadedModel } from './product-layer';
 import { ProductView } from './product-view';
+import { RollingAverage } from './vision/vision-client';
 
 /** Where a mask value becomes person: the same soft edge as the GPU tier's shader. */
 const edgeLow = 0.35;
@@ -18,7 +18,6 @@ const edgeHigh = 0.75;
  */
 export class CanvasRenderer implements TierRenderer {
   readonly tier: 'software' | 'none';
-  readonly has3d: boolean;
   private readonly ctx: CanvasRenderingContext2D;
   private readonly maskCanvas = document.createElement('canvas');
   private readonly maskContext: CanvasRenderingContext2D;
@@ -33,7 +32,6 @@ export class CanvasRenderer implements TierRenderer {
   private hasMask = false;
   private readonly box: Box = { x: 0, y: 0, width: 0, height: 0 };
   private contextHandler: ((lost: boolean) => void) | undefined;
-  private model: LoadedModel | undefined;
 
   constructor(
     private readonly canvas: HTMLCanvasElement,
@@ -57,20 +55,25 @@ export class CanvasRenderer implements TierRenderer {
         view = new ProductView(vendorBase);
         view.onContextChange((lost) => this.contextHandler?.(lost));
       } catch {
-        view = undefined; // WebGL went away between the probe and now: photos instead
+        view = undefined; // no workers here: photos instead
       }
     }
     this.view = view;
     this.tier = view === undefined ? 'none' : 'software';
-    this.has3d = view !== undefined;
   }
 
-  get gl(): WebGLRenderingContext | WebGL2RenderingContext | undefined {
-    return this.view?.renderer.getContext();
+  /** 3D while the product worker can draw; its photo otherwise. */
+  get has3d(): boolean {
+    return this.view?.usable ?? false;
+  }
+
+  /** The product's WebGL context lives in its worker: none on this thread. */
+  get gl(): undefined {
+    return undefined;
   }
 
   get loadedModelUrl(): string | undefined {
-    return this.model?.url;
+    return this.view?.loadedUrl;
   }
 
   onContextChange(handler: (lost: boolean) => void): void {
@@ -101,16 +104,15 @@ export class CanvasRenderer implements TierRenderer {
   async loadModel(url: string): Promise<ModelHandle> {
     if (this.view === undefined)
       throw new StudioError('compositor/no-3d', 'This computer cannot draw 3D: the product is shown as its photo.');
-    return this.view.layer.load(url);
+    return this.view.load(url);
   }
 
   showModel(model: ModelHandle | undefined): void {
-    this.model = model as LoadedModel | undefined;
-    this.view?.show(this.model);
+    this.view?.show(model);
   }
 
   discardModel(model: ModelHandle): void {
-    this.view?.layer.discard(model as LoadedModel);
+    this.view?.discard(model);
   }
 
   setProductPhoto(photo: ImageBitmap | null): void {
@@ -125,7 +127,15 @@ export class CanvasRenderer implements TierRenderer {
     return out;
   }
 
+  /** Milliseconds per stage of the last frames: picture (camera, mask, background), product, overlays. */
+  readonly stageMs = {
+    picture: new RollingAverage(60),
+    product: new RollingAverage(60),
+    overlays: new RollingAverage(60),
+  };
+
   draw(frame: FrameInputs): void {
+    const t0 = performance.now();
     const ctx = this.ctx;
     const s = this.scale;
     ctx.setTransform(s, 0, 0, s, 0, 0);
@@ -156,12 +166,18 @@ export class CanvasRenderer implements TierRenderer {
     }
     const guest = frame.guest;
     if (guest !== null && guest.video.videoWidth > 0) this.drawGuest(ctx, guest.video, guest.rect, guest.radius);
+    const t1 = performance.now();
     this.drawProduct(ctx, frame);
+    const t2 = performance.now();
     for (const o of frame.overlays) {
       ctx.globalAlpha = o.opacity;
       ctx.drawImage(o.source, o.sx, o.sy, o.sw, o.sh, o.dx, o.dy, o.dw, o.dh);
     }
     ctx.globalAlpha = 1;
+    const t3 = performance.now();
+    this.stageMs.picture.push(t1 - t0);
+    this.stageMs.product.push(t2 - t1);
+    this.stageMs.overlays.push(t3 - t2);
   }
 
   /**
@@ -195,8 +211,8 @@ export class CanvasRenderer implements TierRenderer {
 
   private drawProduct(ctx: CanvasRenderingContext2D, frame: FrameInputs): void {
     const p = frame.product;
-    if (this.view !== undefined) {
-      this.view.draw(ctx, p.pose, p.scale, p.visible && this.model !== undefined, this.scale);
+    if (this.view?.usable === true) {
+      this.view.draw(ctx, p.pose, p.scale, p.visible, this.scale);
       this.view.lastBox(this.box);
       return;
     }
@@ -267,6 +283,16 @@ export class CanvasRenderer implements TierRenderer {
       ctx.stroke();
     }
     ctx.restore();
+  }
+
+  stages(): Record<string, number> {
+    const m = this.stageMs;
+    return {
+      picture: m.picture.average,
+      product: m.product.average,
+      overlays: m.overlays.average,
+      productWorker: this.view?.renderMs.average ?? 0,
+    };
   }
 
   memory(): { geometries: number; textures: number; programs: number } {

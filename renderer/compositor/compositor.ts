@@ -65,6 +65,8 @@ export interface CompositorOptions {
 export interface CompositorSnapshot {
   fps: number;
   renderMs: number;
+  /** Milliseconds per drawing stage (software tier: picture, product, overlays). */
+  stageMs: Record<string, number>;
   /** 95th percentile of the interval between drawn frames, over the last 120 frames. */
   frameTimeP95: number;
   captureMs: number;
@@ -700,6 +702,7 @@ export class Compositor {
     return {
       fps: this.frameInterval.average > 0 ? 1000 / this.frameInterval.average : 0,
       renderMs: this.renderMs.average,
+      stageMs: this.renderer.stages?.() ?? {},
       frameTimeP95: percentile(this.intervals.subarray(0, this.intervalCount), 0.95),
       captureMs: stats.capture.average,
       segmentMs: stats.segment.average,

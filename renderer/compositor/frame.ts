@@ -82,6 +82,8 @@ export interface TierRenderer {
   memory(): { geometries: number; textures: number; programs: number };
   /** A WebGL context this renderer owns (context-loss tests), if any. */
   readonly gl: WebGLRenderingContext | WebGL2RenderingContext | undefined;
+  /** Per-stage milliseconds (picture, product, overlays), where the renderer measures them. */
+  stages?(): Record<string, number>;
   /** The context was lost / restored (GPU tiers). */
   onContextChange(handler: (lost: boolean) => void): void;
   dispose(): void;

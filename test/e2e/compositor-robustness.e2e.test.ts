@@ -177,24 +177,35 @@ describe('compositor robustness (no camera on this machine)', () => {
   });
 
   it('recovers from a lost WebGL context', async () => {
-    const scene = await api.value<CompositorScene>('show:get-scene');
-    await showScene(api, page, {
-      ...scene,
-      background: { kind: 'image', assetId: 'sample-fishing-port' },
-      model: { assetId: 'sample-tea-tin', anchor: 'turntable', scale: 1 },
-    });
-    await page.evaluate(
-      "(() => { const ext = window.__harvestCompositor.gl().getExtension('WEBGL_lose_context'); window.__loseContext = ext; ext.loseContext(); })()",
-    );
-    const lost = await waitForProbe(page, (i) => i.contextLost, 10_000, 'the context loss');
-    expect(lost.contextLosses).toBe(1);
-    await page.evaluate('window.__loseContext.restoreContext()');
-    const back = await waitForProbe(page, (i) => !i.contextLost, 10_000, 'the context to come back');
-    await waitForProbe(page, (i) => i.frames > back.frames + 15, 30_000, 'frames after the restore');
-    const png = await page.screenshot({ path: screenshotPath('compositor-after-context-loss') });
-    // Drawn again: the harbour, the tin and the demo host, not a flat black frame.
-    expect(pictureSpread(decodePng(png, W, H))).toBeGreaterThan(100);
-    expect((await probe(page)).product.visible).toBe(true);
+    // The GPU tier draws everything through one WebGL context: losing it is what a driver reset
+    // does. (The software tier's only context is its product worker's, off this thread.)
+    const gpu = await page.context().newPage();
+    gpu.on('pageerror', (e) => pageErrors.push(e.message));
+    await gpu.goto(`${host.programUrl}&tier=gpu`);
+    await waitForScene(gpu, 1);
+    try {
+      expect((await probe(gpu)).tier).toBe('gpu');
+      const scene = await api.value<CompositorScene>('show:get-scene');
+      await showScene(api, gpu, {
+        ...scene,
+        background: { kind: 'image', assetId: 'sample-fishing-port' },
+        model: { assetId: 'sample-tea-tin', anchor: 'turntable', scale: 1 },
+      });
+      await gpu.evaluate(
+        "(() => { const ext = window.__harvestCompositor.gl().getExtension('WEBGL_lose_context'); window.__loseContext = ext; ext.loseContext(); })()",
+      );
+      const lost = await waitForProbe(gpu, (i) => i.contextLost, 10_000, 'the context loss');
+      expect(lost.contextLosses).toBe(1);
+      await gpu.evaluate('window.__loseContext.restoreContext()');
+      const back = await waitForProbe(gpu, (i) => !i.contextLost, 10_000, 'the context to come back');
+      await waitForProbe(gpu, (i) => i.frames > back.frames + 15, 30_000, 'frames after the restore');
+      const png = await gpu.screenshot({ path: screenshotPath('compositor-after-context-loss') });
+      // Drawn again: the harbour, the tin and the demo host, not a flat black frame.
+      expect(pictureSpread(decodePng(png, W, H))).toBeGreaterThan(100);
+      expect((await probe(gpu)).product.visible).toBe(true);
+    } finally {
+      await gpu.close();
+    }
   });
 
   it('switches products and backgrounds 200 times without leaking textures or geometries', async () => {
