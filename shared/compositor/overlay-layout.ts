@@ -1,0 +1,579 @@
+import type { Size } from './coords';
+import type { Rect } from './safe-areas';
+
+/** The overlays of a scene, each drawn as its own sprite. */
+export type OverlayId = 'productCard' | 'priceTag' | 'lowerThird' | 'qr' | 'coupon';
+
+/** Every overlay, in the order they are placed: the bottom corners first, then the product's boxes. */
+export const overlayIds: readonly OverlayId[] = ['lowerThird', 'qr', 'productCard', 'priceTag', 'coupon'];
+
+/** An overlay to place: its box in output pixels at full size. */
+export interface OverlayBox {
+  readonly id: OverlayId;
+  readonly width: number;
+  readonly height: number;
+}
+
+/**
+ * Where to draw an overlay this frame, in output pixels: x, y are the top-left of the box (without
+ * the sprite's shadow margin), width and height may be smaller than asked (shrunk to keep clear of
+ * the face), and opacity below 1 fades a box that cannot keep clear.
+ */
+export interface PlacedOverlay {
+  readonly id: OverlayId;
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+  readonly opacity: number;
+}
+
+/** What overlays keep clear of, in output pixels. */
+export interface LayoutAvoid {
+  /** The host's face, as tracked (null when no face is in view). */
+  readonly face: Rect | null;
+  /** The product on screen (3D model or photo), null when none is shown. */
+  readonly product: Rect | null;
+  /** Other boxes no overlay may cover, such as the guest's picture-in-picture. */
+  readonly keepOut?: readonly Rect[];
+}
+
+/** Tunables; the defaults are what the program uses. */
+export interface OverlayLayoutOptions {
+  /** How long a box glides to a new place, ms. */
+  readonly easeMs: number;
+  /** A box moves at most once in this many ms. */
+  readonly cooldownMs: number;
+  /** How long a face or product that vanished is still kept clear of, ms (detections flicker). */
+  readonly holdMs: number;
+  /** Full opacity change takes this many ms. */
+  readonly fadeMs: number;
+  /** Sizes a box may shrink to, largest first. */
+  readonly scales: readonly number[];
+  /** Opacity of a box that still covers the eyes (or the lower third on the product). */
+  readonly coveringOpacity: number;
+  /** Opacity of a box that covers the face but not the eyes. */
+  readonly faceOpacity: number;
+}
+
+export const defaultLayoutOptions: OverlayLayoutOptions = {
+  easeMs: 300,
+  cooldownMs: 1500,
+  holdMs: 1000,
+  fadeMs: 250,
+  scales: [1, 0.85, 0.7, 0.6, 0.5],
+  coveringOpacity: 0.15,
+  faceOpacity: 0.6,
+};
+
+/** A preferred place: the box's top-left at a fraction of the room left in the safe area. */
+interface Slot {
+  /** 0 = left edge of the safe area, 1 = right edge. */
+  readonly fx: number;
+  /** 0 = top, 1 = bottom; or, with `top`, the top of the box at this fraction of the safe height. */
+  readonly fy: number;
+  readonly top?: boolean;
+}
+
+const at = (fx: number, fy: number): Slot => ({ fx, fy });
+const topAt = (fx: number, fy: number): Slot => ({ fx, fy, top: true });
+
+/**
+ * Preferred places per orientation, best first; the first is where each overlay has always been.
+ * 9:16: the platform's buttons own the right column and its comments the bottom quarter (outside
+ * the safe area already); the guest's picture sits on the right, so the left column comes first.
+ */
+const slots: Record<'16:9' | '9:16', Record<OverlayId, readonly Slot[]>> = {
+  '16:9': {
+    productCard: [at(0, 0), at(1, 0), at(0, 0.5), at(1, 0.5), at(0.5, 0), at(0, 1), at(1, 1)],
+    coupon: [at(1, 0), at(0, 0), at(0.5, 0), at(1, 0.5), at(0, 0.5), at(0.5, 1)],
+    priceTag: [topAt(1, 0.3), topAt(0, 0.3), at(1, 0.65), at(0, 0.65), at(0.5, 0), at(0.5, 1), at(0.75, 1)],
+    qr: [at(1, 1), at(0, 1), at(1, 0.5), at(1, 0), at(0, 0)],
+    lowerThird: [at(0, 1), at(0.5, 1), at(1, 1), at(0, 0), at(0.5, 0)],
+  },
+  '9:16': {
+    productCard: [at(0, 0), at(0, 0.45), at(0, 0.6), at(1, 0), at(0, 0.8), at(0.5, 0.5)],
+    coupon: [topAt(0, 0.27), at(0, 0), at(1, 0), at(0, 0.5), at(1, 0.5), at(0, 0.75)],
+    priceTag: [topAt(0, 0.41), at(0, 0.6), at(1, 0.4), at(1, 0.6), at(0, 0.25), at(0, 0.8)],
+    qr: [at(1, 1), at(1, 0.8), at(0, 1), at(1, 0.6)],
+    lowerThird: [at(0, 1), at(0, 0), at(0.5, 0)],
+  },
+};
+
+interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/** Where a box is going, and why it may stay there. */
+interface Target extends Box {
+  scale: number;
+  /** Which corner stays put when the box's size changes (0–1 each way). */
+  ax: number;
+  ay: number;
+}
+
+interface Track {
+  id: OverlayId;
+  /** The box's full size as last asked. */
+  width: number;
+  height: number;
+  target: Target;
+  /** The glide in progress: from `from` at `startAt` to `target`. */
+  from: Box;
+  startAt: number;
+  lastMoveAt: number;
+  opacity: number;
+  opacityTarget: number;
+  lastAt: number;
+  /** A better place was found but the cooldown held the box: look again at this time. */
+  retryAt: number;
+}
+
+/** A face or product box that only changes when it really moved (detections jitter by a few px). */
+class SettledBox {
+  box: Rect | null = null;
+  private seenAt = -Infinity;
+  version = 0;
+
+  update(raw: Rect | null, now: number, holdMs: number): void {
+    if (raw === null || !(raw.width > 0 && raw.height > 0)) {
+      if (this.box !== null && now - this.seenAt > holdMs) {
+        this.box = null;
+        this.version++;
+      }
+      return;
+    }
+    this.seenAt = now;
+    const b = this.box;
+    if (b !== null) {
+      const band = Math.max(8, 0.08 * Math.max(b.width, b.height));
+      const still =
+        Math.abs(raw.x - b.x) <= band &&
+        Math.abs(raw.y - b.y) <= band &&
+        Math.abs(raw.x + raw.width - (b.x + b.width)) <= band &&
+        Math.abs(raw.y + raw.height - (b.y + b.height)) <= band;
+      if (still) return;
+    }
+    this.box = { x: raw.x, y: raw.y, width: raw.width, height: raw.height };
+    this.version++;
+  }
+
+  reset(): void {
+    this.box = null;
+    this.seenAt = -Infinity;
+    this.version++;
+  }
+}
+
+function overlap(a: Box, bx: number, by: number, bw: number, bh: number): number {
+  const w = Math.min(a.x + a.w, bx + bw) - Math.max(a.x, bx);
+  if (w <= 0) return 0;
+  const h = Math.min(a.y + a.h, by + bh) - Math.max(a.y, by);
+  return h <= 0 ? 0 : w * h;
+}
+
+/** A rectangle grown by `m` on every side. */
+function grow(r: Rect, m: number): Box {
+  return { x: r.x - m, y: r.y - m, w: r.width + 2 * m, h: r.height + 2 * m };
+}
+
+const smoothstep = (t: number) => (t <= 0 ? 0 : t >= 1 ? 1 : t * t * (3 - 2 * t));
+
+/** What the cost function checks a candidate against, built once per decision. */
+interface Obstacles {
+  /** The face with its margin, and the band of the eyes and brows (no margin). */
+  face: Box | null;
+  faceInner: Box | null;
+  eyes: Box | null;
+  /** Used for the box's current place: a slimmer margin, so a box at the edge does not flip. */
+  faceStay: Box | null;
+  product: Box | null;
+  productInner: Box | null;
+  productStay: Box | null;
+  keepOut: Box[];
+}
+
+/**
+ * Lays the overlays out inside the safe area, clear of the host's face, the product and one another.
+ * Each overlay has preferred places (today's first); it also tries places just beside the face, the
+ * product and the other overlays, and smaller sizes. A box moves only when its place has become
+ * clearly worse than the best one, at most once per cooldown, and glides there; a box that finds no
+ * clear place fades instead of covering the eyes. Pure: the same calls give the same answers.
+ */
+export class OverlayLayout {
+  private readonly options: OverlayLayoutOptions;
+  private readonly tracks = new Map<OverlayId, Track>();
+  private readonly face = new SettledBox();
+  private readonly product = new SettledBox();
+  private frameKey = '';
+  private decidedFor = { face: -1, product: -1, keepOut: '' };
+  private last: PlacedOverlay[] = [];
+
+  constructor(options: Partial<OverlayLayoutOptions> = {}) {
+    this.options = { ...defaultLayoutOptions, ...options };
+  }
+
+  /** Forgets every place (a new output size does this by itself). */
+  reset(): void {
+    this.tracks.clear();
+    this.face.reset();
+    this.product.reset();
+    this.decidedFor = { face: -1, product: -1, keepOut: '' };
+  }
+
+  /** Where each of `boxes` goes at time `now` (ms, monotonic), in the order given. */
+  place(
+    boxes: readonly OverlayBox[],
+    safe: Rect,
+    size: Size,
+    avoid: LayoutAvoid,
+    now: number,
+  ): readonly PlacedOverlay[] {
+    const o = this.options;
+    const key = `${size.width}x${size.height}:${safe.x},${safe.y},${safe.width},${safe.height}`;
+    if (key !== this.frameKey) {
+      this.frameKey = key;
+      this.reset();
+    }
+    this.face.update(avoid.face, now, o.holdMs);
+    this.product.update(avoid.product, now, o.holdMs);
+    const keepOut = avoid.keepOut ?? [];
+    const keepOutKey = keepOut.map((r) => `${r.x},${r.y},${r.width},${r.height}`).join(';');
+
+    // Boxes that left the scene are forgotten; a box that comes back starts at its best place.
+    for (const id of [...this.tracks.keys()]) if (!boxes.some((b) => b.id === id)) this.tracks.delete(id);
+
+    let changed =
+      this.face.version !== this.decidedFor.face ||
+      this.product.version !== this.decidedFor.product ||
+      keepOutKey !== this.decidedFor.keepOut;
+    for (const b of boxes) {
+      const t = this.tracks.get(b.id);
+      if (t === undefined || t.width !== b.width || t.height !== b.height || now >= t.retryAt) changed = true;
+    }
+
+    if (changed) {
+      this.decidedFor = { face: this.face.version, product: this.product.version, keepOut: keepOutKey };
+      this.decide(boxes, safe, size, keepOut, now);
+    }
+
+    const out: PlacedOverlay[] = [];
+    for (const b of boxes) {
+      const t = this.tracks.get(b.id);
+      if (t === undefined) continue;
+      const k = o.easeMs > 0 ? smoothstep((now - t.startAt) / o.easeMs) : 1;
+      const g = t.target;
+      const f = t.from;
+      const dt = Math.max(0, now - t.lastAt);
+      t.lastAt = Math.max(t.lastAt, now);
+      const step = o.fadeMs > 0 ? dt / o.fadeMs : 1;
+      t.opacity =
+        t.opacity < t.opacityTarget
+          ? Math.min(t.opacityTarget, t.opacity + step)
+          : Math.max(t.opacityTarget, t.opacity - step);
+      const w = f.w + (g.w - f.w) * k;
+      const h = f.h + (g.h - f.h) * k;
+      out.push({
+        id: b.id,
+        x: Math.round(f.x + (g.x - f.x) * k),
+        y: Math.round(f.y + (g.y - f.y) * k),
+        width: Math.round(w),
+        height: Math.round(h),
+        opacity: t.opacity,
+      });
+    }
+    this.last = out;
+    return out;
+  }
+
+  /** The last answer of `place`. */
+  get placed(): readonly PlacedOverlay[] {
+    return this.last;
+  }
+
+  private obstacles(size: Size, keepOut: readonly Rect[]): Obstacles {
+    const u = Math.min(size.width, size.height) / 1080;
+    const f = this.face.box;
+    const p = this.product.box;
+    const faceMargin = f === null ? 0 : Math.max(16 * u, 0.12 * f.height);
+    const productMargin = p === null ? 0 : Math.max(12 * u, 0.08 * Math.max(p.width, p.height));
+    return {
+      face: f === null ? null : grow(f, faceMargin),
+      faceInner: f === null ? null : grow(f, 0),
+      faceStay: f === null ? null : grow(f, faceMargin * 0.5),
+      // Brows to the bottom of the eyes: the part a box must never cover.
+      eyes: f === null ? null : { x: f.x, y: f.y + f.height * 0.1, w: f.width, h: f.height * 0.5 },
+      product: p === null ? null : grow(p, productMargin),
+      productInner: p === null ? null : grow(p, 0),
+      productStay: p === null ? null : grow(p, productMargin * 0.5),
+      keepOut: keepOut.map((r) => grow(r, 8 * u)),
+    };
+  }
+
+  /**
+   * How bad a place is: covering the eyes, the face, the product or another box, how far it is from
+   * the preferred place, and how much it shrank. Overlaps carry a fixed cost plus their share, so
+   * any overlap is worse than any clear place.
+   */
+  private cost(
+    id: OverlayId,
+    c: Box,
+    scale: number,
+    preference: number,
+    obs: Obstacles,
+    others: readonly Box[],
+    gap: number,
+    staying: boolean,
+  ): number {
+    let cost = preference + 0.8 * (1 - scale);
+    const face = staying ? obs.faceStay : obs.face;
+    if (obs.eyes !== null) {
+      const e = obs.eyes;
+      const a = overlap(c, e.x, e.y, e.w, e.h);
+      if (a > 0) cost += 6 + 20 * (a / (e.w * e.h));
+    }
+    if (face !== null) {
+      const a = overlap(c, face.x, face.y, face.w, face.h);
+      if (a > 0) cost += 3 + 8 * (a / (face.w * face.h));
+    }
+    const product = staying ? obs.productStay : obs.product;
+    if (product !== null) {
+      const a = overlap(c, product.x, product.y, product.w, product.h);
+      if (a > 0) {
+        const share = a / Math.min(product.w * product.h, c.w * c.h);
+        cost += id === 'lowerThird' ? 8 + 10 * share : 1.5 + 4 * share;
+      }
+    }
+    for (const k of obs.keepOut) {
+      const a = overlap(c, k.x, k.y, k.w, k.h);
+      if (a > 0) cost += 10 + 10 * (a / Math.min(k.w * k.h, c.w * c.h));
+    }
+    for (const b of others) {
+      const a = overlap(c, b.x - gap, b.y - gap, b.w + 2 * gap, b.h + 2 * gap);
+      if (a > 0) cost += 10 + 10 * (a / Math.min(b.w * b.h, c.w * c.h));
+    }
+    return cost;
+  }
+
+  private decide(boxes: readonly OverlayBox[], safe: Rect, size: Size, keepOut: readonly Rect[], now: number): void {
+    const o = this.options;
+    const orientation = size.height > size.width ? '9:16' : '16:9';
+    const u = Math.min(size.width, size.height) / 1080;
+    const gap = 14 * u;
+    const obs = this.obstacles(size, keepOut);
+    const diag = Math.hypot(safe.width, safe.height) || 1;
+    const order = [...boxes].sort((a, b) => overlayIds.indexOf(a.id) - overlayIds.indexOf(b.id));
+    // Decided this round, or (not yet decided) where they stand: a box never moves onto another.
+    const decided = new Map<OverlayId, Box>();
+    for (const b of order) {
+      const others: Box[] = [];
+      for (const other of order) {
+        if (other.id === b.id) continue;
+        const placed = decided.get(other.id) ?? this.tracks.get(other.id)?.target;
+        if (placed !== undefined) others.push(placed);
+      }
+      const track = this.tracks.get(b.id);
+      const best = this.best(b, orientation, safe, obs, others, gap, diag);
+      let target: Target;
+      if (track === undefined) {
+        target = best.target;
+        this.tracks.set(b.id, {
+          id: b.id,
+          width: b.width,
+          height: b.height,
+          target,
+          from: { ...target },
+          startAt: -Infinity,
+          lastMoveAt: -Infinity,
+          opacity: 1,
+          opacityTarget: 1,
+          lastAt: now,
+          retryAt: Infinity,
+        });
+      } else {
+        let current = track.target;
+        if (track.width !== b.width || track.height !== b.height) {
+          current = this.resized(current, b, safe);
+          track.width = b.width;
+          track.height = b.height;
+        }
+        const home = this.home(b, orientation, safe);
+        const currentCost = this.cost(
+          b.id,
+          current,
+          current.scale,
+          this.preference(current, home, diag, 0.05),
+          obs,
+          others,
+          gap,
+          true,
+        );
+        track.retryAt = Infinity;
+        if (currentCost - best.cost > 0.15) {
+          if (now - track.lastMoveAt >= o.cooldownMs) {
+            this.moveTo(track, best.target, now);
+            track.lastMoveAt = now;
+            current = best.target;
+          } else {
+            track.retryAt = track.lastMoveAt + o.cooldownMs;
+          }
+        }
+        if (current !== track.target) this.moveTo(track, current, now);
+      }
+      const t = this.tracks.get(b.id)!;
+      t.opacityTarget = this.opacityFor(b.id, t.target, obs);
+      // A new box starts as it should be seen: no fade-in over the eyes.
+      if (track === undefined) t.opacity = t.opacityTarget;
+      decided.set(b.id, t.target);
+    }
+  }
+
+  /** Starts a glide from where the box is drawn now. */
+  private moveTo(track: Track, target: Target, now: number): void {
+    const o = this.options;
+    const k = o.easeMs > 0 ? smoothstep((now - track.startAt) / o.easeMs) : 1;
+    const f = track.from;
+    const g = track.target;
+    track.from = {
+      x: f.x + (g.x - f.x) * k,
+      y: f.y + (g.y - f.y) * k,
+      w: f.w + (g.w - f.w) * k,
+      h: f.h + (g.h - f.h) * k,
+    };
+    track.target = target;
+    track.startAt = now;
+  }
+
+  /** The same place for a box whose size changed: its anchored corner stays put. */
+  private resized(t: Target, b: OverlayBox, safe: Rect): Target {
+    const scale = Math.min(t.scale, safe.width / b.width, safe.height / b.height);
+    const w = b.width * scale;
+    const h = b.height * scale;
+    const x = clamp(t.x + t.ax * (t.w - w), safe.x, safe.x + safe.width - w);
+    const y = clamp(t.y + t.ay * (t.h - h), safe.y, safe.y + safe.height - h);
+    return { x, y, w, h, scale, ax: t.ax, ay: t.ay };
+  }
+
+  private home(b: OverlayBox, orientation: '16:9' | '9:16', safe: Rect): Box {
+    const s = slots[orientation][b.id][0]!;
+    const scale = Math.min(1, safe.width / b.width, safe.height / b.height);
+    return slotBox(s, safe, b.width * scale, b.height * scale);
+  }
+
+  /** Distance from the preferred place, in cost units (a full safe-area diagonal costs 0.3). */
+  private preference(c: Box, home: Box, diag: number, base: number): number {
+    const d = Math.hypot(c.x + c.w / 2 - (home.x + home.w / 2), c.y + c.h / 2 - (home.y + home.h / 2));
+    return d < 1 ? 0 : base + (0.3 * d) / diag;
+  }
+
+  private best(
+    b: OverlayBox,
+    orientation: '16:9' | '9:16',
+    safe: Rect,
+    obs: Obstacles,
+    others: readonly Box[],
+    gap: number,
+    diag: number,
+  ): { target: Target; cost: number } {
+    const fit = Math.min(1, safe.width / b.width, safe.height / b.height);
+    const list = slots[orientation][b.id];
+    const home = this.home(b, orientation, safe);
+    let bestCost = Infinity;
+    let best: Target | undefined;
+    const consider = (
+      x: number,
+      y: number,
+      w: number,
+      h: number,
+      scale: number,
+      pref: number,
+      ax: number,
+      ay: number,
+    ) => {
+      const cx = clamp(x, safe.x, safe.x + safe.width - w);
+      const cy = clamp(y, safe.y, safe.y + safe.height - h);
+      const c = { x: cx, y: cy, w, h };
+      const cost = this.cost(b.id, c, scale, pref, obs, others, gap, false);
+      if (cost < bestCost - 1e-9) {
+        bestCost = cost;
+        best = { ...c, scale, ax, ay };
+      }
+    };
+    for (const s0 of this.options.scales) {
+      const scale = s0 * fit;
+      const w = b.width * scale;
+      const h = b.height * scale;
+      list.forEach((s, i) => {
+        const r = slotBox(s, safe, w, h);
+        consider(
+          r.x,
+          r.y,
+          w,
+          h,
+          scale,
+          i === 0 && s0 === 1 ? 0 : 0.02 * i + this.preference(r, home, diag, 0),
+          s.fx,
+          s.top === true ? 0 : s.fy,
+        );
+      });
+      // Places right beside what is in the way: the gaps between face, product and boxes.
+      const xs = [safe.x, safe.x + (safe.width - w) / 2, safe.x + safe.width - w];
+      const ys = [safe.y, safe.y + (safe.height - h) / 2, safe.y + safe.height - h];
+      for (const r of [obs.face, obs.product, ...obs.keepOut]) {
+        if (r === null) continue;
+        xs.push(r.x - w - 1, r.x + r.w + 1);
+        ys.push(r.y - h - 1, r.y + r.h + 1);
+      }
+      for (const r of others) {
+        xs.push(r.x - gap - w - 1, r.x + r.w + gap + 1);
+        ys.push(r.y - gap - h - 1, r.y + r.h + gap + 1);
+      }
+      const ax = list[0]!.fx;
+      const ay = list[0]!.top === true ? 0 : list[0]!.fy;
+      for (const x of xs) {
+        for (const y of ys) {
+          const r = { x, y, w, h };
+          consider(x, y, w, h, scale, 0.05 + this.preference(r, home, diag, 0), ax, ay);
+        }
+      }
+    }
+    return { target: best!, cost: bestCost };
+  }
+
+  private opacityFor(id: OverlayId, t: Box, obs: Obstacles): number {
+    const o = this.options;
+    const e = obs.eyes;
+    if (e !== null && overlap(t, e.x, e.y, e.w, e.h) > 0) return o.coveringOpacity;
+    const p = obs.productInner;
+    if (id === 'lowerThird' && p !== null && overlap(t, p.x, p.y, p.w, p.h) > 0) return o.coveringOpacity;
+    const f = obs.faceInner;
+    if (f !== null && overlap(t, f.x, f.y, f.w, f.h) > 0) return o.faceOpacity;
+    return 1;
+  }
+}
+
+function clamp(v: number, lo: number, hi: number): number {
+  return hi < lo ? lo : v < lo ? lo : v > hi ? hi : v;
+}
+
+function slotBox(s: Slot, safe: Rect, w: number, h: number): Box {
+  const x = safe.x + s.fx * (safe.width - w);
+  const y = s.top === true ? safe.y + s.fy * safe.height : safe.y + s.fy * (safe.height - h);
+  return { x: clamp(x, safe.x, safe.x + safe.width - w), y: clamp(y, safe.y, safe.y + safe.height - h), w, h };
+}
+
+/** Where an overlay of this size sits with nothing in the way (its first preferred place). */
+export function homePlace(
+  id: OverlayId,
+  width: number,
+  height: number,
+  safe: Rect,
+  size: Size,
+): { x: number; y: number } {
+  const s = slots[size.height > size.width ? '9:16' : '16:9'][id][0]!;
+  const b = slotBox(s, safe, width, height);
+  return { x: b.x, y: b.y };
+}
