@@ -50,6 +50,10 @@ export interface OverlayLayoutOptions {
   readonly fadeMs: number;
   /** Sizes a box may shrink to, largest first. */
   readonly scales: readonly number[];
+  /** The face and product are looked at again at most this often, ms. */
+  readonly decideMs: number;
+  /** A box moves only when its place costs this much more than the best one. */
+  readonly moveThreshold: number;
   /** Opacity of a box that still covers the eyes (or the lower third on the product). */
   readonly coveringOpacity: number;
   /** Opacity of a box that covers the face but not the eyes. */
@@ -59,6 +63,8 @@ export interface OverlayLayoutOptions {
 export const defaultLayoutOptions: OverlayLayoutOptions = {
   easeMs: 300,
   cooldownMs: 1500,
+  moveThreshold: 0.04,
+  decideMs: 100,
   holdMs: 1000,
   fadeMs: 250,
   scales: [1, 0.85, 0.7, 0.6, 0.5],
@@ -115,6 +121,14 @@ interface Target extends Box {
   ay: number;
 }
 
+/** One box's part in a plan. */
+interface Choice {
+  target: Target;
+  /** A move to a better place (starts the cooldown); a resize keeps its place and is no move. */
+  moved: boolean;
+  retryAt: number;
+}
+
 interface Track {
   id: OverlayId;
   /** The box's full size as last asked. */
@@ -168,11 +182,16 @@ class SettledBox {
   }
 }
 
+/** Area shared by the box x, y, w, h and `b`. */
+function overlapOf(x: number, y: number, w: number, h: number, b: Box): number {
+  const ow = Math.min(x + w, b.x + b.w) - Math.max(x, b.x);
+  if (ow <= 0) return 0;
+  const oh = Math.min(y + h, b.y + b.h) - Math.max(y, b.y);
+  return oh <= 0 ? 0 : ow * oh;
+}
+
 function overlap(a: Box, bx: number, by: number, bw: number, bh: number): number {
-  const w = Math.min(a.x + a.w, bx + bw) - Math.max(a.x, bx);
-  if (w <= 0) return 0;
-  const h = Math.min(a.y + a.h, by + bh) - Math.max(a.y, by);
-  return h <= 0 ? 0 : w * h;
+  return overlapOf(a.x, a.y, a.w, a.h, { x: bx, y: by, w: bw, h: bh });
 }
 
 /** A rectangle grown by `m` on every side. */
@@ -211,6 +230,7 @@ export class OverlayLayout {
   private frameKey = '';
   private decidedFor = { face: -1, product: -1, keepOut: '' };
   private last: PlacedOverlay[] = [];
+  private decidedAt = -Infinity;
 
   constructor(options: Partial<OverlayLayoutOptions> = {}) {
     this.options = { ...defaultLayoutOptions, ...options };
@@ -222,6 +242,7 @@ export class OverlayLayout {
     this.face.reset();
     this.product.reset();
     this.decidedFor = { face: -1, product: -1, keepOut: '' };
+    this.decidedAt = -Infinity;
   }
 
   /** Where each of `boxes` goes at time `now` (ms, monotonic), in the order given. */
@@ -246,10 +267,13 @@ export class OverlayLayout {
     // Boxes that left the scene are forgotten; a box that comes back starts at its best place.
     for (const id of [...this.tracks.keys()]) if (!boxes.some((b) => b.id === id)) this.tracks.delete(id);
 
+    // A moving host re-settles the face box often: look again at most every decideMs (each look
+    // tries every place for every box), but at once for new or resized boxes and due retries.
     let changed =
-      this.face.version !== this.decidedFor.face ||
-      this.product.version !== this.decidedFor.product ||
-      keepOutKey !== this.decidedFor.keepOut;
+      (this.face.version !== this.decidedFor.face ||
+        this.product.version !== this.decidedFor.product ||
+        keepOutKey !== this.decidedFor.keepOut) &&
+      now - this.decidedAt >= o.decideMs;
     for (const b of boxes) {
       const t = this.tracks.get(b.id);
       if (t === undefined || t.width !== b.width || t.height !== b.height || now >= t.retryAt) changed = true;
@@ -257,6 +281,7 @@ export class OverlayLayout {
 
     if (changed) {
       this.decidedFor = { face: this.face.version, product: this.product.version, keepOut: keepOutKey };
+      this.decidedAt = now;
       this.decide(boxes, safe, size, keepOut, now);
     }
 
@@ -274,14 +299,17 @@ export class OverlayLayout {
         t.opacity < t.opacityTarget
           ? Math.min(t.opacityTarget, t.opacity + step)
           : Math.max(t.opacityTarget, t.opacity - step);
-      const w = f.w + (g.w - f.w) * k;
-      const h = f.h + (g.h - f.h) * k;
+      // Whole pixels (sprites stay sharp at rest), rounding the edges so a box inside stays inside.
+      const x0 = f.x + (g.x - f.x) * k;
+      const y0 = f.y + (g.y - f.y) * k;
+      const x = Math.round(x0);
+      const y = Math.round(y0);
       out.push({
         id: b.id,
-        x: Math.round(f.x + (g.x - f.x) * k),
-        y: Math.round(f.y + (g.y - f.y) * k),
-        width: Math.round(w),
-        height: Math.round(h),
+        x,
+        y,
+        width: Math.round(x0 + f.w + (g.w - f.w) * k) - x,
+        height: Math.round(y0 + f.h + (g.h - f.h) * k) - y,
         opacity: t.opacity,
       });
     }
@@ -314,120 +342,158 @@ export class OverlayLayout {
   }
 
   /**
-   * How bad a place is: covering the eyes, the face, the product or another box, how far it is from
-   * the preferred place, and how much it shrank. Overlaps carry a fixed cost plus their share, so
-   * any overlap is worse than any clear place.
+   * What covering costs at a place: the eyes, the face, the product or another box. Each overlap
+   * carries a fixed cost plus its share, so any overlap is worse than any clear place.
    */
-  private cost(
+  private penalty(
     id: OverlayId,
-    c: Box,
-    scale: number,
-    preference: number,
+    x: number,
+    y: number,
+    w: number,
+    h: number,
     obs: Obstacles,
     others: readonly Box[],
     gap: number,
     staying: boolean,
   ): number {
-    let cost = preference + 0.8 * (1 - scale);
-    const face = staying ? obs.faceStay : obs.face;
-    if (obs.eyes !== null) {
-      const e = obs.eyes;
-      const a = overlap(c, e.x, e.y, e.w, e.h);
+    let cost = 0;
+    const area = w * h;
+    const e = obs.eyes;
+    if (e !== null) {
+      const a = overlapOf(x, y, w, h, e);
       if (a > 0) cost += 6 + 20 * (a / (e.w * e.h));
     }
+    const face = staying ? obs.faceStay : obs.face;
     if (face !== null) {
-      const a = overlap(c, face.x, face.y, face.w, face.h);
+      const a = overlapOf(x, y, w, h, face);
       if (a > 0) cost += 3 + 8 * (a / (face.w * face.h));
     }
     const product = staying ? obs.productStay : obs.product;
     if (product !== null) {
-      const a = overlap(c, product.x, product.y, product.w, product.h);
+      const a = overlapOf(x, y, w, h, product);
       if (a > 0) {
-        const share = a / Math.min(product.w * product.h, c.w * c.h);
+        const share = a / Math.min(product.w * product.h, area);
         cost += id === 'lowerThird' ? 8 + 10 * share : 1.5 + 4 * share;
       }
     }
     for (const k of obs.keepOut) {
-      const a = overlap(c, k.x, k.y, k.w, k.h);
-      if (a > 0) cost += 10 + 10 * (a / Math.min(k.w * k.h, c.w * c.h));
+      const a = overlapOf(x, y, w, h, k);
+      if (a > 0) cost += 10 + 10 * (a / Math.min(k.w * k.h, area));
     }
     for (const b of others) {
-      const a = overlap(c, b.x - gap, b.y - gap, b.w + 2 * gap, b.h + 2 * gap);
-      if (a > 0) cost += 10 + 10 * (a / Math.min(b.w * b.h, c.w * c.h));
+      const a = overlapOf(x - gap, y - gap, w + 2 * gap, h + 2 * gap, b);
+      if (a > 0) cost += 10 + 10 * (a / Math.min(b.w * b.h, area));
     }
     return cost;
   }
 
   private decide(boxes: readonly OverlayBox[], safe: Rect, size: Size, keepOut: readonly Rect[], now: number): void {
+    const rank = (a: OverlayBox, b: OverlayBox) => overlayIds.indexOf(a.id) - overlayIds.indexOf(b.id);
+    const byArea = [...boxes].sort((a, b) => b.width * b.height - a.width * a.height || rank(a, b));
+    const byCorner = [...boxes].sort(rank);
+    const cardFirst = [...boxes].sort((a, b) => +(b.id === 'productCard') - +(a.id === 'productCard') || rank(a, b));
+    // Greedy placement depends on who goes first: the largest (they have the fewest places that
+    // fit), the corner boxes (they have the strongest homes), or the card and then the corners.
+    // Keep the cheapest plan.
+    let best: { choices: Map<OverlayId, Choice>; total: number } | undefined;
+    for (const order of [byArea, byCorner, cardFirst]) {
+      const plan = this.plan(order, safe, size, keepOut, now);
+      if (best === undefined || plan.total < best.total - 1e-9) best = plan;
+    }
+    this.commit(best!, boxes, size, keepOut, now);
+  }
+
+  /** Where each box would go, in this order, and what the whole layout would cost. */
+  private plan(
+    order: readonly OverlayBox[],
+    safe: Rect,
+    size: Size,
+    keepOut: readonly Rect[],
+    now: number,
+  ): { choices: Map<OverlayId, Choice>; total: number } {
     const o = this.options;
     const orientation = size.height > size.width ? '9:16' : '16:9';
     const u = Math.min(size.width, size.height) / 1080;
     const gap = 14 * u;
     const obs = this.obstacles(size, keepOut);
     const diag = Math.hypot(safe.width, safe.height) || 1;
-    const order = [...boxes].sort((a, b) => overlayIds.indexOf(a.id) - overlayIds.indexOf(b.id));
-    // Decided this round, or (not yet decided) where they stand: a box never moves onto another.
-    const decided = new Map<OverlayId, Box>();
+    const choices = new Map<OverlayId, Choice>();
+    let total = 0;
     for (const b of order) {
+      // Decided in this plan, or (not yet decided) where they stand: a box never moves onto another.
       const others: Box[] = [];
       for (const other of order) {
         if (other.id === b.id) continue;
-        const placed = decided.get(other.id) ?? this.tracks.get(other.id)?.target;
+        const placed = choices.get(other.id)?.target ?? this.tracks.get(other.id)?.target;
         if (placed !== undefined) others.push(placed);
       }
       const track = this.tracks.get(b.id);
       const best = this.best(b, orientation, safe, obs, others, gap, diag);
-      let target: Target;
       if (track === undefined) {
-        target = best.target;
-        this.tracks.set(b.id, {
+        choices.set(b.id, { target: best.target, moved: false, retryAt: Infinity });
+        total += best.cost;
+        continue;
+      }
+      let current = track.target;
+      if (track.width !== b.width || track.height !== b.height) current = this.resized(current, b, safe);
+      const fit = Math.min(1, safe.width / b.width, safe.height / b.height);
+      const home = this.home(b, orientation, safe);
+      const atHome = Math.abs(current.x - home.x) < 1 && Math.abs(current.y - home.y) < 1 && current.scale === fit;
+      const currentCost =
+        (atHome ? 0 : this.preference(b.id, current.x, current.y, current.w, current.h, home, diag, 0.05)) +
+        scaleCost(current.scale / fit) +
+        this.penalty(b.id, current.x, current.y, current.w, current.h, obs, others, gap, true);
+      if (currentCost - best.cost > o.moveThreshold) {
+        if (now - track.lastMoveAt >= o.cooldownMs) {
+          choices.set(b.id, { target: best.target, moved: true, retryAt: Infinity });
+          total += best.cost;
+          continue;
+        }
+        choices.set(b.id, { target: current, moved: false, retryAt: track.lastMoveAt + o.cooldownMs });
+      } else {
+        choices.set(b.id, { target: current, moved: false, retryAt: Infinity });
+      }
+      total += currentCost;
+    }
+    return { choices, total };
+  }
+
+  private commit(
+    plan: { choices: Map<OverlayId, Choice> },
+    boxes: readonly OverlayBox[],
+    size: Size,
+    keepOut: readonly Rect[],
+    now: number,
+  ): void {
+    const obs = this.obstacles(size, keepOut);
+    for (const b of boxes) {
+      const choice = plan.choices.get(b.id)!;
+      let track = this.tracks.get(b.id);
+      const opacity = this.opacityFor(b.id, choice.target, obs);
+      if (track === undefined) {
+        // A new box starts where and as it should be seen: no glide in, no fade-in over the eyes.
+        track = {
           id: b.id,
           width: b.width,
           height: b.height,
-          target,
-          from: { ...target },
+          target: choice.target,
+          from: { ...choice.target },
           startAt: -Infinity,
           lastMoveAt: -Infinity,
-          opacity: 1,
-          opacityTarget: 1,
+          opacity,
+          opacityTarget: opacity,
           lastAt: now,
           retryAt: Infinity,
-        });
-      } else {
-        let current = track.target;
-        if (track.width !== b.width || track.height !== b.height) {
-          current = this.resized(current, b, safe);
-          track.width = b.width;
-          track.height = b.height;
-        }
-        const home = this.home(b, orientation, safe);
-        const currentCost = this.cost(
-          b.id,
-          current,
-          current.scale,
-          this.preference(current, home, diag, 0.05),
-          obs,
-          others,
-          gap,
-          true,
-        );
-        track.retryAt = Infinity;
-        if (currentCost - best.cost > 0.15) {
-          if (now - track.lastMoveAt >= o.cooldownMs) {
-            this.moveTo(track, best.target, now);
-            track.lastMoveAt = now;
-            current = best.target;
-          } else {
-            track.retryAt = track.lastMoveAt + o.cooldownMs;
-          }
-        }
-        if (current !== track.target) this.moveTo(track, current, now);
+        };
+        this.tracks.set(b.id, track);
+        continue;
       }
-      const t = this.tracks.get(b.id)!;
-      t.opacityTarget = this.opacityFor(b.id, t.target, obs);
-      // A new box starts as it should be seen: no fade-in over the eyes.
-      if (track === undefined) t.opacity = t.opacityTarget;
-      decided.set(b.id, t.target);
+      track.width = b.width;
+      track.height = b.height;
+      if (choice.target !== track.target) this.moveTo(track, choice.target, now);
+      if (choice.moved) track.lastMoveAt = now;
+      track.retryAt = choice.retryAt;
+      track.opacityTarget = opacity;
     }
   }
 
@@ -463,10 +529,23 @@ export class OverlayLayout {
     return slotBox(s, safe, b.width * scale, b.height * scale);
   }
 
-  /** Distance from the preferred place, in cost units (a full safe-area diagonal costs 0.3). */
-  private preference(c: Box, home: Box, diag: number, base: number): number {
-    const d = Math.hypot(c.x + c.w / 2 - (home.x + home.w / 2), c.y + c.h / 2 - (home.y + home.h / 2));
-    return d < 1 ? 0 : base + (0.3 * d) / diag;
+  /** Distance from the preferred place, in cost units (a safe-area diagonal costs 0.3; 0.8 for the boxes that belong in a corner). */
+  private preference(
+    id: OverlayId,
+    x: number,
+    y: number,
+    w: number,
+    h: number,
+    home: Box,
+    diag: number,
+    base: number,
+  ): number {
+    const dx = x + w / 2 - (home.x + home.w / 2);
+    const dy = y + h / 2 - (home.y + home.h / 2);
+    const d = Math.sqrt(dx * dx + dy * dy);
+    // A name strip belongs at the bottom (or, failing that, the top), not across the middle.
+    const weight = id === 'lowerThird' || id === 'qr' ? 0.8 : 0.3;
+    return d < 1 ? 0 : base + (weight * d) / diag;
   }
 
   private best(
@@ -481,66 +560,76 @@ export class OverlayLayout {
     const fit = Math.min(1, safe.width / b.width, safe.height / b.height);
     const list = slots[orientation][b.id];
     const home = this.home(b, orientation, safe);
+    const right = safe.x + safe.width;
+    const bottom = safe.y + safe.height;
     let bestCost = Infinity;
-    let best: Target | undefined;
+    const best: Target = { x: 0, y: 0, w: 0, h: 0, scale: 1, ax: 0, ay: 0 };
+    // Cheapest first: the preference and the shrink are known before any overlap is measured,
+    // so most places are dismissed without measuring.
     const consider = (
-      x: number,
-      y: number,
+      x0: number,
+      y0: number,
       w: number,
       h: number,
       scale: number,
-      pref: number,
+      slot: number,
       ax: number,
       ay: number,
     ) => {
-      const cx = clamp(x, safe.x, safe.x + safe.width - w);
-      const cy = clamp(y, safe.y, safe.y + safe.height - h);
-      const c = { x: cx, y: cy, w, h };
-      const cost = this.cost(b.id, c, scale, pref, obs, others, gap, false);
-      if (cost < bestCost - 1e-9) {
-        bestCost = cost;
-        best = { ...c, scale, ax, ay };
-      }
+      const x = clamp(x0, safe.x, right - w);
+      const y = clamp(y0, safe.y, bottom - h);
+      const pref =
+        slot === 0 && scale === fit ? 0 : this.preference(b.id, x, y, w, h, home, diag, slot < 0 ? 0.05 : 0.02 * slot);
+      const base = pref + scaleCost(scale / fit);
+      if (base >= bestCost - 1e-9) return;
+      const cost = base + this.penalty(b.id, x, y, w, h, obs, others, gap, false);
+      if (cost >= bestCost - 1e-9) return;
+      bestCost = cost;
+      best.x = x;
+      best.y = y;
+      best.w = w;
+      best.h = h;
+      best.scale = scale;
+      best.ax = ax;
+      best.ay = ay;
     };
+    const xs: number[] = [];
+    const ys: number[] = [];
     for (const s0 of this.options.scales) {
+      // Nothing smaller can beat what was found: shrinking alone costs more.
+      if (scaleCost(s0) >= bestCost) break;
       const scale = s0 * fit;
       const w = b.width * scale;
       const h = b.height * scale;
       list.forEach((s, i) => {
         const r = slotBox(s, safe, w, h);
-        consider(
-          r.x,
-          r.y,
-          w,
-          h,
-          scale,
-          i === 0 && s0 === 1 ? 0 : 0.02 * i + this.preference(r, home, diag, 0),
-          s.fx,
-          s.top === true ? 0 : s.fy,
-        );
+        consider(r.x, r.y, w, h, scale, i, s.fx, s.top === true ? 0 : s.fy);
       });
       // Places right beside what is in the way: the gaps between face, product and boxes.
-      const xs = [safe.x, safe.x + (safe.width - w) / 2, safe.x + safe.width - w];
-      const ys = [safe.y, safe.y + (safe.height - h) / 2, safe.y + safe.height - h];
-      for (const r of [obs.face, obs.product, ...obs.keepOut]) {
-        if (r === null) continue;
-        xs.push(r.x - w - 1, r.x + r.w + 1);
-        ys.push(r.y - h - 1, r.y + r.h + 1);
-      }
-      for (const r of others) {
-        xs.push(r.x - gap - w - 1, r.x + r.w + gap + 1);
-        ys.push(r.y - gap - h - 1, r.y + r.h + gap + 1);
-      }
+      xs.length = 0;
+      ys.length = 0;
+      xs.push(safe.x, safe.x + (safe.width - w) / 2, right - w);
+      ys.push(safe.y, safe.y + (safe.height - h) / 2, bottom - h);
+      const add = (r: Box | null, pad: number) => {
+        if (r === null) return;
+        xs.push(r.x - pad - w - 1, r.x + r.w + pad + 1);
+        ys.push(r.y - pad - h - 1, r.y + r.h + pad + 1);
+      };
+      add(obs.face, 0);
+      add(obs.product, 0);
+      for (const r of obs.keepOut) add(r, 0);
+      for (const r of others) add(r, gap);
       const ax = list[0]!.fx;
       const ay = list[0]!.top === true ? 0 : list[0]!.fy;
       for (const x of xs) {
+        if (x < safe.x - 0.5 || x > right - w + 0.5) continue;
         for (const y of ys) {
-          const r = { x, y, w, h };
-          consider(x, y, w, h, scale, 0.05 + this.preference(r, home, diag, 0), ax, ay);
+          if (y < safe.y - 0.5 || y > bottom - h + 0.5) continue;
+          consider(x, y, w, h, scale, -1, ax, ay);
         }
       }
     }
-    return { target: best!, cost: bestCost };
+    return { target: { ...best }, cost: bestCost };
   }
 
   private opacityFor(id: OverlayId, t: Box, obs: Obstacles): number {
@@ -553,6 +642,11 @@ export class OverlayLayout {
     if (f !== null && overlap(t, f.x, f.y, f.w, f.h) > 0) return o.faceOpacity;
     return 1;
   }
+}
+
+/** What shrinking costs: to 85 % as much as a move across a third of the picture. */
+function scaleCost(scale: number): number {
+  return 0.8 * (1 - scale);
 }
 
 function clamp(v: number, lo: number, hi: number): number {
