@@ -194,9 +194,9 @@ function overlap(a: Box, bx: number, by: number, bw: number, bh: number): number
   return overlapOf(a.x, a.y, a.w, a.h, { x: bx, y: by, w: bw, h: bh });
 }
 
-/** A rectangle grown by `m` on every side. */
-function grow(r: Rect, m: number): Box {
-  return { x: r.x - m, y: r.y - m, w: r.width + 2 * m, h: r.height + 2 * m };
+/** A rectangle grown by `m` on every side (by `bottom` at the bottom). */
+function grow(r: Rect, m: number, bottom = m): Box {
+  return { x: r.x - m, y: r.y - m, w: r.width + 2 * m, h: r.height + m + bottom };
 }
 
 const smoothstep = (t: number) => (t <= 0 ? 0 : t >= 1 ? 1 : t * t * (3 - 2 * t));
@@ -326,12 +326,15 @@ export class OverlayLayout {
     const u = Math.min(size.width, size.height) / 1080;
     const f = this.face.box;
     const p = this.product.box;
-    const faceMargin = f === null ? 0 : Math.max(16 * u, 0.12 * f.height);
+    // Never less than a sprite's shadow reaches (24 units).
+    const faceMargin = f === null ? 0 : Math.max(24 * u, 0.12 * f.height);
+    const chinMargin = Math.max(24 * u, faceMargin / 3);
     const productMargin = p === null ? 0 : Math.max(12 * u, 0.08 * Math.max(p.width, p.height));
     return {
-      face: f === null ? null : grow(f, faceMargin),
+      // Below the chin is the host's chest, where a box may come closer.
+      face: f === null ? null : grow(f, faceMargin, chinMargin),
       faceInner: f === null ? null : grow(f, 0),
-      faceStay: f === null ? null : grow(f, faceMargin * 0.5),
+      faceStay: f === null ? null : grow(f, faceMargin * 0.5, chinMargin * 0.5),
       // Brows to the bottom of the eyes: the part a box must never cover.
       eyes: f === null ? null : { x: f.x, y: f.y + f.height * 0.1, w: f.width, h: f.height * 0.5 },
       product: p === null ? null : grow(p, productMargin),
