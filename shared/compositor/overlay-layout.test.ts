@@ -193,7 +193,8 @@ describe('overlay layout', () => {
                   }
                 }
               }
-              prev = out;
+              // The layout reuses its answer: keep a copy.
+              prev = out.map((p) => ({ ...p }));
             }
           }
           for (const [id, list] of starts) {
@@ -233,7 +234,7 @@ describe('overlay layout', () => {
               const face = lost && i % 10 === 5 ? null : wobble(fx, fy, fw, fw * 1.25, j);
               const product = wobble(px, py, pw, pw, j.slice(4));
               const out = layout.place(boxes, safe, size, { face, product }, i * 33);
-              first ??= out;
+              first ??= out.map((p) => ({ ...p }));
               expect(out).toEqual(first);
             });
           },
@@ -268,8 +269,9 @@ describe('overlay layout', () => {
     const safe = safeArea(size, '16:9');
     const boxes = boxesFor(size);
     const layout = new OverlayLayout();
-    const at = (t: number, face: Rect | null) =>
-      layout.place(boxes, safe, size, { face, product: null }, t).find((o) => o.id === 'productCard')!;
+    const at = (t: number, face: Rect | null) => ({
+      ...layout.place(boxes, safe, size, { face, product: null }, t).find((o) => o.id === 'productCard')!,
+    });
     const home = at(0, null);
     expect(home).toMatchObject({ x: safe.x, y: safe.y });
     // The host leans into the top-left corner.

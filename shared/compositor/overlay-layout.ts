@@ -195,9 +195,11 @@ function overlap(a: Box, bx: number, by: number, bw: number, bh: number): number
 }
 
 /** A rectangle grown by `m` on every side (by `bottom` at the bottom). */
-function grow(r: Rect, m: number, bottom = m): Box {
-  return { x: r.x - m, y: r.y - m, w: r.width + 2 * m, h: r.height + m + bottom };
+function grow(r: Rect, m: number, bottom = m, top = m): Box {
+  return { x: r.x - m, y: r.y - top, w: r.width + 2 * m, h: r.height + top + bottom };
 }
+
+const noRects: readonly Rect[] = [];
 
 const smoothstep = (t: number) => (t <= 0 ? 0 : t >= 1 ? 1 : t * t * (3 - 2 * t));
 
@@ -227,9 +229,15 @@ export class OverlayLayout {
   private readonly tracks = new Map<OverlayId, Track>();
   private readonly face = new SettledBox();
   private readonly product = new SettledBox();
-  private frameKey = '';
-  private decidedFor = { face: -1, product: -1, keepOut: '' };
-  private last: PlacedOverlay[] = [];
+  /** Output and safe area the places were made for (a change starts over). */
+  private readonly frame = [0, 0, 0, 0, 0, 0];
+  /** The keep-out boxes as last seen, flattened, and a version bumped when they change. */
+  private readonly keepOutSeen: number[] = [];
+  private keepOutVersion = 0;
+  private decidedFor = { face: -1, product: -1, keepOut: -1 };
+  /** The answer, reused from call to call: the frame loop allocates nothing. */
+  private readonly out: { -readonly [K in keyof PlacedOverlay]: PlacedOverlay[K] }[] = [];
+  private readonly pool: { -readonly [K in keyof PlacedOverlay]: PlacedOverlay[K] }[] = [];
   private decidedAt = -Infinity;
 
   constructor(options: Partial<OverlayLayoutOptions> = {}) {
@@ -241,11 +249,48 @@ export class OverlayLayout {
     this.tracks.clear();
     this.face.reset();
     this.product.reset();
-    this.decidedFor = { face: -1, product: -1, keepOut: '' };
+    this.decidedFor = { face: -1, product: -1, keepOut: -1 };
     this.decidedAt = -Infinity;
   }
 
-  /** Where each of `boxes` goes at time `now` (ms, monotonic), in the order given. */
+  private sameFrame(size: Size, safe: Rect): boolean {
+    const f = this.frame;
+    if (
+      f[0] === size.width &&
+      f[1] === size.height &&
+      f[2] === safe.x &&
+      f[3] === safe.y &&
+      f[4] === safe.width &&
+      f[5] === safe.height
+    )
+      return true;
+    f[0] = size.width;
+    f[1] = size.height;
+    f[2] = safe.x;
+    f[3] = safe.y;
+    f[4] = safe.width;
+    f[5] = safe.height;
+    return false;
+  }
+
+  private seeKeepOut(keepOut: readonly Rect[]): void {
+    const seen = this.keepOutSeen;
+    let same = seen.length === keepOut.length * 4;
+    for (let i = 0; same && i < keepOut.length; i++) {
+      const r = keepOut[i]!;
+      same =
+        seen[i * 4] === r.x && seen[i * 4 + 1] === r.y && seen[i * 4 + 2] === r.width && seen[i * 4 + 3] === r.height;
+    }
+    if (same) return;
+    seen.length = 0;
+    for (const r of keepOut) seen.push(r.x, r.y, r.width, r.height);
+    this.keepOutVersion++;
+  }
+
+  /**
+   * Where each of `boxes` goes at time `now` (ms, monotonic), in the order given. The answer is
+   * reused by the next call: copy what must be kept.
+   */
   place(
     boxes: readonly OverlayBox[],
     safe: Rect,
@@ -254,25 +299,25 @@ export class OverlayLayout {
     now: number,
   ): readonly PlacedOverlay[] {
     const o = this.options;
-    const key = `${size.width}x${size.height}:${safe.x},${safe.y},${safe.width},${safe.height}`;
-    if (key !== this.frameKey) {
-      this.frameKey = key;
-      this.reset();
-    }
+    if (!this.sameFrame(size, safe)) this.reset();
     this.face.update(avoid.face, now, o.holdMs);
     this.product.update(avoid.product, now, o.holdMs);
-    const keepOut = avoid.keepOut ?? [];
-    const keepOutKey = keepOut.map((r) => `${r.x},${r.y},${r.width},${r.height}`).join(';');
+    const keepOut = avoid.keepOut ?? noRects;
+    this.seeKeepOut(keepOut);
 
     // Boxes that left the scene are forgotten; a box that comes back starts at its best place.
-    for (const id of [...this.tracks.keys()]) if (!boxes.some((b) => b.id === id)) this.tracks.delete(id);
+    for (const id of this.tracks.keys()) {
+      let present = false;
+      for (const b of boxes) present ||= b.id === id;
+      if (!present) this.tracks.delete(id);
+    }
 
     // A moving host re-settles the face box often: look again at most every decideMs (each look
     // tries every place for every box), but at once for new or resized boxes and due retries.
     let changed =
       (this.face.version !== this.decidedFor.face ||
         this.product.version !== this.decidedFor.product ||
-        keepOutKey !== this.decidedFor.keepOut) &&
+        this.keepOutVersion !== this.decidedFor.keepOut) &&
       now - this.decidedAt >= o.decideMs;
     for (const b of boxes) {
       const t = this.tracks.get(b.id);
@@ -280,12 +325,15 @@ export class OverlayLayout {
     }
 
     if (changed) {
-      this.decidedFor = { face: this.face.version, product: this.product.version, keepOut: keepOutKey };
+      this.decidedFor.face = this.face.version;
+      this.decidedFor.product = this.product.version;
+      this.decidedFor.keepOut = this.keepOutVersion;
       this.decidedAt = now;
       this.decide(boxes, safe, size, keepOut, now);
     }
 
-    const out: PlacedOverlay[] = [];
+    const out = this.out;
+    out.length = 0;
     for (const b of boxes) {
       const t = this.tracks.get(b.id);
       if (t === undefined) continue;
@@ -304,22 +352,16 @@ export class OverlayLayout {
       const y0 = f.y + (g.y - f.y) * k;
       const x = Math.round(x0);
       const y = Math.round(y0);
-      out.push({
-        id: b.id,
-        x,
-        y,
-        width: Math.round(x0 + f.w + (g.w - f.w) * k) - x,
-        height: Math.round(y0 + f.h + (g.h - f.h) * k) - y,
-        opacity: t.opacity,
-      });
+      const p = (this.pool[out.length] ??= { id: b.id, x: 0, y: 0, width: 0, height: 0, opacity: 1 });
+      p.id = b.id;
+      p.x = x;
+      p.y = y;
+      p.width = Math.round(x0 + f.w + (g.w - f.w) * k) - x;
+      p.height = Math.round(y0 + f.h + (g.h - f.h) * k) - y;
+      p.opacity = t.opacity;
+      out.push(p);
     }
-    this.last = out;
     return out;
-  }
-
-  /** The last answer of `place`. */
-  get placed(): readonly PlacedOverlay[] {
-    return this.last;
   }
 
   private obstacles(size: Size, keepOut: readonly Rect[]): Obstacles {
@@ -329,12 +371,15 @@ export class OverlayLayout {
     // Never less than a sprite's shadow reaches (24 units).
     const faceMargin = f === null ? 0 : Math.max(24 * u, 0.12 * f.height);
     const chinMargin = Math.max(24 * u, faceMargin / 3);
+    // A face detector's box starts at the brows or mid-forehead: the forehead and hair above it
+    // are the host's too.
+    const browMargin = f === null ? 0 : Math.max(faceMargin, 0.25 * f.height);
     const productMargin = p === null ? 0 : Math.max(12 * u, 0.08 * Math.max(p.width, p.height));
     return {
       // Below the chin is the host's chest, where a box may come closer.
-      face: f === null ? null : grow(f, faceMargin, chinMargin),
+      face: f === null ? null : grow(f, faceMargin, chinMargin, browMargin),
       faceInner: f === null ? null : grow(f, 0),
-      faceStay: f === null ? null : grow(f, faceMargin * 0.5, chinMargin * 0.5),
+      faceStay: f === null ? null : grow(f, faceMargin * 0.5, chinMargin * 0.5, browMargin * 0.5),
       // Brows to the bottom of the eyes: the part a box must never cover.
       eyes: f === null ? null : { x: f.x, y: f.y + f.height * 0.1, w: f.width, h: f.height * 0.5 },
       product: p === null ? null : grow(p, productMargin),
