@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
+import { homePlace } from '../../shared/compositor/overlay-layout';
 import type { Rect } from '../../shared/compositor/safe-areas';
 import { contains, safeArea } from '../../shared/compositor/safe-areas';
 import type { CompositorScene } from '../../shared/compositor/scene';
@@ -111,20 +112,20 @@ describe('overlays', () => {
     { width: 1920, height: 1080 },
     { width: 1280, height: 720 },
   ]) {
-    it(`keep every box inside the platform safe area at ${size.width}×${size.height}`, () => {
+    it(`fit inside the platform safe area at their usual places at ${size.width}×${size.height}`, () => {
       const orientation = size.height > size.width ? '9:16' : '16:9';
       const safe = safeArea(size, orientation);
-      const { ctx, texts: drawn } = recordingContext();
-      const regions: Rect[] = [];
-      drawOverlays(ctx, fullScene(), safe, size, texts, 1_000_000, regions);
-      expect(regions).toHaveLength(5);
-      // Regions include a shadow margin; the boxes themselves are inside the safe area.
-      const m = Math.ceil(24 * (Math.min(size.width, size.height) / 1080));
-      for (const r of regions) {
-        const box = { x: r.x + m, y: r.y + m, width: r.width - 2 * m, height: r.height - 2 * m };
-        expect(contains(safe, box), JSON.stringify({ box, safe })).toBe(true);
+      const canvases = fakeCanvases();
+      const sprites = new OverlaySprites(1, canvases.create);
+      sprites.update(fullScene(), size, texts, 1_000_000);
+      expect(sprites.sprites).toHaveLength(5);
+      const all: string[] = [];
+      for (const s of sprites.sprites) {
+        const at = homePlace(s.id, s.width, s.height, safe, size);
+        const box = { x: at.x, y: at.y, width: s.width, height: s.height };
+        expect(contains(safe, box), JSON.stringify({ id: s.id, box, safe })).toBe(true);
+        all.push(...canvases.textsOf(s.canvas).map((t) => t.text));
       }
-      const all = drawn.map((t) => t.text);
       // Price per unit with formatFen, origin, badges, story, coupon countdown, QR caption.
       expect(all).toEqual(
         expect.arrayContaining([
@@ -139,33 +140,53 @@ describe('overlays', () => {
           '扫码',
         ]),
       );
-      // Every text lands inside its region.
-      for (const t of drawn) {
-        expect(
-          regions.some((r) => t.x >= r.x && t.x <= r.x + r.width && t.y >= r.y && t.y <= r.y + r.height),
-          t.text,
-        ).toBe(true);
-      }
     });
   }
 
   it('shows the price once: on the tag when the tag is on, on the card otherwise', () => {
     const size = { width: 1080, height: 1920 };
-    const safe = safeArea(size, '9:16');
-    const both = recordingContext();
-    drawOverlays(both.ctx, fullScene(), safe, size, texts, 1_000_000, []);
-    const withTag = both.texts.map((t) => t.text);
+    const shown = (scene: CompositorScene) => {
+      const canvases = fakeCanvases();
+      const sprites = new OverlaySprites(1, canvases.create);
+      sprites.update(scene, size, texts, 1_000_000);
+      return sprites.sprites.flatMap((s) => canvases.textsOf(s.canvas).map((t) => t.text));
+    };
+    const withTag = shown(fullScene());
     expect(count(withTag, '¥39.90')).toBe(1);
     expect(withTag).toContain('每5斤');
     expect(withTag).not.toContain('/5斤');
 
     const scene = fullScene();
     scene.overlays.priceTag.visible = false;
-    const cardOnly = recordingContext();
-    drawOverlays(cardOnly.ctx, scene, safe, size, texts, 1_000_000, []);
-    const onCard = cardOnly.texts.map((t) => t.text);
+    const onCard = shown(scene);
     expect(count(onCard, '¥39.90')).toBe(1);
     expect(onCard).toContain('/5斤');
+  });
+
+  it('draws the preset preview: every overlay at its usual place in one canvas', () => {
+    const size = { width: 1080, height: 1920 };
+    const safe = safeArea(size, '9:16');
+    const { ctx, texts: drawn } = recordingContext();
+    const regions: Rect[] = [];
+    drawOverlays(ctx, fullScene(), safe, size, texts, 1_000_000, regions);
+    expect(regions).toHaveLength(5);
+    for (const r of regions) {
+      const box = { x: r.x + 24, y: r.y + 24, width: r.width - 48, height: r.height - 48 };
+      expect(contains(safe, box), JSON.stringify({ box, safe })).toBe(true);
+    }
+    // Every text lands inside its region.
+    for (const t of drawn) {
+      expect(
+        regions.some((r) => t.x >= r.x && t.x <= r.x + r.width && t.y >= r.y && t.y <= r.y + r.height),
+        t.text,
+      ).toBe(true);
+    }
+    expect(
+      count(
+        drawn.map((t) => t.text),
+        '¥39.90',
+      ),
+    ).toBe(1);
   });
 
   it('counts down and says when a coupon has ended', () => {

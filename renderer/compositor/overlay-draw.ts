@@ -552,7 +552,7 @@ export function spriteDestination(
 
 /**
  * Draws every visible overlay of `scene` at its usual place inside `safe` (output pixels) into one
- * full-frame canvas. Kept until the renderers draw `OverlaySprites` laid out by `OverlayLayout`.
+ * full-frame canvas, for the preset preview (a sketch without a host to keep clear of).
  */
 export function drawOverlays(
   ctx: CanvasRenderingContext2D,
