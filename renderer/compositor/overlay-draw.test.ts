@@ -79,7 +79,7 @@ function fakeCanvases() {
     return canvas;
   };
   const textsOf = (canvas: HTMLCanvasElement) => made.find((c) => c.canvas === canvas)!.texts;
-  return { create, textsOf };
+  return { create, textsOf, made };
 }
 
 const texts: OverlayTexts = { origin: '产地：', per: '每', couponEnds: '距结束', couponEnded: '已结束', scan: '扫码' };
@@ -264,6 +264,15 @@ describe('overlay sprites', () => {
     const card = s.sprites.find((x) => x.id === 'productCard')!;
     expect(card.version).toBe(before.productCard! + 1);
     expect(canvases.textsOf(card.canvas).map((t) => t.text)).toContain('¥39.90');
+
+    // The tag comes back in its old canvas, not redrawn (renderers keep its texture).
+    const tagBefore = {
+      canvas: canvases.made.find((c) => c.texts.some((t) => t.text === '¥39.90' && t.font.includes('900')))!.canvas,
+    };
+    expect(s.update(next, size, texts, 1_000_000)).toBe(true);
+    const tag = s.sprites.find((x) => x.id === 'priceTag')!;
+    expect(tag.canvas).toBe(tagBefore.canvas);
+    expect(tag.version).toBe(before.priceTag);
   });
 
   it('redraws everything when fonts change or the texts change', () => {

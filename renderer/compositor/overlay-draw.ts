@@ -492,13 +492,8 @@ export class OverlaySprites {
       this.redraw(sprite, spec, margin, key);
       changed = true;
     }
-    for (const [id, sprite] of this.byId) {
-      if (next.includes(sprite)) continue;
-      // Gone from the scene: free its pixels now rather than when the canvas is collected.
-      sprite.canvas.width = 0;
-      sprite.canvas.height = 0;
-      this.byId.delete(id);
-    }
+    // A sprite gone from the scene keeps its canvas (one per overlay at most): when it comes back,
+    // as a price tag does every other segment, renderers find the same canvas and their texture.
     this.list = next;
     return changed;
   }
