@@ -149,6 +149,8 @@ export class Compositor {
   private readonly frameInputs: FrameInputs;
   private readonly mainRect = { x: 0, y: 0, width: 0, height: 0 };
   private readonly guestRect = { x: 0, y: 0, width: 0, height: 0 };
+  /** The guest's picture, which overlays keep clear of (one array, not one per frame). */
+  private readonly guestKeepOut: readonly Rect[] = [this.guestRect];
   private readonly pose: AnchorPose = emptyPose();
   private readonly handTracker = new HandAnchorTracker();
   private readonly faceTracker = new HandAnchorTracker(faceAnchor);
@@ -633,7 +635,11 @@ export class Compositor {
       this.safe,
       this.size,
       this.options.texts,
-      { face: this.faceBox(now), product: productBox.width > 0 ? productBox : null },
+      {
+        face: this.faceBox(now),
+        product: productBox.width > 0 ? productBox : null,
+        keepOut: f.guest === null ? undefined : this.guestKeepOut,
+      },
       now,
     );
     this.renderer.draw(f);

@@ -1,111 +1,96 @@
 import type { Size } from '../../shared/compositor/coords';
+import type { OverlayId, PlacedOverlay } from '../../shared/compositor/overlay-layout';
+import { OverlayLayout } from '../../shared/compositor/overlay-layout';
 import type { Rect } from '../../shared/compositor/safe-areas';
 import type { CompositorScene } from '../../shared/compositor/scene';
 import type { OverlayDraw } from './frame';
 import type { OverlayTexts } from './overlay-draw';
-import { drawOverlays } from './overlay-draw';
+import { OverlaySprites, spriteDestination } from './overlay-draw';
 
 /** What overlays keep clear of, in output pixels. */
 export interface OverlayAvoid {
   face: Rect | null;
   product: Rect | null;
+  /** Boxes no overlay may cover (the guest's picture). */
+  keepOut?: readonly Rect[];
 }
 
 /**
- * The overlays of a scene as boxes for the renderers: drawn into canvases only when something
- * changed (scene, countdown second, font), then handed over as source/destination rectangles.
+ * The overlays of a scene for the renderers: each drawn once into its own sprite (redrawn only
+ * when its content changes: scene, countdown second, fonts), laid out every frame around the
+ * host's face and the product by OverlayLayout, handed over as source/destination rectangles.
  */
 export class OverlayStack {
-  private readonly canvas = document.createElement('canvas');
-  private readonly context: CanvasRenderingContext2D;
-  private readonly regions: Rect[] = [];
+  private readonly sprites: OverlaySprites;
+  private readonly layout = new OverlayLayout();
   private readonly draws: OverlayDraw[] = [];
-  private dirty = true;
-  private version = 0;
-  private countdownShown = Number.NaN;
-  private size: Size = { width: 0, height: 0 };
+  private readonly boxList: { id: OverlayId; width: number; height: number }[] = [];
+  private placed: readonly PlacedOverlay[] = [];
+  private spritesVersion = -1;
+  private changed = 0;
 
-  constructor(private readonly pixelScale: number) {
-    const ctx = this.canvas.getContext('2d');
-    if (ctx === null) throw new Error('no 2D canvas for overlays');
-    this.context = ctx;
+  constructor(pixelScale: number) {
+    this.sprites = new OverlaySprites(pixelScale);
   }
 
+  /** Redraws every sprite at the next update (fonts arrived, language changed). */
   invalidate(): void {
-    this.dirty = true;
+    this.sprites.invalidate();
   }
 
+  /** This frame's overlay boxes; `now` is the frame's performance.now(). */
   update(
     scene: CompositorScene | undefined,
     safe: Rect,
     size: Size,
     texts: OverlayTexts,
-    _avoid: OverlayAvoid,
+    avoid: OverlayAvoid,
     now: number,
   ): OverlayDraw[] {
     if (scene === undefined) {
       this.draws.length = 0;
+      this.placed = [];
       return this.draws;
     }
-    const coupon = scene.overlays.coupon;
-    if (coupon.visible && coupon.endsAt !== null) {
-      // A number, not the text: no string is made per frame, only when the second changes.
-      const shown = Math.max(0, Math.ceil((coupon.endsAt - Date.now()) / 1000));
-      if (shown !== this.countdownShown) {
-        this.countdownShown = shown;
-        this.dirty = true;
-      }
+    // Countdowns are wall-clock (coupon end times are Date.now() values).
+    if (this.sprites.update(scene, size, texts, Date.now())) this.changed++;
+    const sprites = this.sprites.sprites;
+    if (this.spritesVersion !== this.changed) {
+      this.spritesVersion = this.changed;
+      this.boxList.length = 0;
+      for (const s of sprites) this.boxList.push({ id: s.id, width: s.width, height: s.height });
     }
-    if (size.width !== this.size.width || size.height !== this.size.height) {
-      this.size = size;
-      this.canvas.width = Math.round(size.width * this.pixelScale);
-      this.canvas.height = Math.round(size.height * this.pixelScale);
-      this.dirty = true;
+    this.placed = this.layout.place(this.boxList, safe, size, avoid, now);
+    this.draws.length = 0;
+    for (let i = 0; i < this.placed.length; i++) {
+      const p = this.placed[i]!;
+      let sprite = sprites[i]!;
+      for (const s of sprites) if (s.id === p.id) sprite = s;
+      if (p.opacity <= 0.01) continue;
+      const d = spriteDestination(sprite, p);
+      this.draws.push({
+        source: sprite.canvas,
+        version: sprite.version,
+        sx: 0,
+        sy: 0,
+        sw: sprite.canvas.width,
+        sh: sprite.canvas.height,
+        dx: d.x,
+        dy: d.y,
+        dw: d.width,
+        dh: d.height,
+        opacity: p.opacity,
+      });
     }
-    if (this.dirty) {
-      this.dirty = false;
-      this.version++;
-      const ctx = this.context;
-      ctx.setTransform(this.pixelScale, 0, 0, this.pixelScale, 0, 0);
-      drawOverlays(ctx, scene, safe, size, texts, Date.now(), this.regions);
-      this.place();
-    }
-    void now;
     return this.draws;
   }
 
-  private place(): void {
-    const { width, height } = this.size;
-    const k = this.pixelScale;
-    this.draws.length = 0;
-    for (const r of this.regions) {
-      const x0 = Math.max(0, r.x);
-      const y0 = Math.max(0, r.y);
-      const x1 = Math.min(width, r.x + r.width);
-      const y1 = Math.min(height, r.y + r.height);
-      if (x1 <= x0 || y1 <= y0) continue;
-      this.draws.push({
-        source: this.canvas,
-        version: this.version,
-        sx: x0 * k,
-        sy: y0 * k,
-        sw: (x1 - x0) * k,
-        sh: (y1 - y0) * k,
-        dx: x0,
-        dy: y0,
-        dw: x1 - x0,
-        dh: y1 - y0,
-        opacity: 1,
-      });
-    }
-  }
-
-  /** The boxes drawn last (output px), for tests and the HUD. */
+  /** The boxes placed last (output px, without the shadow margin), for tests and the HUD. */
   boxes(): { id: string; x: number; y: number; width: number; height: number }[] {
-    return this.draws.map((d, i) => ({ id: String(i), x: d.dx, y: d.dy, width: d.dw, height: d.dh }));
+    return this.placed.map((p) => ({ id: p.id, x: p.x, y: p.y, width: p.width, height: p.height }));
   }
 
   dispose(): void {
-    this.canvas.width = this.canvas.height = 0;
+    this.sprites.dispose();
   }
 }
