@@ -5,11 +5,13 @@ import type { IpcMainInvokeEvent } from 'electron';
 import { app, BrowserWindow, ipcMain, protocol, safeStorage, session, shell } from 'electron';
 
 import { ipcChannels } from '../shared/api/bridge';
+import { reloadWhenPageGone } from './crash-recovery';
 import { registerIpc } from './ipc';
 import { createAppProtocolHandler } from './protocol';
 import { appHost, appOrigin, appScheme, installPermissionHandlers, lockNavigation } from './security/window-security';
 import { createStudioServices } from './services';
 import { appRootFrom } from './services/app-paths';
+import { installLastResort } from './services/last-resort';
 import { createLogger, RotatingLogSink } from './services/logger';
 import { controlWindowOptions, programWindowOptions } from './windows';
 
@@ -43,6 +45,7 @@ async function main(): Promise<void> {
   const dataDir = app.getPath('userData');
   const sink = new RotatingLogSink({ dir: path.join(dataDir, 'logs'), echo: !app.isPackaged });
   const logger = createLogger('main', sink);
+  installLastResort(logger);
   const sqliteNativeBinding = electronSqliteBinding();
   const services = createStudioServices({
     dataDir,
@@ -54,7 +57,12 @@ async function main(): Promise<void> {
     ...(sqliteNativeBinding === undefined ? {} : { sqliteNativeBinding }),
   });
 
-  protocol.handle(appScheme, createAppProtocolHandler(rendererDir, services.resolveLibraryFile));
+  protocol.handle(
+    appScheme,
+    createAppProtocolHandler(rendererDir, services.resolveLibraryFile, (error) =>
+      logger.warn('app:// read failed', { error: String(error) }),
+    ),
+  );
   installPermissionHandlers(session.defaultSession);
   app.on('web-contents-created', (_e, contents) => lockNavigation(contents, (url) => void shell.openExternal(url)));
 
@@ -72,6 +80,8 @@ async function main(): Promise<void> {
     }
   });
   control.on('closed', () => app.quit());
+  reloadWhenPageGone(control, 'control', logger, () => isQuitting);
+  reloadWhenPageGone(program, 'program', logger, () => isQuitting);
 
   const windowOf = (event: IpcMainInvokeEvent) =>
     event.sender === control.webContents ? 'control' : event.sender === program.webContents ? 'program' : undefined;
