@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { Settings } from '../../shared/api/app';
 import { defaultSettings, settingsSchema } from '../../shared/api/app';
 import type { Emit } from './event-bus';
-import { readJsonFile, writeFileAtomic } from './json-file';
+import { readJsonFields, writeFileAtomic } from './json-file';
+import type { Logger } from './logger';
 
 /** The user's settings, kept as `settings.json` in the data folder. */
 export class SettingsStore {
@@ -13,9 +14,13 @@ export class SettingsStore {
   constructor(
     dataDir: string,
     private readonly emit: Emit,
+    logger?: Logger,
   ) {
     this.file = path.join(dataDir, 'settings.json');
-    this.current = { ...defaultSettings, ...(readJsonFile(this.file, settingsSchema.partial()) ?? {}) };
+    // Field by field: one bad setting falls back to its default (and is logged); the rest are kept.
+    const { fields, rejected } = readJsonFields<Settings>(this.file, settingsSchema.shape);
+    if (rejected.length > 0) logger?.warn('settings: set aside fields that do not parse', { fields: rejected });
+    this.current = { ...defaultSettings, ...fields };
   }
 
   get(): Settings {

@@ -179,6 +179,7 @@ export const supportedGltfExtensions: ReadonlySet<string> = new Set([
   'KHR_texture_transform',
   'KHR_lights_punctual',
   'EXT_texture_webp',
+  'EXT_mesh_gpu_instancing',
 ]);
 
 /** Reads external files of a .gltf (relative URIs); undefined when missing. */
@@ -314,6 +315,9 @@ export function checkModel(
     (mesh.primitives ?? []).reduce((sum, prim) => {
       const index = prim.indices ?? prim.attributes?.['POSITION'];
       const count = index === undefined ? 0 : (accessors[index]?.count ?? 0);
+      // A count that is not a whole number (a string, NaN, -1) would put NaN into the library.
+      if (!Number.isSafeInteger(count) || count < 0)
+        fail('assets/broken-model', 'The model file is damaged (bad count).');
       const mode = prim.mode ?? 4;
       if (mode === 4) return sum + Math.floor(count / 3);
       if (mode === 5 || mode === 6) return sum + Math.max(0, count - 2);

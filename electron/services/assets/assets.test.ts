@@ -16,6 +16,35 @@ import { createAssetsService } from './index';
 const repo = path.resolve(import.meta.dirname, '../../..');
 const jpeg = path.join(repo, 'node_modules/fingerpose/assets/nocurl.jpg');
 
+/** `triangles` non-indexed triangles, drawn by one node `instances` times (EXT_mesh_gpu_instancing). */
+function instancedGlb(triangles: number, instances: number, count: unknown = triangles * 3): Uint8Array {
+  const positions = new Float32Array(triangles * 9).map((_, i) => (i % 9 === 3 || i % 9 === 7 ? 1 : 0));
+  const translations = new Float32Array(instances * 3).map((_, i) => i);
+  const bin = new Uint8Array(positions.byteLength + translations.byteLength);
+  bin.set(new Uint8Array(positions.buffer), 0);
+  bin.set(new Uint8Array(translations.buffer), positions.byteLength);
+  return buildGlb(
+    {
+      asset: { version: '2.0' },
+      extensionsUsed: ['EXT_mesh_gpu_instancing'],
+      buffers: [{ byteLength: bin.length }],
+      bufferViews: [
+        { buffer: 0, byteLength: positions.byteLength, target: 34962 },
+        { buffer: 0, byteOffset: positions.byteLength, byteLength: translations.byteLength },
+      ],
+      accessors: [
+        { bufferView: 0, componentType: 5126, count, type: 'VEC3', min: [0, 0, 0], max: [1, 1, 0] },
+        { bufferView: 1, componentType: 5126, count: instances, type: 'VEC3' },
+      ],
+      meshes: [{ primitives: [{ attributes: { POSITION: 0 } }] }],
+      nodes: [{ mesh: 0, extensions: { EXT_mesh_gpu_instancing: { attributes: { TRANSLATION: 1 } } } }],
+      scenes: [{ nodes: [0] }],
+      scene: 0,
+    },
+    bin,
+  );
+}
+
 function triangleGlb(): Uint8Array {
   const positions = new Uint8Array(new Float32Array([0, 0, 0, 1, 0, 0, 0, 1, 0]).buffer);
   return buildGlb(
@@ -79,9 +108,9 @@ describe('assets service', () => {
   it('imports a model and an image, survives a restart, and removes them', async () => {
     const glb = path.join(srcDir, '脐橙.glb');
     fs.writeFileSync(glb, triangleGlb());
-    const model = service.importFile(glb);
+    const model = await service.importFile(glb);
     expect(model).toMatchObject({ kind: 'model', name: '脐橙', triangles: 1, builtIn: false });
-    const image = service.importFile(jpeg, 'hand');
+    const image = await service.importFile(jpeg, 'hand');
     expect(image).toMatchObject({ kind: 'image', width: 480, height: 640 });
     expect(events).toEqual(['assets:changed', 'assets:changed']);
 
@@ -110,7 +139,7 @@ describe('assets service', () => {
     const renamed = path.join(srcDir, 'crate.glb');
     fs.copyFileSync(jpeg, renamed);
     try {
-      service.importFile(renamed);
+      await service.importFile(renamed);
       expect.unreachable();
     } catch (error) {
       expect((error as StudioError).code).toBe('assets/not-a-model');
@@ -179,5 +208,41 @@ describe('assets service', () => {
     }) as unknown as typeof fetch;
     fs.rmSync(path.join(dataDir, 'assets/models/hand_landmarker.task'));
     expect(await codeOf(() => service.downloadModels(failing))).toBe('assets/download-failed');
+  });
+
+  it('refuses a model whose accessor count is not a number, and the library survives the next start', async () => {
+    const good = path.join(srcDir, 'good.glb');
+    fs.writeFileSync(good, triangleGlb());
+    const kept = await service.importFile(good);
+    const bad = path.join(srcDir, 'bad.glb');
+    fs.writeFileSync(bad, instancedGlb(1, 1, 'three'));
+    expect(await codeOf(() => service.importFile(bad))).toBe('assets/broken-model');
+    const again = createAssetsService({ dataDir, appRoot: repo, logger: createNullLogger(), emit: () => undefined } as unknown as DomainDeps);
+    expect(again.list().filter((e) => !e.builtIn).map((e) => e.id)).toEqual([kept.id]);
+  });
+
+  it('sets one bad index entry aside and keeps the others', async () => {
+    const good = path.join(srcDir, 'good.glb');
+    fs.writeFileSync(good, triangleGlb());
+    const first = await service.importFile(good, 'one');
+    const second = await service.importFile(good, 'two');
+    const indexFile = path.join(dataDir, 'assets/index.json');
+    const index = JSON.parse(fs.readFileSync(indexFile, 'utf8')) as { entries: Record<string, unknown>[] };
+    index.entries[0]!.triangles = null; // what JSON makes of NaN
+    fs.writeFileSync(indexFile, JSON.stringify(index));
+    const again = createAssetsService({ dataDir, appRoot: repo, logger: createNullLogger(), emit: () => undefined } as unknown as DomainDeps);
+    expect(again.list().filter((e) => !e.builtIn).map((e) => e.id)).toEqual([second.id]);
+    const rejected = fs.readFileSync(`${indexFile}.rejected.jsonl`, 'utf8');
+    expect(rejected).toContain(first.id);
+    expect(rejected).toContain('triangles');
+  });
+
+  it('counts instances against the triangle budget (the Khronos validator checks the file first)', async () => {
+    const fine = path.join(srcDir, 'few.glb');
+    fs.writeFileSync(fine, instancedGlb(10, 100));
+    expect((await service.importFile(fine)).triangles).toBe(1000);
+    const many = path.join(srcDir, 'many.glb');
+    fs.writeFileSync(many, instancedGlb(100, 6000));
+    expect(await codeOf(() => service.importFile(many))).toBe('assets/too-many-triangles');
   });
 });
