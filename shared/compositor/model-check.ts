@@ -231,6 +231,19 @@ export function checkModel(
   bytes: Uint8Array,
   options: { limits?: ModelLimits; readResource?: ResourceReader } = {},
 ): ModelInfo {
+  try {
+    return checkModelUnguarded(bytes, options);
+  } catch (error) {
+    // A JSON of the wrong shape (primitives that are not a list, …) is a damaged model, not a bug.
+    if (error instanceof StudioError) throw error;
+    throw new StudioError('assets/broken-model', 'The model file is damaged.', { detail: String(error) });
+  }
+}
+
+function checkModelUnguarded(
+  bytes: Uint8Array,
+  options: { limits?: ModelLimits; readResource?: ResourceReader },
+): ModelInfo {
   const limits = options.limits ?? defaultModelLimits;
   if (bytes.length > limits.maxBytes) {
     fail('assets/file-too-large', 'The model file is too large.', {
