@@ -31,10 +31,11 @@ const neverCalled = new Set<string>(['assets:download-models']);
 interface Tally {
   cases: number;
   crashes: number;
+  hangs: number;
   byGroup: Record<string, number>;
   codes: Map<string, number>;
 }
-const tally: Tally = { cases: 0, crashes: 0, byGroup: {}, codes: new Map() };
+const tally: Tally = { cases: 0, crashes: 0, hangs: 0, byGroup: {}, codes: new Map() };
 
 let h: FuzzHost;
 let api: ApiSocket;
@@ -64,7 +65,8 @@ async function assertAlive(where: string): Promise<void> {
 function assertCoded(where: string, result: Result<unknown>): void {
   if (result.ok) return;
   const { code } = result.error;
-  if (code === 'test/timeout' || code === 'test/closed') tally.crashes += 1;
+  if (code === 'test/closed') tally.crashes += 1;
+  if (code === 'test/timeout') tally.hangs += 1;
   expect(code, `${where}: ${result.error.message} ${result.error.detail ?? ''}`.slice(0, 1500)).toMatch(
     /^[a-z]+\/[a-z0-9-]+$/,
   );
@@ -151,7 +153,9 @@ afterAll(async () => {
   process.stderr.write(
     `fuzz: ${tally.cases} hostile cases (${Object.entries(tally.byGroup)
       .map(([g, n]) => `${g} ${n}`)
-      .join(', ')}), crashes ${tally.crashes}, last-resort faults ${h?.faults() ?? 0}, seed ${seed}\n` +
+      .join(
+        ', ',
+      )}), crashes ${tally.crashes}, requests that never answered ${tally.hangs}, last-resort faults ${h?.faults() ?? 0}, seed ${seed}\n` +
       `fuzz: answers: ${top}\n`,
   );
   api?.close();
@@ -437,9 +441,27 @@ describe('hostile input sweep', () => {
     }, 300_000);
   });
 
+  it('regressions: files an earlier run caught', async () => {
+    // Each file here failed a run once; it must now preview with a code, and the host must stay responsive.
+    const dir = path.join(import.meta.dirname, 'regressions');
+    for (const name of fs.readdirSync(dir)) {
+      const pending = api.call(
+        'sales:import-preview',
+        { source: { kind: 'path', path: path.join(dir, name) } },
+        20_000,
+      );
+      const info = await api.call('app:info', undefined, 5_000);
+      expect(info.ok, `${name}: the host stopped answering while it read the file`).toBe(true);
+      const result = await pending;
+      count('regression', result);
+      assertCoded(`regression ${name}`, result);
+    }
+  }, 60_000);
+
   it('ran at least 5,000 hostile cases with no crash', () => {
     if (scale >= 1) expect(tally.cases).toBeGreaterThanOrEqual(5000);
     expect(tally.crashes).toBe(0);
+    expect(tally.hangs).toBe(0);
     expect(h.faults()).toBe(0);
   });
 });
