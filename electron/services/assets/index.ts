@@ -8,10 +8,13 @@ import type { AssetEntry, AssetKind, VisionModelName, VisionModelsStatus } from 
 import { assetEntrySchema, uploadMaxBytes, visionModelNames } from '../../../shared/api/assets';
 import { StudioError } from '../../../shared/api/result';
 import type { SniffedKind } from '../../../shared/compositor/model-check';
-import { checkModel, imageSize, sniffKind } from '../../../shared/compositor/model-check';
+import { imageSize, sniffKind } from '../../../shared/compositor/model-check';
 import type { Domain, DomainDeps } from '../domain';
 import { readJsonEntries, readJsonFile, writeFileAtomic } from '../json-file';
-import { validateModel } from './model-validator';
+import { ModelChecker } from './model-checker';
+
+/** One model-check worker for the process (started on the first model import). */
+const modelChecker = new ModelChecker();
 
 /** URL prefix (page-relative) under which the transports serve `<dataDir>/assets/`. */
 export const libraryUrlPrefix = 'library/';
@@ -136,27 +139,15 @@ export async function checkAssetFile(
           params: { sizeMb: Math.round(stat.size / 1048576), maxMb: 64 },
         });
       }
-      const dir = path.dirname(file);
-      const resources = new Set<string>();
-      const readResource = (uri: string) => {
-        const target = path.resolve(dir, uri);
-        if (!target.startsWith(dir + path.sep) || !fs.existsSync(target) || !fs.statSync(target).isFile()) return undefined;
-        resources.add(path.relative(dir, target));
-        return new Uint8Array(fs.readFileSync(target));
-      };
-      const bytes = new Uint8Array(fs.readFileSync(file));
-      // The quick check first (clear codes for the usual mistakes), then the Khronos validator
-      // and the budget: instancing, Draco-decoded geometry, all textures together.
-      const info = checkModel(bytes, { readResource });
-      const validated = await validateModel(bytes, { readResource });
-      const largest = info.textures.reduce((m, t) => Math.max(m, t.width, t.height), 0);
+      // Read and checked in a worker: the event loop that serves OBS and sales entry never waits on it.
+      const found = await modelChecker.check(file);
       return {
         kind: 'model',
         bytes: stat.size,
-        triangles: validated.triangles,
-        width: largest,
-        height: largest,
-        resources: [...resources],
+        triangles: found.triangles,
+        width: found.largestTexture,
+        height: found.largestTexture,
+        resources: found.resources,
       };
     }
     case 'image': {
@@ -471,6 +462,6 @@ export function createAssetsDomain(deps: DomainDeps): Domain<AssetsService, Asse
       'assets:download-models': () => service.downloadModels(),
       'assets:confirm-model': (input) => service.confirmModel(input.name, input.loaded),
     },
-    close: async () => undefined,
+    close: async () => modelChecker.close(),
   };
 }
