@@ -245,4 +245,40 @@ describe('assets service', () => {
     fs.writeFileSync(many, instancedGlb(100, 6000));
     expect(await codeOf(() => service.importFile(many))).toBe('assets/too-many-triangles');
   });
+
+  it('counts Draco-compressed geometry at its decoded size', async () => {
+    // 64 bytes on disk that would unpack to 30 million vertices (360 MB of positions).
+    const draco = (count: number) =>
+      buildGlb(
+        {
+          asset: { version: '2.0' },
+          extensionsUsed: ['KHR_draco_mesh_compression'],
+          extensionsRequired: ['KHR_draco_mesh_compression'],
+          buffers: [{ byteLength: 64 }],
+          bufferViews: [{ buffer: 0, byteLength: 64 }],
+          accessors: [{ componentType: 5126, count, type: 'VEC3', min: [0, 0, 0], max: [1, 1, 1] }],
+          meshes: [
+            {
+              primitives: [
+                {
+                  mode: 0,
+                  attributes: { POSITION: 0 },
+                  extensions: { KHR_draco_mesh_compression: { bufferView: 0, attributes: { POSITION: 0 } } },
+                },
+              ],
+            },
+          ],
+          nodes: [{ mesh: 0 }],
+          scenes: [{ nodes: [0] }],
+          scene: 0,
+        },
+        new Uint8Array(64),
+      );
+    const bomb = path.join(srcDir, 'bomb.glb');
+    fs.writeFileSync(bomb, draco(30_000_000));
+    expect(await codeOf(() => service.importFile(bomb))).toBe('assets/model-too-heavy');
+    const small = path.join(srcDir, 'small.glb');
+    fs.writeFileSync(small, draco(1000));
+    expect((await service.importFile(small)).kind).toBe('model');
+  });
 });
