@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
@@ -280,5 +281,68 @@ describe('assets service', () => {
     const small = path.join(srcDir, 'small.glb');
     fs.writeFileSync(small, draco(1000));
     expect((await service.importFile(small)).kind).toBe('model');
+  });
+
+  it('adds up every texture against one GPU memory budget', async () => {
+    const chunk = (type: string, data: Buffer) => {
+      const body = Buffer.concat([Buffer.from(type), data]);
+      const out = Buffer.alloc(8 + data.length + 4);
+      out.writeUInt32BE(data.length, 0);
+      body.copy(out, 4);
+      out.writeUInt32BE(zlib.crc32(body), 8 + data.length);
+      return out;
+    };
+    const ihdr = Buffer.alloc(13);
+    ihdr.writeUInt32BE(4096, 0);
+    ihdr.writeUInt32BE(4096, 4);
+    ihdr[8] = 8;
+    ihdr[9] = 6;
+    // A 4096×4096 RGBA PNG header: tiny on disk, 64 MB (plus mipmaps) on the GPU.
+    const png = Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      chunk('IHDR', ihdr),
+      chunk('IDAT', zlib.deflateSync(Buffer.alloc(16))),
+      chunk('IEND', Buffer.alloc(0)),
+    ]);
+    const textured = (n: number) => {
+      const geometry = Buffer.from(new Float32Array([0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 1]).buffer);
+      const bin = Buffer.concat([geometry, ...Array.from({ length: n }, () => png)]);
+      const slots = ['baseColorTexture', 'emissiveTexture', 'normalTexture', 'occlusionTexture', 'metallicRoughnessTexture'];
+      const material: Record<string, unknown> = { pbrMetallicRoughness: {} };
+      slots.slice(0, n).forEach((slot, index) => {
+        if (slot === 'baseColorTexture' || slot === 'metallicRoughnessTexture')
+          (material.pbrMetallicRoughness as Record<string, unknown>)[slot] = { index };
+        else material[slot] = { index };
+      });
+      return buildGlb(
+        {
+          asset: { version: '2.0' },
+          buffers: [{ byteLength: bin.length }],
+          bufferViews: [
+            { buffer: 0, byteLength: 36, target: 34962 },
+            { buffer: 0, byteOffset: 36, byteLength: 24, target: 34962 },
+            ...Array.from({ length: n }, (_, i) => ({ buffer: 0, byteOffset: 60 + i * png.length, byteLength: png.length })),
+          ],
+          accessors: [
+            { bufferView: 0, componentType: 5126, count: 3, type: 'VEC3', min: [0, 0, 0], max: [1, 1, 0] },
+            { bufferView: 1, componentType: 5126, count: 3, type: 'VEC2' },
+          ],
+          images: Array.from({ length: n }, (_, i) => ({ bufferView: i + 2, mimeType: 'image/png' })),
+          textures: Array.from({ length: n }, (_, i) => ({ source: i })),
+          materials: [material],
+          meshes: [{ primitives: [{ attributes: { POSITION: 0, TEXCOORD_0: 1 }, material: 0 }] }],
+          nodes: [{ mesh: 0 }],
+          scenes: [{ nodes: [0] }],
+          scene: 0,
+        },
+        bin,
+      );
+    };
+    const one = path.join(srcDir, 'one-texture.glb');
+    fs.writeFileSync(one, textured(1));
+    expect((await service.importFile(one)).width).toBe(4096);
+    const five = path.join(srcDir, 'five-textures.glb');
+    fs.writeFileSync(five, textured(5));
+    expect(await codeOf(() => service.importFile(five))).toBe('assets/texture-budget');
   });
 });
