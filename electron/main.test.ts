@@ -58,6 +58,15 @@ describe('Electron main', () => {
     expect(closeEvent.preventDefault).toHaveBeenCalled();
     expect(program?.hide).toHaveBeenCalled();
 
+    // A crashed page is logged and loaded again; a clean exit is left alone.
+    vi.useFakeTimers();
+    program?.webContents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 133 });
+    control?.webContents.emit('render-process-gone', {}, { reason: 'clean-exit', exitCode: 0 });
+    await vi.runAllTimersAsync();
+    vi.useRealTimers();
+    expect(program?.webContents.reload).toHaveBeenCalledTimes(1);
+    expect(control?.webContents.reload).not.toHaveBeenCalled();
+
     // Quitting drains the services first, then exits.
     const quitEvent = { preventDefault: vi.fn() };
     app.emit('before-quit', quitEvent);

@@ -8,11 +8,13 @@ import { app, BrowserWindow, globalShortcut, ipcMain, protocol, safeStorage, scr
 import type { GlobalShortcutAction, ShortcutStatus } from '../shared/api/app';
 import { ipcChannels } from '../shared/api/bridge';
 import { setupGraphics } from './graphics';
+import { reloadWhenPageGone } from './crash-recovery';
 import { registerIpc } from './ipc';
 import { createAppProtocolHandler } from './protocol';
 import { appHost, appOrigin, appScheme, installPermissionHandlers, lockNavigation } from './security/window-security';
 import { createStudioServices } from './services';
 import { appRootFrom } from './services/app-paths';
+import { installLastResort } from './services/last-resort';
 import { createLogger, RotatingLogSink } from './services/logger';
 import { LiveShortcuts } from './shortcuts';
 import { controlWindowOptions, programWindowOptions, programWindowPlacement } from './windows';
@@ -51,6 +53,7 @@ async function main(): Promise<void> {
   const sink = new RotatingLogSink({ dir: path.join(dataDir, 'logs'), echo: !app.isPackaged });
   const logger = createLogger('main', sink);
   void graphics.afterReady(logger);
+  installLastResort(logger);
   const sqliteNativeBinding = electronSqliteBinding();
   const shortcutsRef: { current?: LiveShortcuts } = {};
   const services = createStudioServices({
@@ -64,7 +67,12 @@ async function main(): Promise<void> {
     ...(sqliteNativeBinding === undefined ? {} : { sqliteNativeBinding }),
   });
 
-  protocol.handle(appScheme, createAppProtocolHandler(rendererDir, services.resolveLibraryFile));
+  protocol.handle(
+    appScheme,
+    createAppProtocolHandler(rendererDir, services.resolveLibraryFile, (error) =>
+      logger.warn('app:// read failed', { error: String(error) }),
+    ),
+  );
   installPermissionHandlers(session.defaultSession);
   app.on('web-contents-created', (_e, contents) => lockNavigation(contents, (url) => void shell.openExternal(url)));
 
@@ -90,6 +98,8 @@ async function main(): Promise<void> {
     }
   });
   control.on('closed', () => app.quit());
+  reloadWhenPageGone(control, 'control', logger, () => isQuitting);
+  reloadWhenPageGone(program, 'program', logger, () => isQuitting);
 
   const windowOf = (event: IpcMainInvokeEvent) =>
     event.sender === control.webContents ? 'control' : event.sender === program.webContents ? 'program' : undefined;

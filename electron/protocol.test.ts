@@ -38,3 +38,45 @@ describe('app:// protocol', () => {
     }
   });
 });
+
+describe('app:// media and MIME types', () => {
+  const renderer = fs.mkdtempSync(path.join(os.tmpdir(), 'harvest-proto-media-'));
+  const video = path.join(renderer, 'clip.mp4');
+  const bytes = Buffer.from(Array.from({ length: 1000 }, (_, i) => i % 256));
+  fs.writeFileSync(video, bytes);
+  for (const ext of ['gltf', 'ktx2', 'jpeg', 'task', 'tflite']) fs.writeFileSync(path.join(renderer, `f.${ext}`), 'x');
+  const handle = createAppProtocolHandler(renderer, () => undefined);
+
+  it('answers Range requests with 206 and the slice, and 416 past the end', async () => {
+    const part = await handle(new Request('app://studio/clip.mp4', { headers: { range: 'bytes=100-199' } }));
+    expect(part.status).toBe(206);
+    expect(part.headers.get('content-range')).toBe('bytes 100-199/1000');
+    expect(Buffer.from(await part.arrayBuffer())).toEqual(bytes.subarray(100, 200));
+    const tail = await handle(new Request('app://studio/clip.mp4', { headers: { range: 'bytes=-10' } }));
+    expect(Buffer.from(await tail.arrayBuffer())).toEqual(bytes.subarray(990));
+    const whole = await handle(new Request('app://studio/clip.mp4'));
+    expect(whole.status).toBe(200);
+    expect(whole.headers.get('accept-ranges')).toBe('bytes');
+    expect((await whole.arrayBuffer()).byteLength).toBe(1000);
+    const past = await handle(new Request('app://studio/clip.mp4', { headers: { range: 'bytes=5000-' } }));
+    expect(past.status).toBe(416);
+  });
+
+  it('knows the types the host knows', async () => {
+    const expected: Record<string, string> = {
+      gltf: 'model/gltf+json',
+      ktx2: 'image/ktx2',
+      jpeg: 'image/jpeg',
+      task: 'application/octet-stream',
+      tflite: 'application/octet-stream',
+    };
+    for (const [ext, type] of Object.entries(expected)) {
+      expect((await handle(new Request(`app://studio/f.${ext}`))).headers.get('content-type')).toBe(type);
+    }
+  });
+
+  it('answers NUL bytes and broken escapes with 400, not a throw', async () => {
+    expect((await handle(new Request('app://studio/%00'))).status).toBe(400);
+    expect((await handle(new Request('app://studio/program%00.html'))).status).toBe(400);
+  });
+});

@@ -1,63 +1,45 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
+import { Readable } from 'node:stream';
 
 import { contentSecurityPolicy } from './security/csp';
+import { decodeRequestPath, openStaticFile, resolveInside } from './services/static-files';
 
-const mimeTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript',
-  '.mjs': 'text/javascript',
-  '.css': 'text/css',
-  '.json': 'application/json',
-  '.wasm': 'application/wasm',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.webp': 'image/webp',
-  '.svg': 'image/svg+xml',
-  '.glb': 'model/gltf-binary',
-  '.mp4': 'video/mp4',
-  '.webm': 'video/webm',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.otf': 'font/otf',
-};
-
-const pages: Record<string, string> = { '/': 'index.html', '/program': 'program.html' };
+const pages: Record<string, string> = { '/': '/index.html', '/program': '/program.html' };
 
 /**
  * Answers app://studio/… from the built renderer folder: a fixed origin for permissions and
- * the same CSP as the host, without file:// and its loose rules.
+ * the same CSP as the host, without file:// and its loose rules. Files are streamed, with Range
+ * requests (video backgrounds seek), through the static-file module the host uses too.
  */
 export function createAppProtocolHandler(
   rendererDir: string,
   resolveLibraryFile: (urlPath: string) => string | undefined,
+  onError: (error: Error) => void = () => undefined,
 ): (request: Request) => Promise<Response> {
   return async (request) => {
-    const url = new URL(request.url);
-    let file: string | undefined;
-    if (url.pathname.startsWith('/library/')) {
-      // Imported assets and downloaded models, from the data folder.
-      file = resolveLibraryFile(url.pathname);
-    } else {
-      let rel: string;
-      try {
-        rel = pages[url.pathname] ?? decodeURIComponent(url.pathname);
-      } catch {
-        return new Response('Bad request', { status: 400 });
-      }
-      const candidate = path.resolve(rendererDir, `.${path.posix.sep}${rel.replace(/^\/+/, '')}`);
-      if (candidate.startsWith(rendererDir + path.sep)) file = candidate;
-    }
-    if (file === undefined) return new Response('Not found', { status: 404 });
+    let url: URL;
     try {
-      const body = await fs.readFile(file);
-      const headers: Record<string, string> = {
-        'Content-Type': mimeTypes[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
-        'X-Content-Type-Options': 'nosniff',
-      };
-      if (file.endsWith('.html')) headers['Content-Security-Policy'] = contentSecurityPolicy({ allowWebSocket: false });
-      return new Response(body, { status: 200, headers });
+      url = new URL(request.url);
     } catch {
+      return new Response('Bad request', { status: 400 });
+    }
+    const rel = pages[url.pathname] ?? decodeRequestPath(url.pathname);
+    if (rel === undefined) return new Response('Bad request', { status: 400 });
+    // Imported assets and downloaded models come from the data folder.
+    const file = rel.startsWith('/library/') ? resolveLibraryFile(url.pathname) : resolveInside(rendererDir, rel);
+    if (file === undefined || file.includes('\0')) return new Response('Not found', { status: 404 });
+    try {
+      const answer = await openStaticFile(file, {
+        range: request.headers.get('range'),
+        head: request.method === 'HEAD',
+        onError,
+      });
+      if (answer.status === 404) return new Response('Not found', { status: 404 });
+      const headers: Record<string, string> = { ...answer.headers, 'X-Content-Type-Options': 'nosniff' };
+      if (file.endsWith('.html')) headers['Content-Security-Policy'] = contentSecurityPolicy({ allowWebSocket: false });
+      const body = answer.body === undefined ? null : (Readable.toWeb(answer.body) as ReadableStream<Uint8Array>);
+      return new Response(body, { status: answer.status, headers });
+    } catch (error) {
+      onError(error as Error);
       return new Response('Not found', { status: 404 });
     }
   };

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 
 import { createStudioServices } from '../services';
 import { appRootFrom, defaultDataDir } from '../services/app-paths';
+import { installLastResort } from '../services/last-resort';
 import { createLogger, RotatingLogSink } from '../services/logger';
 import { StudioHost } from './studio-host';
 
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
   fs.mkdirSync(dataDir, { recursive: true });
   const sink = new RotatingLogSink({ dir: path.join(dataDir, 'logs'), echo: process.env.HARVEST_LOG_ECHO === '1' });
   const logger = createLogger('host', sink);
+  installLastResort(logger);
   const rendererDir = path.resolve(values['renderer-dir'] ?? path.join(appRoot, 'dist', 'renderer'));
   if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
     process.stderr.write(`The UI is not built (${rendererDir}). Run: npm run build\n`);
@@ -53,7 +55,9 @@ async function main(): Promise<void> {
     programUrl: () => host?.url('/program'),
     rendererDir,
   });
-  const makeHost = (port: number) => new StudioHost({ services, rendererDir, logger: logger.child('http'), port });
+  const uploadDir = path.join(dataDir, 'tmp', 'uploads');
+  const makeHost = (port: number) =>
+    new StudioHost({ services, rendererDir, logger: logger.child('http'), port, uploadDir });
   host = makeHost(values.port === undefined ? defaultPort : Number(values.port));
   try {
     await host.start();

@@ -50,7 +50,7 @@ export interface StudioServices {
 export function createStudioServices(options: StudioServicesOptions): StudioServices {
   const { logger } = options;
   const bus = createEventBus((error) => logger.error('event listener failed', { error: String(error) }));
-  const settings = new SettingsStore(options.dataDir, bus.emit);
+  const settings = new SettingsStore(options.dataDir, bus.emit, logger.child('settings'));
   const deps = (name: string): DomainDeps => ({
     dataDir: options.dataDir,
     appRoot: options.appRoot,

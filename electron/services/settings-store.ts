@@ -4,30 +4,8 @@ import path from 'node:path';
 import type { Settings } from '../../shared/api/app';
 import { defaultSettings, settingsSchema } from '../../shared/api/app';
 import type { Emit } from './event-bus';
-import { writeFileAtomic } from './json-file';
-
-/**
- * Reads settings.json field by field: one bad value falls back to its default and never empties
- * its neighbours. A file written before the first-run guide existed is an existing studio, whose
- * user must not be walked through the guide again.
- */
-function readSettings(file: string): Settings {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch {
-    return { ...defaultSettings };
-  }
-  if (typeof raw !== 'object' || raw === null) return { ...defaultSettings };
-  const record = raw as Record<string, unknown>;
-  const next: Record<string, unknown> = { ...defaultSettings };
-  for (const key of Object.keys(settingsSchema.shape) as (keyof Settings)[]) {
-    const parsed = settingsSchema.shape[key].safeParse(record[key]);
-    if (parsed.success) next[key] = parsed.data;
-  }
-  if (!('onboarding' in record)) next.onboarding = { ...defaultSettings.onboarding, status: 'done' };
-  return next as Settings;
-}
+import { readJsonFields, writeFileAtomic } from './json-file';
+import type { Logger } from './logger';
 
 /** The user's settings, kept as `settings.json` in the data folder. */
 export class SettingsStore {
@@ -37,9 +15,17 @@ export class SettingsStore {
   constructor(
     dataDir: string,
     private readonly emit: Emit,
+    logger?: Logger,
   ) {
     this.file = path.join(dataDir, 'settings.json');
-    this.current = fs.existsSync(this.file) ? readSettings(this.file) : { ...defaultSettings };
+    // Field by field: one bad setting falls back to its default (and is logged); the rest are kept.
+    const { fields, rejected } = readJsonFields<Settings>(this.file, settingsSchema.shape);
+    if (rejected.length > 0) logger?.warn('settings: set aside fields that do not parse', { fields: rejected });
+    this.current = { ...defaultSettings, ...fields };
+    // A file written before the first-run guide existed is an existing studio, whose user must not
+    // be walked through the guide again.
+    if (fs.existsSync(this.file) && !('onboarding' in fields) && !rejected.includes('onboarding'))
+      this.current.onboarding = { ...defaultSettings.onboarding, status: 'done' };
   }
 
   get(): Settings {

@@ -1,9 +1,11 @@
 import type { StudioBridge } from '../../shared/api/bridge';
 import type { Result } from '../../shared/api/result';
 import { resultSchema } from '../../shared/api/result';
-import { hostMessageSchema } from '../../shared/api/wire';
+import { hostMessageSchema, messageTooLargeCloseCode, wsMaxMessageBytes } from '../../shared/api/wire';
 
 const callTimeoutMs = 30_000;
+
+const utf8Length = (text: string) => new TextEncoder().encode(text).length;
 
 /**
  * The WebSocket transport to the studio host. Reconnects by itself; calls made while the socket
@@ -48,12 +50,17 @@ export function createWsBridge(url: string): StudioBridge {
           );
         }
       });
-      ws.addEventListener('close', () => {
+      ws.addEventListener('close', (event) => {
         socket = undefined;
         opened = undefined;
+        // 1009: the host refused a message over its limit (and closed); say so, not "disconnected".
+        const error =
+          event.code === messageTooLargeCloseCode
+            ? { code: 'app/message-too-large', message: 'The message was too large for the studio' }
+            : { code: 'app/not-connected', message: 'Lost the connection to the studio' };
         for (const [id, settle] of pending) {
           pending.delete(id);
-          settle({ ok: false, error: { code: 'app/not-connected', message: 'Lost the connection to the studio' } });
+          settle({ ok: false, error });
         }
         for (const listener of listeners) listener('app:transport', { connected: false });
         setTimeout(
@@ -81,7 +88,18 @@ export function createWsBridge(url: string): StudioBridge {
           clearTimeout(timer);
           resolve(result);
         });
-        const send = (ws: WebSocket) => ws.send(JSON.stringify({ type: 'call', id, name, payload }));
+        const text = JSON.stringify({ type: 'call', id, name, payload });
+        // Refused here rather than by the host, which would close the socket for everyone on it.
+        if (
+          text.length > wsMaxMessageBytes ||
+          (text.length * 3 > wsMaxMessageBytes && utf8Length(text) > wsMaxMessageBytes)
+        ) {
+          pending.delete(id);
+          clearTimeout(timer);
+          resolve({ ok: false, error: { code: 'app/message-too-large', message: `${name} is too large to send` } });
+          return;
+        }
+        const send = (ws: WebSocket) => ws.send(text);
         if (socket?.readyState === WebSocket.OPEN) send(socket);
         else void open().then(send);
       });

@@ -134,4 +134,7 @@ export const appErrorCodes = [
   'app/unauthorized',
   'app/disk-full',
   'app/read-only',
+  'app/message-too-large',
+  'app/upload-too-large',
+  'app/upload-failed',
 ] as const;

@@ -57,7 +57,7 @@ export const visionModelsStatusSchema = z.object({
 /** Which MediaPipe models the compositor should load. */
 export type VisionModelsStatus = z.infer<typeof visionModelsStatusSchema>;
 
-/** The largest file the browser may upload through the API (the WebSocket frame limit is 64 MiB). */
+/** The largest file `assets:upload` takes as base64 (it must fit one WebSocket message, `wsMaxMessageBytes`). */
 export const uploadMaxBytes = 40 * 1024 * 1024;
 
 export const assetsRequests = {
@@ -112,4 +112,6 @@ export const assetsErrorCodes = [
   'assets/built-in',
   'assets/upload-too-large',
   'assets/download-failed',
+  'assets/model-too-heavy',
+  'assets/texture-budget',
 ] as const;

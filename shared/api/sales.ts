@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { fenSchema, signedFenSchema } from '../money';
 import { request } from './define';
+import { wsMaxBase64Chars } from './wire';
 
 // The 'sales' domain of the API contract: products, shows and their segments, the durable sales
 // log (quick entry, imports, the live order feed), attribution and analytics.
@@ -238,8 +239,8 @@ export type ColumnMapping = z.output<typeof columnMappingSchema>;
 
 export const importSourceSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('path'), path: z.string().min(1).max(4096) }),
-  /** Browser mode: the file's bytes, base64 (at most 64 MB of file). */
-  z.object({ kind: z.literal('bytes'), name: z.string().min(1).max(255), base64: z.string().max(90_000_000) }),
+  /** The file's bytes, base64, within one WebSocket message; bigger files are uploaded and passed by path. */
+  z.object({ kind: z.literal('bytes'), name: z.string().min(1).max(255), base64: z.string().max(wsMaxBase64Chars) }),
 ]);
 export type ImportSource = z.infer<typeof importSourceSchema>;
 

@@ -8,6 +8,7 @@ import { productMediaSchema, showProductSchema } from '../show/product';
 import { rundownInputSchema, rundownSchema, rundownSummarySchema } from '../show/rundown';
 import { guardCategorySchema, guardTermSchema, guardTermsSchema } from '../show/text-guard';
 import { request } from './define';
+import { wsMaxBase64Chars } from './wire';
 
 // The 'show' domain: presets, the run of show, live mode, the text guard and show packages.
 // Requests are 'show:verb'.
@@ -38,10 +39,8 @@ const packageSourceSchema = z.union([
   z.object({ path: z.string().min(1).max(4096) }),
   z.object({
     fileName: z.string().min(1).max(200),
-    dataBase64: z
-      .string()
-      .min(1)
-      .max(96 * 1024 * 1024),
+    // Within one WebSocket message; bigger packages are uploaded and passed by path.
+    dataBase64: z.string().min(1).max(wsMaxBase64Chars),
   }),
 ]);
 

@@ -179,6 +179,7 @@ export const supportedGltfExtensions: ReadonlySet<string> = new Set([
   'KHR_texture_transform',
   'KHR_lights_punctual',
   'EXT_texture_webp',
+  'EXT_mesh_gpu_instancing',
 ]);
 
 /** Reads external files of a .gltf (relative URIs); undefined when missing. */
@@ -229,6 +230,19 @@ function parseJson(bytes: Uint8Array): GltfJson {
 export function checkModel(
   bytes: Uint8Array,
   options: { limits?: ModelLimits; readResource?: ResourceReader } = {},
+): ModelInfo {
+  try {
+    return checkModelUnguarded(bytes, options);
+  } catch (error) {
+    // A JSON of the wrong shape (primitives that are not a list, …) is a damaged model, not a bug.
+    if (error instanceof StudioError) throw error;
+    throw new StudioError('assets/broken-model', 'The model file is damaged.', { detail: String(error) });
+  }
+}
+
+function checkModelUnguarded(
+  bytes: Uint8Array,
+  options: { limits?: ModelLimits; readResource?: ResourceReader },
 ): ModelInfo {
   const limits = options.limits ?? defaultModelLimits;
   if (bytes.length > limits.maxBytes) {
@@ -314,6 +328,9 @@ export function checkModel(
     (mesh.primitives ?? []).reduce((sum, prim) => {
       const index = prim.indices ?? prim.attributes?.['POSITION'];
       const count = index === undefined ? 0 : (accessors[index]?.count ?? 0);
+      // A count that is not a whole number (a string, NaN, -1) would put NaN into the library.
+      if (!Number.isSafeInteger(count) || count < 0)
+        fail('assets/broken-model', 'The model file is damaged (bad count).');
       const mode = prim.mode ?? 4;
       if (mode === 4) return sum + Math.floor(count / 3);
       if (mode === 5 || mode === 6) return sum + Math.max(0, count - 2);

@@ -11,6 +11,7 @@ export class MockWebContents extends EventEmitter {
   url = '';
   windowOpenHandler: ((details: { url: string }) => { action: 'allow' | 'deny' }) | undefined;
   readonly send = vi.fn();
+  readonly reload = vi.fn();
   getURL = () => this.url;
   setWindowOpenHandler(handler: (details: { url: string }) => { action: 'allow' | 'deny' }) {
     this.windowOpenHandler = handler;

@@ -36,7 +36,8 @@ export async function startHost(
   }
   const child = spawn(process.execPath, [entry, '--port', '0', '--data-dir', dataDir], {
     cwd: repoRoot,
-    env: { ...process.env, ...options.env },
+    // A fault the last-resort handler catches fails the test: the host exits with 70.
+    env: { ...process.env, HARVEST_STRICT_FAULTS: '1', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -17,6 +17,8 @@ interface BuilderConfig {
   mac?: { icon?: string; entitlements?: string; target?: string[] };
   linux?: { icon?: string; target?: string[] };
   nsis?: unknown;
+  asar?: boolean;
+  electronFuses?: Record<string, boolean>;
 }
 
 async function loadConfig(): Promise<BuilderConfig> {
@@ -35,6 +37,19 @@ describe('electron-builder.yml', () => {
   it("validates against electron-builder's JSON schema", async () => {
     const config = await loadConfig();
     expect(config.appId).toBe('cn.harvest.studio');
+  });
+
+  it('flips the fuses: no run-as-node, no inspector, only the integrity-checked asar', async () => {
+    const config = await loadConfig();
+    expect(config.asar).not.toBe(false);
+    expect(config.electronFuses).toMatchObject({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      onlyLoadAppFromAsar: true,
+      enableEmbeddedAsarIntegrityValidation: true,
+      grantFileProtocolExtraPrivileges: false,
+    });
   });
 
   it('targets Windows NSIS, macOS dmg, Linux AppImage and deb', async () => {

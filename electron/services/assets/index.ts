@@ -8,9 +8,13 @@ import type { AssetEntry, AssetKind, VisionModelName, VisionModelsStatus } from 
 import { assetEntrySchema, uploadMaxBytes, visionModelNames } from '../../../shared/api/assets';
 import { StudioError } from '../../../shared/api/result';
 import type { SniffedKind } from '../../../shared/compositor/model-check';
-import { checkModel, imageSize, sniffKind } from '../../../shared/compositor/model-check';
+import { imageSize, sniffKind } from '../../../shared/compositor/model-check';
 import type { Domain, DomainDeps } from '../domain';
-import { readJsonFile, writeFileAtomic } from '../json-file';
+import { readJsonEntries, readJsonFile, writeFileAtomic } from '../json-file';
+import { ModelChecker } from './model-checker';
+
+/** One model-check worker for the process (started on the first model import). */
+const modelChecker = new ModelChecker();
 
 /** URL prefix (page-relative) under which the transports serve `<dataDir>/assets/`. */
 export const libraryUrlPrefix = 'library/';
@@ -52,8 +56,8 @@ const officialModelUrls: Record<VisionModelName, string> = {
     'https://storage.googleapis.com/mediapipe-models/face_detector/blaze_face_short_range/float16/latest/blaze_face_short_range.tflite',
 };
 
-const indexSchema = z.object({ entries: z.array(assetEntrySchema.extend({ fileName: z.string() })) });
-type StoredEntry = z.infer<typeof indexSchema>['entries'][number];
+const storedEntrySchema = assetEntrySchema.extend({ fileName: z.string().min(1).max(200) });
+type StoredEntry = z.infer<typeof storedEntrySchema>;
 
 const modelStateSchema = z.object({
   preferOfficial: z.boolean(),
@@ -71,7 +75,7 @@ export interface LocatedAsset {
 /** The asset library: checked imports into the data folder, the shipped samples, MediaPipe models. */
 export interface AssetsService {
   list(): AssetEntry[];
-  importFile(source: string, name?: string): AssetEntry;
+  importFile(source: string, name?: string): Promise<AssetEntry>;
   remove(id: string): void;
   /** Absolute path behind a `library/...` URL path, or undefined if it is not a library file. */
   resolveLibraryPath(urlPath: string): string | undefined;
@@ -109,10 +113,10 @@ function readHead(file: string, bytes: number): Uint8Array {
  * the bytes say what it is; both must agree, so a JPEG renamed to .glb is refused by name.
  * Returns the asset kind and what the check found. Throws StudioError `assets/...`.
  */
-export function checkAssetFile(
+export async function checkAssetFile(
   file: string,
   fileName = path.basename(file),
-): { kind: AssetKind; bytes: number; triangles?: number; width?: number; height?: number; resources: string[] } {
+): Promise<{ kind: AssetKind; bytes: number; triangles?: number; width?: number; height?: number; resources: string[] }> {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(file);
@@ -135,18 +139,16 @@ export function checkAssetFile(
           params: { sizeMb: Math.round(stat.size / 1048576), maxMb: 64 },
         });
       }
-      const dir = path.dirname(file);
-      const resources: string[] = [];
-      const info = checkModel(new Uint8Array(fs.readFileSync(file)), {
-        readResource: (uri) => {
-          const target = path.resolve(dir, uri);
-          if (!target.startsWith(dir + path.sep) || !fs.existsSync(target)) return undefined;
-          resources.push(path.relative(dir, target));
-          return new Uint8Array(fs.readFileSync(target));
-        },
-      });
-      const largest = info.textures.reduce((m, t) => Math.max(m, t.width, t.height), 0);
-      return { kind: 'model', bytes: stat.size, triangles: info.triangles, width: largest, height: largest, resources };
+      // Read and checked in a worker: the event loop that serves OBS and sales entry never waits on it.
+      const found = await modelChecker.check(file);
+      return {
+        kind: 'model',
+        bytes: stat.size,
+        triangles: found.triangles,
+        width: found.largestTexture,
+        height: found.largestTexture,
+        resources: found.resources,
+      };
     }
     case 'image': {
       if (sniffedKinds[actual] !== 'image') {
@@ -192,7 +194,10 @@ export function createAssetsService(deps: DomainDeps): AssetsService {
   const samplesDir = path.join(deps.appRoot, 'assets', 'samples');
   const log = deps.logger;
 
-  let stored: StoredEntry[] = readJsonFile(indexFile, indexSchema)?.entries ?? [];
+  // Entry by entry: one bad entry is set aside (index.json.rejected.jsonl) and logged, the rest kept.
+  let stored: StoredEntry[] = readJsonEntries(indexFile, 'entries', storedEntrySchema, (count, reason) =>
+    log.warn('asset index: set aside entries that do not parse', { count, reason }),
+  ).entries;
   const save = () => writeFileAtomic(indexFile, JSON.stringify({ entries: stored }, null, 2));
 
   const builtIns = (): AssetEntry[] => {
@@ -225,8 +230,14 @@ export function createAssetsService(deps: DomainDeps): AssetsService {
   const changed = () => deps.emit('assets:changed', list());
 
   /** Copies (or moves) a checked file and its resources into the library under `id`. */
-  const store = (id: string, source: string, fileName: string, name: string, move: boolean): AssetEntry => {
-    const checked = checkAssetFile(source, fileName);
+  const store = async (
+    id: string,
+    source: string,
+    fileName: string,
+    name: string,
+    move: boolean,
+  ): Promise<AssetEntry> => {
+    const checked = await checkAssetFile(source, fileName);
     const dir = path.join(filesDir, hashOf(id));
     const safeName = safeFileName(fileName);
     fs.mkdirSync(dir, { recursive: true });
@@ -247,7 +258,7 @@ export function createAssetsService(deps: DomainDeps): AssetsService {
       fs.mkdirSync(path.dirname(to), { recursive: true });
       fs.copyFileSync(path.join(path.dirname(source), resource), to);
     }
-    const entry: StoredEntry = {
+    const candidate: StoredEntry = {
       id,
       kind: checked.kind,
       name: name.slice(0, 120),
@@ -260,6 +271,13 @@ export function createAssetsService(deps: DomainDeps): AssetsService {
       ...(checked.width === undefined ? {} : { width: checked.width }),
       ...(checked.height === undefined ? {} : { height: checked.height }),
     };
+    // What is saved is what the next start reads back: checked with the same schema first.
+    const valid = storedEntrySchema.safeParse(candidate);
+    if (!valid.success) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      throw new StudioError('assets/broken-model', 'The file is damaged.', { detail: valid.error.message.slice(0, 500) });
+    }
+    const entry = valid.data;
     stored = [...stored.filter((e) => e.id !== id), entry];
     save();
     log.info('asset stored', { id, kind: entry.kind, bytes: entry.bytes });
@@ -295,12 +313,12 @@ export function createAssetsService(deps: DomainDeps): AssetsService {
 
   return {
     list,
-    importFile(source, name) {
+    async importFile(source, name) {
       const fileName = path.basename(source);
       const base = path.basename(fileName, path.extname(fileName));
       const slug = base.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'asset';
       const id = `${slug}-${randomBytes(4).toString('hex')}`;
-      const entry = store(id, source, fileName, name ?? base, false);
+      const entry = await store(id, source, fileName, name ?? base, false);
       changed();
       return entry;
     },
@@ -339,7 +357,7 @@ export function createAssetsService(deps: DomainDeps): AssetsService {
       return fs.existsSync(file) ? { assetId, kind: entry.kind, fileName: entry.fileName, path: file } : undefined;
     },
     async adopt({ assetId, kind, fileName, file }) {
-      const entry = store(assetId, file, fileName, path.basename(fileName, path.extname(fileName)), true);
+      const entry = await store(assetId, file, fileName, path.basename(fileName, path.extname(fileName)), true);
       if (entry.kind !== kind) {
         this.remove(assetId);
         throw new StudioError('assets/unsupported-type', 'The file is not the kind of asset the package says.', {
@@ -406,7 +424,12 @@ type AssetsRequest =
  * Imports uploaded bytes through the same checks as a file on disk: written to a scratch file in
  * the data folder, imported (copied and checked), then the scratch file is removed.
  */
-function importUpload(service: AssetsService, dataDir: string, name: string, dataBase64: string): AssetEntry {
+async function importUpload(
+  service: AssetsService,
+  dataDir: string,
+  name: string,
+  dataBase64: string,
+): Promise<AssetEntry> {
   const bytes = Buffer.from(dataBase64, 'base64');
   if (bytes.length > uploadMaxBytes) {
     throw new StudioError('assets/upload-too-large', 'This file is too large to upload from the browser.', {
@@ -420,7 +443,7 @@ function importUpload(service: AssetsService, dataDir: string, name: string, dat
   const scratch = path.join(scratchDir, fileName);
   fs.writeFileSync(scratch, bytes);
   try {
-    return service.importFile(scratch, path.basename(fileName, path.extname(fileName)));
+    return await service.importFile(scratch, path.basename(fileName, path.extname(fileName)));
   } finally {
     fs.rmSync(scratchDir, { recursive: true, force: true });
   }
@@ -439,6 +462,6 @@ export function createAssetsDomain(deps: DomainDeps): Domain<AssetsService, Asse
       'assets:download-models': () => service.downloadModels(),
       'assets:confirm-model': (input) => service.confirmModel(input.name, input.loaded),
     },
-    close: async () => undefined,
+    close: async () => modelChecker.close(),
   };
 }

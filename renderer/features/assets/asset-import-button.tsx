@@ -2,9 +2,8 @@ import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import type { AssetEntry, AssetKind } from '../../../shared/api/assets';
-import { uploadMaxBytes } from '../../../shared/api/assets';
-import { StudioError } from '../../../shared/api/result';
 import { studio } from '../../api/client';
+import { stageFile } from '../../api/upload';
 import { showError } from '../../state/errors';
 
 const accepts: Record<AssetKind, string> = {
@@ -13,28 +12,12 @@ const accepts: Record<AssetKind, string> = {
   video: '.mp4,.webm,video/mp4,video/webm',
 };
 
-function readBase64(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''));
-    reader.onerror = () => reject(reader.error ?? new Error('read failed'));
-    reader.readAsDataURL(file);
-  });
-}
-
 /**
- * Imports a file the user picked into the asset library: by its path in the desktop app (any
- * size), as bytes from a browser (up to the upload limit). The service checks it either way.
+ * Imports a file the user picked into the asset library: by its path in the desktop app, through
+ * the host's upload endpoint from a browser (stageFile). The service checks it either way.
  */
 export async function importAssetFile(file: File): Promise<AssetEntry> {
-  const onDisk = window.studio?.pathForFile?.(file) ?? '';
-  if (onDisk !== '') return studio.call('assets:import', { path: onDisk, name: file.name.replace(/\.[^.]+$/, '') });
-  if (file.size > uploadMaxBytes) {
-    throw new StudioError('assets/upload-too-large', 'This file is too large to upload from the browser.', {
-      params: { maxMb: Math.round(uploadMaxBytes / 1024 / 1024) },
-    });
-  }
-  return studio.call('assets:upload', { name: file.name, dataBase64: await readBase64(file) });
+  return studio.call('assets:import', { path: await stageFile(file), name: file.name.replace(/\.[^.]+$/, '') });
 }
 
 /** "Import from file…" beside an asset picker; reports the new library entry. */

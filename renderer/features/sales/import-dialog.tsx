@@ -15,22 +15,8 @@ import type {
 import { importFieldSchema, importPlatformSchema, salesPlatformSchema } from '../../../shared/api/sales';
 import { formatFen } from '../../../shared/money';
 import { studio } from '../../api/client';
+import { stageFile } from '../../api/upload';
 import { showError } from '../../state/errors';
-
-const maxUploadBytes = 64 * 1024 * 1024;
-
-/** The file's bytes as base64, read natively (a data URL) so large files stay quick. */
-function readBase64(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => {
-      const url = String(reader.result);
-      resolve(url.slice(url.indexOf(',') + 1));
-    };
-    reader.onerror = () => reject(reader.error ?? new Error('read failed'));
-    reader.readAsDataURL(file);
-  });
-}
 
 type Phase = 'pick' | 'reading' | 'preview' | 'committing' | 'done';
 
@@ -42,7 +28,7 @@ type Phase = 'pick' | 'reading' | 'preview' | 'committing' | 'done';
 export function ImportDialog({ onClose, onImported }: { onClose: () => void; onImported?: (r: ImportResult) => void }) {
   const { t } = useTranslation('sales');
   const [phase, setPhase] = useState<Phase>('pick');
-  const [file, setFile] = useState<{ name: string; base64: string } | null>(null);
+  const [file, setFile] = useState<{ name: string; path: string } | null>(null);
   const [platform, setPlatform] = useState<ImportPlatform | 'auto'>('auto');
   const [preview, setPreview] = useState<ImportPreview | null>(null);
   const [mapping, setMapping] = useState<ColumnMapping | null>(null);
@@ -50,12 +36,11 @@ export function ImportDialog({ onClose, onImported }: { onClose: () => void; onI
   const [skipBadRows, setSkipBadRows] = useState(false);
   const [saveMapping, setSaveMapping] = useState(true);
   const [result, setResult] = useState<ImportResult | null>(null);
-  const [isTooLarge, setTooLarge] = useState(false);
 
   useEffect(() => studio.on('sales:import-progress', setProgress), []);
 
   const runPreview = async (
-    source: { name: string; base64: string },
+    source: { name: string; path: string },
     chosen: ImportPlatform | 'auto',
     withMapping?: ColumnMapping,
   ) => {
@@ -63,7 +48,8 @@ export function ImportDialog({ onClose, onImported }: { onClose: () => void; onI
     setProgress(null);
     try {
       const next = await studio.call('sales:import-preview', {
-        source: { kind: 'bytes', name: source.name, base64: source.base64 },
+        // A path on the studio's disk: the file's own (desktop) or the staged upload (browser).
+        source: { kind: 'path', path: source.path },
         platform: withMapping === undefined ? chosen : 'generic',
         ...(withMapping === undefined ? {} : { mapping: withMapping }),
       });
@@ -79,16 +65,17 @@ export function ImportDialog({ onClose, onImported }: { onClose: () => void; onI
 
   const onPick = async (picked: File | undefined) => {
     if (picked === undefined) return;
-    setTooLarge(picked.size > maxUploadBytes);
-    if (picked.size > maxUploadBytes) return;
+    // No size cap here: the desktop app imports by path, a browser uploads (stageFile refuses past its limit).
     setPreview(null);
     setResult(null);
     try {
-      const source = { name: picked.name, base64: await readBase64(picked) };
+      setPhase('reading');
+      const source = { name: picked.name, path: await stageFile(picked) };
       setFile(source);
       await runPreview(source, platform);
     } catch (error) {
       showError(error);
+      setPhase('pick');
     }
   };
 
@@ -166,7 +153,6 @@ export function ImportDialog({ onClose, onImported }: { onClose: () => void; onI
             </select>
           </label>
         </div>
-        {isTooLarge && <p className="import-bad">{t('import.tooLarge')}</p>}
         {isBusy && (
           <div data-testid="import-progress">
             <p>{t(phase === 'reading' ? 'import.reading' : 'import.committing')}</p>

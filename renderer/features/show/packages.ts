@@ -1,4 +1,5 @@
 import { studio } from '../../api/client';
+import { stageFile } from '../../api/upload';
 import { showError } from '../../state/errors';
 import { useShowLibrary } from '../../state/show-library';
 
@@ -16,13 +17,6 @@ function base64ToBytes(base64: string): Uint8Array {
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
   return bytes;
-}
-
-function bytesToBase64(bytes: Uint8Array): string {
-  let binary = '';
-  // In chunks: String.fromCharCode with one huge spread overflows the stack.
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
 }
 
 /**
@@ -43,11 +37,8 @@ export async function exportPackage(rundownId: string, title: string): Promise<v
 /** Imports a package file the user picked; resolves with the new rundown's id. */
 export async function importPackageFile(file: File): Promise<string | null> {
   try {
-    const dataBase64 = bytesToBase64(new Uint8Array(await file.arrayBuffer()));
-    const result = await studio.call('show:package-import', {
-      fileName: file.name.slice(0, 200) || 'package.zip',
-      dataBase64,
-    });
+    // By path: the file's own in the desktop app, a staged upload in a browser (no base64 over the socket).
+    const result = await studio.call('show:package-import', { path: await stageFile(file) });
     useShowLibrary.setState({ notice: { kind: 'imported', text: result.title } });
     return result.rundownId;
   } catch (error) {

@@ -1,0 +1,104 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+
+import { StudioError } from '../../../shared/api/result';
+import type { ModelCheckReply, ModelCheckRequest } from './model-worker';
+
+/** A model check that takes longer than this is refused (a file built to stall the validator). */
+const checkTimeoutMs = 60_000;
+
+/**
+ * The bundle beside the main bundle (dist/node/model-worker.mjs, unpacked from the asar in an
+ * installed app), else the TypeScript source through a tsx bootstrap (tests, dev), as the sales
+ * worker does (electron/services/sales/store.ts).
+ */
+function workerEntry(): URL {
+  const built = new URL('./model-worker.mjs', import.meta.url);
+  if (built.protocol === 'file:' && fs.existsSync(fileURLToPath(built))) {
+    const unpacked = fileURLToPath(built).replace(/app\.asar([\\/])/u, 'app.asar.unpacked$1');
+    return unpacked !== fileURLToPath(built) && fs.existsSync(unpacked) ? pathToFileURL(unpacked) : built;
+  }
+  const source = new URL('./model-worker.ts', import.meta.url);
+  const tsxApi = pathToFileURL(
+    createRequire(import.meta.url)
+      .resolve('tsx/esm/api')
+      .replace(/\.cjs$/u, '.mjs'),
+  );
+  const boot = `import { register } from ${JSON.stringify(tsxApi.href)};
+register();
+await import(${JSON.stringify(source.href)});`;
+  return new URL(`data:text/javascript,${encodeURIComponent(boot)}`);
+}
+
+export type ModelCheckResult = Omit<Extract<ModelCheckReply, { ok: true }>, 'id' | 'ok'>;
+
+/**
+ * Checks model files in a worker thread, one at a time, with a memory cap and a time limit: a
+ * hostile model can stall or exhaust only the worker, which is then replaced.
+ */
+export class ModelChecker {
+  private worker: Worker | undefined;
+  private nextId = 1;
+  private queue: Promise<unknown> = Promise.resolve();
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+
+  check(file: string): Promise<ModelCheckResult> {
+    const run = this.queue.then(() => this.run(file));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  close(): void {
+    clearTimeout(this.idleTimer);
+    void this.worker?.terminate();
+    this.worker = undefined;
+  }
+
+  private spawn(): Worker {
+    const worker = new Worker(workerEntry(), {
+      name: 'model-check',
+      resourceLimits: { maxOldGenerationSizeMb: 1024 },
+    });
+    worker.unref();
+    return worker;
+  }
+
+  private run(file: string): Promise<ModelCheckResult> {
+    clearTimeout(this.idleTimer);
+    const worker = (this.worker ??= this.spawn());
+    const id = this.nextId++;
+    return new Promise<ModelCheckResult>((resolve, reject) => {
+      const done = () => {
+        clearTimeout(timer);
+        worker.off('message', onMessage);
+        worker.off('error', onFailure);
+        worker.off('exit', onFailure);
+        // An idle worker goes away after a while; the next import starts a new one.
+        this.idleTimer = setTimeout(() => this.close(), 30_000);
+        this.idleTimer.unref();
+      };
+      const fail = (detail: string) => {
+        done();
+        if (this.worker === worker) this.worker = undefined;
+        void worker.terminate();
+        reject(new StudioError('assets/broken-model', 'The model could not be checked.', { detail }));
+      };
+      const timer = setTimeout(() => fail(`no answer in ${checkTimeoutMs} ms`), checkTimeoutMs);
+      const onMessage = (reply: ModelCheckReply) => {
+        if (reply.id !== id) return;
+        done();
+        if (reply.ok) {
+          const { id: _id, ok: _ok, ...found } = reply;
+          resolve(found);
+        } else reject(StudioError.fromData(reply.error));
+      };
+      const onFailure = (error: unknown) => fail(`model check worker stopped: ${String(error)}`);
+      worker.on('message', onMessage);
+      worker.on('error', onFailure);
+      worker.on('exit', onFailure);
+      worker.postMessage({ id, file } satisfies ModelCheckRequest);
+    });
+  }
+}
