@@ -49,6 +49,8 @@ export interface CompositorOptions {
   visionIntervalMs?: number;
   /** Lower the drawing-buffer resolution when frames are too slow (program output). */
   adaptive?: boolean;
+  /** The program takes the studio's one vision engine over; a preview follows it. */
+  visionRole?: 'program' | 'preview';
   /** A model finished loading (error null) or failed. */
   onVisionModel?: (model: 'hands' | 'segmenter' | 'face', error: string | null) => void;
 }
@@ -81,6 +83,10 @@ export interface CompositorSnapshot {
   resolutionScale: number;
   /** WebGL runs on a software rasteriser (no GPU, or a blocked driver). */
   softwareGl: boolean;
+  /** This window runs the studio's inference (others apply its results); results per second. */
+  visionLeader: boolean;
+  maskRate: number;
+  handRate: number;
 }
 
 const faceAnchor: HandAnchorOptions = { ...defaultHandAnchor, liftPalms: 0, sizePalms: 1.2 };
@@ -298,6 +304,7 @@ export class Compositor {
         ...(this.options.inferenceSide === undefined ? {} : { inferenceSide: this.options.inferenceSide }),
         ...(this.options.visionIntervalMs === undefined ? {} : { minIntervalMs: this.options.visionIntervalMs }),
         ...(onModel === undefined ? {} : { onModel }),
+        ...(this.options.visionRole === undefined ? {} : { role: this.options.visionRole }),
       },
     );
   }
@@ -550,10 +557,13 @@ export class Compositor {
 
   private readonly onVision = (result: VisionResult): void => {
     const now = performance.now();
-    if (result.mask !== null) this.background.updateMask(result.mask, result.maskWidth, result.maskHeight, now);
+    // undefined: this result says nothing about the mask / hand / face (it came from the other worker).
+    if (result.mask) this.background.updateMask(result.mask, result.maskWidth, result.maskHeight, now);
     const cam = this.mainSize();
     const fit = this.mainFit;
-    if (result.hand !== null) {
+    if (result.hand === undefined) {
+      // no information about the hand in this result
+    } else if (result.hand !== null) {
       const h = result.hand;
       for (let i = 0; i < 21; i++) {
         const l = this.landmarks[i] as { x: number; y: number; z: number };
@@ -573,7 +583,7 @@ export class Compositor {
     } else {
       this.lastHand.found = false;
     }
-    if (result.face !== null) {
+    if (result.face) {
       const [fx, fy, fw, fh] = result.face as unknown as [number, number, number, number];
       const left = fit.offsetX + fx * cam.width * fit.scale;
       const top = fit.offsetY + fy * cam.height * fit.scale;
@@ -785,6 +795,9 @@ export class Compositor {
       sceneGeneration: this.generation,
       resolutionScale: this.renderScale * adaptiveScales[this.adaptiveLevel]!,
       softwareGl: this.software,
+      visionLeader: this.vision.isLeader,
+      maskRate: stats.maskRate.average,
+      handRate: stats.handRate.average,
     };
   }
 

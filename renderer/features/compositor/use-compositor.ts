@@ -131,6 +131,7 @@ export function useCompositor(options: UseCompositorOptions): {
         renderScale,
         maxFps,
         adaptive: adaptive ?? false,
+        visionRole: isProgram ? 'program' : 'preview',
         ...(visionIntervalMs === undefined ? {} : { visionIntervalMs }),
         urls: bundledUrls(),
         texts: texts(),
