@@ -7,6 +7,8 @@
 import { FaceDetector, FilesetResolver, HandLandmarker, ImageSegmenter } from '@mediapipe/tasks-vision';
 
 import { ChangeGate, greyThumbnail, HandStability, thumbnailHeight, thumbnailWidth } from './frame-change';
+import type { FrameLayout } from './frame-scale';
+import { canScale, scaleFrame } from './frame-scale';
 import type {
   FromVision,
   ModelKey,
@@ -25,8 +27,6 @@ declare const self: DedicatedWorkerGlobalScope;
 const faceIntervalMs = 200;
 /** Longest side of the frame the face detector gets (its model input is 128×128). */
 const faceSide = 320;
-/** The change thumbnail is averaged from a drawing this many times its size. */
-const thumbnailOversample = 4;
 
 /** A model is created the first time it is wanted: a scene without a product never pays for the hand model. */
 interface Slot<T> {
@@ -59,32 +59,58 @@ const gate = new ChangeGate();
 const handStability = new HandStability();
 const thumbnail = new Uint8Array(thumbnailWidth * thumbnailHeight);
 
-/** Canvases the frames are drawn down into, one per model input size, made on first use. */
-const canvases = new Map<string, { canvas: OffscreenCanvas; context: OffscreenCanvasRenderingContext2D }>();
+/** The camera frame's pixels (VideoFrame.copyTo), reused frame to frame. */
+let pixels = new Uint8Array(0);
+/** Model inputs, one per size, reused frame to frame (tasks-vision uploads them synchronously). */
+const inputs = new Map<string, ImageData>();
+let fallbackCanvas: OffscreenCanvasRenderingContext2D | undefined;
 
-function canvasOf(key: string, width: number, height: number, readable = false) {
-  let entry = canvases.get(key);
-  if (entry === undefined) {
-    const canvas = new OffscreenCanvas(width, height);
-    const context = canvas.getContext('2d', { alpha: false, willReadFrequently: readable });
-    if (context === null) throw new Error('no 2D canvas in the vision worker');
-    entry = { canvas, context };
-    canvases.set(key, entry);
+function inputOf(key: string, width: number, height: number): ImageData {
+  let image = inputs.get(key);
+  if (image?.width !== width || image.height !== height) {
+    image = new ImageData(width, height);
+    inputs.set(key, image);
   }
-  if (entry.canvas.width !== width || entry.canvas.height !== height) {
-    entry.canvas.width = width;
-    entry.canvas.height = height;
-  }
-  return entry;
+  return image;
 }
 
-/** Draws `source` scaled into the canvas `key` of `width`×`height`. */
-function drawInto(key: string, source: CanvasImageSource, width: number, height: number): OffscreenCanvas {
-  const { canvas, context } = canvasOf(key, width, height);
-  context.imageSmoothingEnabled = true;
-  context.imageSmoothingQuality = 'low';
-  context.drawImage(source, 0, 0, width, height);
-  return canvas;
+/** The frame's pixels and layout, or undefined for a format frame-scale cannot read. */
+async function readFrame(frame: VideoFrame): Promise<FrameLayout | undefined> {
+  if (!canScale(frame.format)) return undefined;
+  const size = frame.allocationSize();
+  if (pixels.length < size) pixels = new Uint8Array(size);
+  const planes = await frame.copyTo(pixels);
+  return {
+    format: frame.format!,
+    width: frame.visibleRect?.width ?? frame.codedWidth,
+    height: frame.visibleRect?.height ?? frame.codedHeight,
+    planes,
+    fullRange: frame.colorSpace?.fullRange === true,
+    bt709: frame.colorSpace?.matrix === 'bt709',
+  };
+}
+
+/** The frame at `width`×`height` RGBA for a model: from its YUV planes, or drawn when it has none. */
+function scaledInput(
+  key: string,
+  frame: VideoFrame,
+  layout: FrameLayout | undefined,
+  width: number,
+  height: number,
+): ImageData {
+  const image = inputOf(key, width, height);
+  if (layout !== undefined && scaleFrame(pixels, layout, width, height, image.data)) return image;
+  if (fallbackCanvas === undefined) {
+    const context = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true });
+    if (context === null) throw new Error('no 2D canvas in the vision worker');
+    fallbackCanvas = context;
+  }
+  const canvas = fallbackCanvas.canvas;
+  canvas.width = width;
+  canvas.height = height;
+  fallbackCanvas.drawImage(frame, 0, 0, width, height);
+  image.data.set(fallbackCanvas.getImageData(0, 0, width, height).data);
+  return image;
 }
 
 /** `side` on the longest side, keeping the frame's aspect. */
@@ -93,13 +119,8 @@ function fitSide(width: number, height: number, side: number): [number, number] 
   return [Math.max(1, Math.round(width * scale)), Math.max(1, Math.round(height * scale))];
 }
 
-function takeThumbnail(source: OffscreenCanvas): Uint8Array {
-  const w = thumbnailWidth * thumbnailOversample;
-  const h = thumbnailHeight * thumbnailOversample;
-  const { context } = canvasOf('thumbnail', w, h, true);
-  context.drawImage(source, 0, 0, w, h);
-  return greyThumbnail(context.getImageData(0, 0, w, h).data, w, h, thumbnailWidth, thumbnailHeight, thumbnail);
-}
+const takeThumbnail = (image: ImageData): Uint8Array =>
+  greyThumbnail(image.data, image.width, image.height, thumbnailWidth, thumbnailHeight, thumbnail);
 
 const post = (message: FromVision, transfer: Transferable[] = []) => self.postMessage(message, transfer);
 const messageOf = (error: unknown) => String((error as Error)?.message ?? error).split('\n')[0] ?? 'failed';
@@ -237,19 +258,22 @@ function smoothMask(values: Float32Array): Uint8Array {
   return mask;
 }
 
-function segmentFrame(message: VisionFrame, time: number, result: WorkerResult): void {
+async function segmentFrame(message: VisionFrame, time: number, result: WorkerResult): Promise<void> {
   const { frame, wants } = message;
   const ms = result.ms;
   const t0 = performance.now();
   const segmenter = wants.segment ? ensure('segmenter') : undefined;
   const face = wants.face && time - lastFaceAt >= faceIntervalMs ? ensure('face') : undefined;
-  const fw = frame.displayWidth;
-  const fh = frame.displayHeight;
+  if (segmenter === undefined && face === undefined) return;
+  const layout = await readFrame(frame);
   // The segmenter's own input size: tasks-vision then uploads a small image, and the mask it
   // returns (at the input size) is small to read back and smooth.
   const segInput =
-    segmenter === undefined ? undefined : drawInto('segment', frame, 256, segmenterIsLandscape ? 144 : 256);
-  const faceInput = face === undefined ? undefined : drawInto('face', frame, ...fitSide(fw, fh, faceSide));
+    segmenter === undefined ? undefined : scaledInput('segment', frame, layout, 256, segmenterIsLandscape ? 144 : 256);
+  const faceInput =
+    face === undefined
+      ? undefined
+      : scaledInput('face', frame, layout, ...fitSide(frame.displayWidth, frame.displayHeight, faceSide));
   frame.close(); // early: camera buffers are few
   const skip = segInput !== undefined && !gate.shouldInfer(takeThumbnail(segInput), time);
   const t1 = performance.now();
@@ -289,16 +313,14 @@ function segmentFrame(message: VisionFrame, time: number, result: WorkerResult):
   }
 }
 
-function handsFrame(message: VisionFrame, time: number, result: WorkerResult): void {
+async function handsFrame(message: VisionFrame, time: number, result: WorkerResult): Promise<void> {
   const { frame } = message;
   const ms = result.ms;
   const t0 = performance.now();
   const hands = message.wants.hands ? ensure('hands') : undefined;
-  if (hands === undefined) {
-    frame.close();
-    return;
-  }
-  const input = drawInto('hands', frame, ...fitSide(frame.displayWidth, frame.displayHeight, handSide));
+  if (hands === undefined) return;
+  const layout = await readFrame(frame);
+  const input = scaledInput('hands', frame, layout, ...fitSide(frame.displayWidth, frame.displayHeight, handSide));
   frame.close();
   // A still picture is skipped only while the hand holds still too: a hand that just appeared or
   // moves is tracked on every frame (the thumbnail is too coarse to see fingers).
@@ -325,7 +347,7 @@ function handsFrame(message: VisionFrame, time: number, result: WorkerResult): v
   ms.hands = performance.now() - t1;
 }
 
-function runFrame(message: VisionFrame): void {
+async function runFrame(message: VisionFrame): Promise<void> {
   frameAspect = message.frame.displayWidth / Math.max(1, message.frame.displayHeight);
   if (role === 'segment') checkSegmenterVariant();
   const time = Math.max(message.time, lastTime + 1);
@@ -343,12 +365,13 @@ function runFrame(message: VisionFrame): void {
     ms: noTimes(),
   };
   try {
-    if (role === 'segment') segmentFrame(message, time, result);
-    else handsFrame(message, time, result);
+    if (role === 'segment') await segmentFrame(message, time, result);
+    else await handsFrame(message, time, result);
   } catch (error) {
-    message.frame.close();
     post({ type: 'error', message: messageOf(error) });
     return;
+  } finally {
+    message.frame.close();
   }
   const transfer: Transferable[] = [];
   if (result.mask) transfer.push(result.mask.buffer);
@@ -364,7 +387,7 @@ self.onmessage = (event: MessageEvent<ToVision>) => {
       init(message).catch((error: unknown) => post({ type: 'error', message: messageOf(error) }));
       break;
     case 'frame':
-      runFrame(message);
+      void runFrame(message);
       break;
     case 'prepare':
       prepare(message.wants);
