@@ -50,7 +50,7 @@ function windowOf(channels: FakeChannels, id: string, timeOrigin: number) {
     onResult: (result, time) => seen.results.push({ result, time }),
     onStatus: (ready, failed) => seen.status.push({ ready, failed }),
     onModel: (model, error) => seen.models.push({ model, error }),
-    onFollower: () => seen.followers++,
+    onFollowerWants: (isNew) => (seen.followers += isNew ? 1 : 0),
   };
   const bus = new VisionBus(channels.channel(), id, handlers, clock);
   return { bus, clock, seen };

@@ -29,8 +29,8 @@ export interface BusHandlers {
   onResult(result: WorkerResult, time: number): void;
   onStatus(ready: boolean, failed: Record<string, string | null>): void;
   onModel(model: ModelKey, error: string | null): void;
-  /** The leader saw a follower it did not know: it should publish its status. */
-  onFollower(): void;
+  /** The leader heard a follower's wants (`isNew`: a follower it did not know, that needs its status). */
+  onFollowerWants(isNew: boolean): void;
 }
 
 export class VisionBus {
@@ -108,7 +108,7 @@ export class VisionBus {
         case 'wants': {
           const known = this.followers.has(message.from);
           this.followers.set(message.from, { wants: message.wants, at: this.clock.now() });
-          if (!known) this.handlers.onFollower();
+          this.handlers.onFollowerWants(!known);
           break;
         }
         case 'bye':

@@ -140,7 +140,10 @@ export class VisionClient {
         Object.assign(this.failed, failed);
       },
       onModel: (model, error) => this.modelLoaded(model, error),
-      onFollower: () => this.publishStatus(),
+      onFollowerWants: (isNew) => {
+        if (isNew) this.publishStatus();
+        if (this.isLeader) this.prepare();
+      },
     });
     this.election = new VisionElection(visionLockName, options.role ?? 'program', locks, (leader) =>
       this.leadershipChanged(leader),
