@@ -20,7 +20,25 @@ export const canScale = (format: string | null): boolean =>
   format !== null && ['I420', 'I420A', 'NV12', 'RGBA', 'RGBX', 'BGRA', 'BGRX'].includes(format);
 
 /** Up to this many samples per axis are averaged into one output pixel (less aliasing, bounded cost). */
-const maxTaps = 3;
+const maxTaps = 2;
+
+/** Source column of each (output column, tap), and chroma column of each output column; cached per size. */
+let columns: { key: string; x: Int32Array; cx: Int32Array } | undefined;
+
+function columnsFor(width: number, outWidth: number, taps: number) {
+  const key = `${width}/${outWidth}/${taps}`;
+  if (columns?.key === key) return columns;
+  const sx = width / outWidth;
+  const x = new Int32Array(outWidth * taps);
+  const cx = new Int32Array(outWidth);
+  const cw = (width + 1) >> 1;
+  for (let ox = 0; ox < outWidth; ox++) {
+    for (let i = 0; i < taps; i++) x[ox * taps + i] = Math.min(width - 1, Math.floor((ox + (i + 0.5) / taps) * sx));
+    cx[ox] = Math.min(cw - 1, Math.floor(((ox + 0.5) * sx) / 2));
+  }
+  columns = { key, x, cx };
+  return columns;
+}
 
 /**
  * Scales the frame to `outWidth`×`outHeight` RGBA (box-sampled luma, one chroma sample per
@@ -84,28 +102,30 @@ export function scaleFrame(
   const cbB = 2 * (1 - kb) * cs;
   const cbG = ((2 * kb * (1 - kb)) / kg) * cs;
   const crG = ((2 * kr * (1 - kr)) / kg) * cs;
-  const cw = (width + 1) >> 1;
   const ch = (height + 1) >> 1;
+  const { x: xs, cx: cxs } = columnsFor(width, outWidth, tx);
+  const rows = new Int32Array(ty);
+  const n = tx * ty;
+  const uStep = nv12 ? 2 : 1;
+  const vShift = nv12 ? 1 : 0;
   for (let oy = 0; oy < outHeight; oy++) {
+    for (let j = 0; j < ty; j++)
+      rows[j] = yPlane.offset + Math.min(height - 1, Math.floor((oy + (j + 0.5) / ty) * sy)) * yPlane.stride;
     const cy = Math.min(ch - 1, Math.floor(((oy + 0.5) * sy) / 2));
-    for (let ox = 0; ox < outWidth; ox++) {
+    const uRow = uPlane.offset + cy * uPlane.stride;
+    const vRow = vPlane.offset + cy * vPlane.stride + vShift;
+    let q = oy * outWidth * 4;
+    for (let ox = 0; ox < outWidth; ox++, q += 4) {
       let sum = 0;
+      const c0 = ox * tx;
       for (let j = 0; j < ty; j++) {
-        const y = Math.min(height - 1, Math.floor((oy + (j + 0.5) / ty) * sy));
-        const row = yPlane.offset + y * yPlane.stride;
-        for (let i = 0; i < tx; i++) sum += data[row + Math.min(width - 1, Math.floor((ox + (i + 0.5) / tx) * sx))]!;
+        const row = rows[j]!;
+        for (let i = 0; i < tx; i++) sum += data[row + xs[c0 + i]!]!;
       }
-      const luma = (sum / (tx * ty) - yOff) * ys;
-      const cx = Math.min(cw - 1, Math.floor(((ox + 0.5) * sx) / 2));
-      const cb = nv12
-        ? data[uPlane.offset + cy * uPlane.stride + cx * 2]!
-        : data[uPlane.offset + cy * uPlane.stride + cx]!;
-      const cr = nv12
-        ? data[vPlane.offset + cy * vPlane.stride + cx * 2 + 1]!
-        : data[vPlane.offset + cy * vPlane.stride + cx]!;
-      const u = cb - 128;
-      const v = cr - 128;
-      const q = (oy * outWidth + ox) * 4;
+      const luma = (sum / n - yOff) * ys;
+      const cx = cxs[ox]! * uStep;
+      const u = data[uRow + cx]! - 128;
+      const v = data[vRow + cx]! - 128;
       out[q] = luma + crR * v; // Uint8ClampedArray rounds and clamps
       out[q + 1] = luma - cbG * u - crG * v;
       out[q + 2] = luma + cbB * u;
