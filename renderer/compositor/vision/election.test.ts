@@ -79,6 +79,35 @@ describe('VisionElection', () => {
     expect(locks.holderName).toBeUndefined();
   });
 
+  it('a hidden program hands inference to a waiting preview and takes it back when shown', async () => {
+    const locks = new FakeLocks();
+    const program = window(locks, 'program', 'program');
+    program.election.start();
+    await settle();
+    // Nobody waits: hiding keeps the lead (no restart of the models for nothing).
+    program.election.setHidden(true);
+    await settle();
+    expect(program.election.isLeader).toBe(true);
+    program.election.setHidden(false);
+
+    const preview = window(locks, 'control', 'preview');
+    preview.election.start();
+    await settle();
+    program.election.setHidden(true);
+    await settle();
+    expect(program.election.isLeader).toBe(false);
+    expect(preview.election.isLeader).toBe(true);
+    program.election.setHidden(false);
+    await settle();
+    expect(program.election.isLeader).toBe(true);
+    expect(preview.election.isLeader).toBe(false);
+    expect(preview.changes).toEqual([true, false]);
+    // And the preview queued again: it leads when the program leaves.
+    program.election.close();
+    await settle();
+    expect(preview.election.isLeader).toBe(true);
+  });
+
   it('without Web Locks, or when they are refused, the window leads alone', async () => {
     const alone = window(undefined, 'x', 'preview');
     alone.election.start();

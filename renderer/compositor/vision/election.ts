@@ -1,7 +1,9 @@
 // Which window of the studio runs inference. Web Locks elect it: the program window steals the
 // lock (it is the picture OBS captures, so it must never wait for the control window), the
 // control window's preview queues for it. When the holder closes, the browser hands the lock to
-// the next in the queue by itself; a window whose lock was stolen queues again.
+// the next in the queue by itself; a window whose lock was stolen queues again. A hidden window
+// (a background tab: no video frames, no animation frames) hands inference to a waiting one, and
+// the program takes it back when it shows again.
 
 /** The part of `navigator.locks` the election uses (a fake in unit tests). */
 export interface LockManagerLike {
@@ -10,6 +12,7 @@ export interface LockManagerLike {
     options: { steal?: boolean; signal?: AbortSignal },
     callback: (lock: unknown) => Promise<void>,
   ): Promise<unknown>;
+  query?(): Promise<{ pending?: { name?: string }[] }>;
 }
 
 export type VisionRole = 'program' | 'preview';
@@ -18,6 +21,7 @@ export class VisionElection {
   private leader = false;
   private closed = false;
   private started = false;
+  private hidden = false;
   /** Bumped per lock request, so a late callback of an abandoned request does nothing. */
   private generation = 0;
   private release: (() => void) | undefined;
@@ -79,6 +83,28 @@ export class VisionElection {
         }
       },
     );
+  }
+
+  /** The window was hidden or shown (document.visibilityState). */
+  setHidden(hidden: boolean): void {
+    if (this.closed || !this.started || this.locks === undefined || hidden === this.hidden) return;
+    this.hidden = hidden;
+    if (hidden && this.leader) void this.yieldIfWaitedFor();
+    else if (!hidden && !this.leader && this.role === 'program') {
+      this.abort?.abort();
+      this.request(true);
+    }
+  }
+
+  /** Hands the lock to a window that waits for it; with nobody waiting, keeps it (no needless restart). */
+  private async yieldIfWaitedFor(): Promise<void> {
+    const state = await this.locks!.query?.().catch(() => undefined);
+    if (state !== undefined && !(state.pending ?? []).some((p) => p.name === this.name)) return;
+    if (!this.hidden || !this.leader || this.closed) return;
+    this.release?.();
+    this.release = undefined;
+    this.set(false);
+    this.request(false);
   }
 
   private set(leader: boolean): void {

@@ -20,6 +20,7 @@ export class FakeLocks {
 
   as(owner: string): LockManagerLike {
     return {
+      query: () => Promise.resolve({ pending: this.queue.map(() => ({ name: 'harvest-vision-engine' })) }),
       request: (_name, options, callback) =>
         new Promise((resolve, reject) => {
           const request: Request = { owner, callback, resolve, reject, signal: options.signal };

@@ -157,7 +157,13 @@ export class VisionClient {
     this.bus.setLeader(false);
     this.repeatTimer = setInterval(() => this.bus.tick(), wantsRepeatMs);
     this.election.start();
+    if (typeof document !== 'undefined') {
+      document.addEventListener('visibilitychange', this.onVisibility);
+      this.onVisibility();
+    }
   }
+
+  private readonly onVisibility = (): void => this.election.setHidden(document.visibilityState === 'hidden');
 
   /** This window runs the studio's inference (false: it applies another window's results). */
   get isLeader(): boolean {
@@ -365,6 +371,7 @@ export class VisionClient {
     this.setVideo(undefined);
     this.closed = true;
     if (this.repeatTimer !== undefined) clearInterval(this.repeatTimer);
+    if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', this.onVisibility);
     this.stopWorkers();
     this.election.close();
     this.bus.close();
