@@ -1,39 +1,12 @@
-import type { FromVision, VisionResult, VisionWants } from './protocol';
+import type { ChannelLike } from './bus';
+import { noWants, ResultCache, sameWants, VisionBus, wantsRepeatMs } from './bus';
+import type { LockManagerLike, VisionRole } from './election';
+import { VisionElection } from './election';
+import type { FromVision, ModelKey, VisionResult, VisionWants, WorkerResult, WorkerRole } from './protocol';
+import { visionChannelName, visionLockName } from './protocol';
+import { RateMeter, RollingAverage } from './stats';
 
-/** Rolling average over the last `n` samples, without allocation per sample. */
-export class RollingAverage {
-  private readonly values: Float64Array;
-  private index = 0;
-  private count = 0;
-  private sum = 0;
-
-  constructor(n = 30) {
-    this.values = new Float64Array(n);
-  }
-
-  push(value: number): void {
-    this.sum -= this.values[this.index]!;
-    this.values[this.index] = value;
-    this.sum += value;
-    this.index = (this.index + 1) % this.values.length;
-    this.count = Math.min(this.count + 1, this.values.length);
-  }
-
-  get average(): number {
-    return this.count === 0 ? 0 : this.sum / this.count;
-  }
-
-  get samples(): number {
-    return this.count;
-  }
-
-  reset(): void {
-    this.values.fill(0);
-    this.index = 0;
-    this.count = 0;
-    this.sum = 0;
-  }
-}
+export { RateMeter, RollingAverage } from './stats';
 
 export interface VisionModelUrls {
   wasmBase: string;
@@ -47,51 +20,97 @@ export interface VisionModelUrls {
 }
 
 export interface VisionStats {
+  /** In the workers: camera frame drawn down to the model inputs (+ change thumbnail), ms. */
   capture: RollingAverage;
+  /** Segmenter inference, ms. */
   segment: RollingAverage;
+  /** Mask read back and smoothed, ms. */
+  readback: RollingAverage;
   hands: RollingAverage;
   face: RollingAverage;
-  /** Results per second. */
-  rate: RollingAverage;
-  /** Segmentation masks and hand results per second. */
-  maskRate: RollingAverage;
-  handRate: RollingAverage;
+  /** On this window's main thread: camera frame wrapped and posted to the workers, ms. */
+  handoff: RollingAverage;
+  /** Results of any kind per second. */
+  rate: RateMeter;
+  /** Segmentation masks actually inferred per second (skipped frames not counted). */
+  maskRate: RateMeter;
+  /** Hand-model runs per second (skipped frames not counted). */
+  handRate: RateMeter;
+  /** Frames skipped because they barely changed, per second. */
+  skipped: RateMeter;
 }
 
+export interface VisionClientOptions {
+  /** Longest side of the frame the hand model gets (default 480). */
+  inferenceSide?: number;
+  /** At most one frame per this many ms per worker (the control window's preview, when it leads). */
+  minIntervalMs?: number;
+  onModel?: (model: ModelKey, error: string | null) => void;
+  /** 'program' takes inference over from any other window; 'preview' waits for it (default 'program'). */
+  role?: VisionRole;
+  /** For tests: the lock manager and channel (default navigator.locks and a BroadcastChannel). */
+  locks?: LockManagerLike | null;
+  channel?: ChannelLike | null;
+}
+
+/** One of the two inference workers, as the leader's main thread sees it. */
+interface WorkerSlot {
+  role: WorkerRole;
+  worker: Worker;
+  ready: boolean;
+  /** A frame is in the worker: the next one waits (never a queue). */
+  busy: boolean;
+  loaded: Set<ModelKey>;
+  lastSentAt: number;
+  /** Camera frame number last given to this worker. */
+  lastSeq: number;
+}
+
+/** Face boxes are wanted a few times a second; a worker that does only faces gets frames this often. */
+const faceOnlyIntervalMs = 200;
+
+const randomId = () =>
+  typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Math.random()}`.slice(2);
+
 /**
- * Feeds camera frames to the vision worker from requestVideoFrameCallback, one in flight at a
- * time: when the worker is busy the frame is skipped, so a slow machine gets fewer results, never
- * a queue and never a stalled render loop. The compositor predicts between results.
+ * The studio's vision engine, as one window sees it. Exactly one window of the browser (elected
+ * by Web Locks, the program first) runs inference: two workers, segmentation and hands, in
+ * parallel, each given the newest camera frame as a transferred VideoFrame as soon as it has
+ * finished the last one, so a slow machine gets fewer results, never a queue, and the render loop
+ * never waits. The leader publishes every result on a BroadcastChannel; the other windows apply
+ * them and start no workers. When the leader closes, the next window takes over by itself.
  */
 export class VisionClient {
-  private worker: Worker | undefined;
+  private slots: WorkerSlot[] = [];
   private video: HTMLVideoElement | undefined;
   private frameCallback = 0;
-  private inFlight = false;
-  private ready = false;
-  private lastResultAt = 0;
+  private cameraSeq = 0;
+  private cameraAt = 0;
+  private started = false;
   private closed = false;
-  /** Longest side of the frame given to the models; smaller is faster and as accurate for these models. */
+  private leaderReady = false;
+  private wants: VisionWants = noWants;
+  /** The wants the workers were last told (the union over the windows). */
+  private preparedWants: VisionWants = noWants;
   private readonly inferenceSide: number;
-  private wants: VisionWants = { hands: false, segment: false, face: false };
-  /** Models that finished loading in the worker. */
-  private readonly loaded = new Set<'hands' | 'segmenter' | 'face'>();
+  private readonly minIntervalMs: number;
+  private readonly onModel: ((model: ModelKey, error: string | null) => void) | undefined;
+  private readonly election: VisionElection;
+  private readonly bus: VisionBus;
+  private readonly cache = new ResultCache();
+  private repeatTimer: ReturnType<typeof setInterval> | undefined;
   readonly stats: VisionStats = {
     capture: new RollingAverage(),
     segment: new RollingAverage(),
+    readback: new RollingAverage(),
     hands: new RollingAverage(),
     face: new RollingAverage(),
-    rate: new RollingAverage(),
-    maskRate: new RollingAverage(),
-    handRate: new RollingAverage(),
+    handoff: new RollingAverage(),
+    rate: new RateMeter(),
+    maskRate: new RateMeter(),
+    handRate: new RateMeter(),
+    skipped: new RateMeter(),
   };
-  private lastMaskAt = 0;
-  private lastHandAt = 0;
-
-  /** This window runs inference (one engine per window for now). */
-  get isLeader(): boolean {
-    return this.worker !== undefined;
-  }
   /** Per model that finished loading: null when it loaded, else the error. */
   readonly failed: Record<string, string | null> = {};
 
@@ -99,49 +118,63 @@ export class VisionClient {
     private readonly urls: VisionModelUrls,
     private readonly onResult: (result: VisionResult) => void,
     private readonly onError: (message: string) => void,
-    options: {
-      inferenceSide?: number;
-      minIntervalMs?: number;
-      role?: 'program' | 'preview';
-      onModel?: (model: 'hands' | 'segmenter' | 'face', error: string | null) => void;
-    } = {},
+    options: VisionClientOptions = {},
   ) {
-    this.inferenceSide = options.inferenceSide ?? 640;
+    this.inferenceSide = options.inferenceSide ?? 480;
     this.minIntervalMs = options.minIntervalMs ?? 0;
     this.onModel = options.onModel;
+    const locks =
+      options.locks === null
+        ? undefined
+        : (options.locks ?? (typeof navigator !== 'undefined' ? navigator.locks : undefined));
+    let channel: ChannelLike | undefined;
+    if (options.channel !== null) {
+      channel =
+        options.channel ??
+        (typeof BroadcastChannel === 'undefined' ? undefined : new BroadcastChannel(visionChannelName));
+    }
+    this.bus = new VisionBus(channel, randomId(), {
+      onResult: (result, time) => this.apply(result, time),
+      onStatus: (ready, failed) => {
+        this.leaderReady = ready;
+        Object.assign(this.failed, failed);
+      },
+      onModel: (model, error) => this.modelLoaded(model, error),
+      onFollowerWants: (isNew) => {
+        if (isNew) this.publishStatus();
+        if (this.isLeader) this.prepare();
+      },
+    });
+    this.election = new VisionElection(visionLockName, options.role ?? 'program', locks, (leader) =>
+      this.leadershipChanged(leader),
+    );
   }
 
-  /** At most one frame per this many ms (the control window's preview runs at a lower rate). */
-  private readonly minIntervalMs: number;
-  private lastSentAt = 0;
-  private readonly onModel: ((model: 'hands' | 'segmenter' | 'face', error: string | null) => void) | undefined;
-
-  /** Starts the worker (once) and loads the models. */
+  /** Joins the studio's engine: runs inference if elected, else follows the window that does. */
   start(): void {
-    if (this.worker !== undefined || this.closed) return;
-    const worker = new Worker(new URL('./vision-worker.ts', import.meta.url), { type: 'module' });
-    worker.onmessage = (event: MessageEvent<FromVision>) => this.receive(event.data);
-    worker.onerror = (event) => this.onError(event.message || 'vision worker failed');
-    worker.postMessage({
-      type: 'init',
-      wasmBase: this.urls.wasmBase,
-      models: {
-        hands: this.urls.hands,
-        segmenter: this.urls.segmenter,
-        face: this.urls.face,
-        ...(this.urls.handsLite === undefined ? {} : { handsLite: this.urls.handsLite }),
-        ...(this.urls.segmenterLandscape === undefined ? {} : { segmenterLandscape: this.urls.segmenterLandscape }),
-      },
-      preferLite: this.urls.preferLite,
-    });
-    this.worker = worker;
-    worker.postMessage({ type: 'prepare', wants: this.wants });
+    if (this.started || this.closed) return;
+    this.started = true;
+    this.bus.setLeader(false);
+    this.repeatTimer = setInterval(() => this.bus.tick(), wantsRepeatMs);
+    this.election.start();
+    if (typeof document !== 'undefined') {
+      document.addEventListener('visibilitychange', this.onVisibility);
+      this.onVisibility();
+    }
+  }
+
+  private readonly onVisibility = (): void => this.election.setHidden(document.visibilityState === 'hidden');
+
+  /** This window runs the studio's inference (false: it applies another window's results). */
+  get isLeader(): boolean {
+    return this.election.isLeader;
   }
 
   /** Which models frames should go through; starts loading them at once. */
   setWants(wants: VisionWants): void {
-    this.wants = wants;
-    this.worker?.postMessage({ type: 'prepare', wants });
+    this.wants = { ...wants };
+    this.bus.setWants(this.wants);
+    if (this.isLeader) this.prepare();
   }
 
   /** Follows a new camera video (or none). */
@@ -150,94 +183,197 @@ export class VisionClient {
     if (this.video !== undefined && this.frameCallback !== 0) this.video.cancelVideoFrameCallback(this.frameCallback);
     this.frameCallback = 0;
     this.video = video;
-    if (video !== undefined) this.frameCallback = video.requestVideoFrameCallback(this.onFrame);
+    this.cache.reset();
+    if (video !== undefined && this.isLeader) this.frameCallback = video.requestVideoFrameCallback(this.onFrame);
   }
 
   get isReady(): boolean {
-    return this.ready;
+    return this.isLeader ? this.slots.some((s) => s.ready) : this.leaderReady;
+  }
+
+  private leadershipChanged(leader: boolean): void {
+    if (this.closed) return;
+    this.bus.setLeader(leader);
+    this.cache.reset();
+    if (leader) {
+      this.startWorkers();
+      if (this.video !== undefined && this.frameCallback === 0)
+        this.frameCallback = this.video.requestVideoFrameCallback(this.onFrame);
+    } else {
+      this.stopWorkers();
+      if (this.video !== undefined && this.frameCallback !== 0) this.video.cancelVideoFrameCallback(this.frameCallback);
+      this.frameCallback = 0;
+      this.leaderReady = false;
+    }
+  }
+
+  private startWorkers(): void {
+    if (this.slots.length > 0) return;
+    for (const role of ['segment', 'hands'] as const) {
+      const worker = new Worker(new URL('./vision-worker.ts', import.meta.url), { type: 'module' });
+      const slot: WorkerSlot = {
+        role,
+        worker,
+        ready: false,
+        busy: false,
+        loaded: new Set(),
+        lastSentAt: 0,
+        lastSeq: 0,
+      };
+      worker.onmessage = (event: MessageEvent<FromVision>) => this.receive(slot, event.data);
+      worker.onerror = (event) => this.onError(event.message || `vision worker (${role}) failed`);
+      worker.postMessage({
+        type: 'init',
+        role,
+        wasmBase: this.urls.wasmBase,
+        models: {
+          hands: this.urls.hands,
+          segmenter: this.urls.segmenter,
+          face: this.urls.face,
+          ...(this.urls.handsLite === undefined ? {} : { handsLite: this.urls.handsLite }),
+          ...(this.urls.segmenterLandscape === undefined ? {} : { segmenterLandscape: this.urls.segmenterLandscape }),
+        },
+        preferLite: this.urls.preferLite,
+        handSide: this.inferenceSide,
+      });
+      this.slots.push(slot);
+    }
+    this.preparedWants = noWants;
+    this.prepare();
+  }
+
+  private stopWorkers(): void {
+    for (const slot of this.slots) {
+      slot.worker.onmessage = null;
+      slot.worker.postMessage({ type: 'close' });
+    }
+    this.slots = [];
+  }
+
+  /** Tells the workers what to load: the union of what the studio's windows want. */
+  private prepare(): void {
+    const wants = this.bus.wants();
+    if (sameWants(wants, this.preparedWants)) return;
+    this.preparedWants = wants;
+    for (const slot of this.slots) slot.worker.postMessage({ type: 'prepare', wants });
+  }
+
+  private publishStatus(): void {
+    if (this.isLeader) this.bus.publishStatus(this.isReady, { ...this.failed });
+  }
+
+  /** Whether `slot` has work for the current wants, and how often it may take a frame. */
+  private interval(slot: WorkerSlot, wants: VisionWants): number | undefined {
+    if (!slot.ready || slot.busy) return undefined;
+    if (slot.role === 'hands') return wants.hands && slot.loaded.has('hands') ? this.minIntervalMs : undefined;
+    if (wants.segment && slot.loaded.has('segmenter')) return this.minIntervalMs;
+    if (wants.face && slot.loaded.has('face')) return Math.max(this.minIntervalMs, faceOnlyIntervalMs);
+    return undefined;
   }
 
   private readonly onFrame = (now: number): void => {
     const video = this.video;
-    if (video === undefined || this.closed) return;
+    if (video === undefined || this.closed || !this.isLeader) return;
     this.frameCallback = video.requestVideoFrameCallback(this.onFrame);
-    // Frames only once a wanted model has loaded: before that they would come back empty, and
-    // each one costs a bitmap copy here and time in the worker that model loading needs.
-    const want = this.wants;
-    const useful =
-      (want.hands && this.loaded.has('hands')) ||
-      (want.segment && this.loaded.has('segmenter')) ||
-      (want.face && this.loaded.has('face'));
-    if (!this.ready || this.inFlight || !useful || this.worker === undefined) return;
-    if (now - this.lastSentAt < this.minIntervalMs) return;
-    this.lastSentAt = now;
-    const w = video.videoWidth;
-    const h = video.videoHeight;
-    if (w === 0 || h === 0) return;
-    this.inFlight = true;
-    const scale = Math.min(1, this.inferenceSide / Math.max(w, h));
-    const t0 = performance.now();
-    const worker = this.worker;
-    createImageBitmap(video, {
-      resizeWidth: Math.round(w * scale),
-      resizeHeight: Math.round(h * scale),
-      resizeQuality: 'low',
-    }).then(
-      (bitmap) => {
-        this.stats.capture.push(performance.now() - t0);
-        if (this.closed) {
-          bitmap.close();
-          return;
-        }
-        worker.postMessage({ type: 'frame', time: now, bitmap, wants: { ...this.wants } }, [bitmap]);
-      },
-      () => {
-        this.inFlight = false;
-      },
-    );
+    this.cameraSeq++;
+    this.cameraAt = now;
+    this.feed();
   };
 
-  private receive(message: FromVision): void {
+  /** Gives the newest camera frame to every idle worker that has not had it yet. */
+  private feed(): void {
+    const video = this.video;
+    if (video === undefined || this.cameraSeq === 0 || video.videoWidth === 0) return;
+    this.prepare();
+    const wants = this.preparedWants;
+    const now = this.cameraAt;
+    const targets: WorkerSlot[] = [];
+    for (const slot of this.slots) {
+      const interval = this.interval(slot, wants);
+      if (interval === undefined || slot.lastSeq === this.cameraSeq) continue;
+      if (now - slot.lastSentAt < interval) continue;
+      targets.push(slot);
+    }
+    if (targets.length === 0) return;
+    const t0 = performance.now();
+    let frame: VideoFrame;
+    try {
+      // Wraps the decoded camera frame (no copy, no resize here): the workers scale it down.
+      frame = new VideoFrame(video, { timestamp: Math.round(now * 1000) });
+    } catch {
+      return; // no frame yet (the video is between sources)
+    }
+    targets.forEach((slot, i) => {
+      const f = i === targets.length - 1 ? frame : frame.clone();
+      slot.busy = true;
+      slot.lastSentAt = now;
+      slot.lastSeq = this.cameraSeq;
+      slot.worker.postMessage({ type: 'frame', time: now, frame: f, wants }, [f]);
+    });
+    this.stats.handoff.push(performance.now() - t0);
+  }
+
+  private receive(slot: WorkerSlot, message: FromVision): void {
+    if (this.closed) return;
     switch (message.type) {
       case 'ready':
-        this.ready = true;
+        slot.ready = true;
+        this.publishStatus();
         break;
       case 'model':
-        this.failed[message.model] = message.error;
-        if (message.error === null) this.loaded.add(message.model);
-        if (this.onModel !== undefined) this.onModel(message.model, message.error);
-        else if (message.error !== null) this.onError(`${message.model}: ${message.error}`);
+        slot.loaded.add(message.model);
+        this.bus.publishModel(message.model, message.error);
+        this.modelLoaded(message.model, message.error);
+        this.publishStatus();
         break;
-      case 'result': {
-        this.inFlight = false;
-        const now = performance.now();
-        if (this.lastResultAt > 0) this.stats.rate.push(1000 / Math.max(1, now - this.lastResultAt));
-        this.lastResultAt = now;
-        if (message.mask !== null) {
-          if (this.lastMaskAt > 0) this.stats.maskRate.push(1000 / Math.max(1, now - this.lastMaskAt));
-          this.lastMaskAt = now;
-        }
-        if (message.ms.hands > 0) {
-          if (this.lastHandAt > 0) this.stats.handRate.push(1000 / Math.max(1, now - this.lastHandAt));
-          this.lastHandAt = now;
-        }
-        if (message.ms.segment > 0) this.stats.segment.push(message.ms.segment);
-        if (message.ms.hands > 0) this.stats.hands.push(message.ms.hands);
-        if (message.ms.face > 0) this.stats.face.push(message.ms.face);
-        this.onResult(message);
+      case 'result':
+        slot.busy = false;
+        this.bus.publishResult(message);
+        this.apply(message, message.time);
+        // A camera frame may have come while this worker was busy: it gets it now, not at the next one.
+        this.feed();
         break;
-      }
       case 'error':
-        this.inFlight = false;
+        slot.busy = false;
         this.onError(message.message);
         break;
     }
   }
 
+  private modelLoaded(model: ModelKey, error: string | null): void {
+    this.failed[model] = error;
+    if (this.onModel !== undefined) this.onModel(model, error);
+    else if (error !== null) this.onError(`${model}: ${error}`);
+  }
+
+  /** Accounts for a result (own or the leader's) and hands it to the compositor. */
+  private apply(result: WorkerResult, time: number): void {
+    const s = this.stats;
+    const ms = result.ms;
+    s.rate.mark();
+    if (ms.capture > 0) s.capture.push(ms.capture);
+    if (ms.face > 0) s.face.push(ms.face);
+    if (result.skipped) s.skipped.mark();
+    else if (result.role === 'segment' && result.mask !== undefined) {
+      s.maskRate.mark();
+      s.segment.push(ms.segment);
+      s.readback.push(ms.readback);
+    } else if (result.role === 'hands' && result.hand !== undefined) {
+      s.handRate.mark();
+      s.hands.push(ms.hands);
+    }
+    this.onResult(this.cache.resolve(result, time));
+  }
+
+  /** Leaves the engine: stops this window's workers; another window takes inference over. */
   close(): void {
-    this.closed = true;
+    if (this.closed) return;
     this.setVideo(undefined);
-    this.worker?.postMessage({ type: 'close' });
-    this.worker = undefined;
+    this.closed = true;
+    if (this.repeatTimer !== undefined) clearInterval(this.repeatTimer);
+    if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', this.onVisibility);
+    this.stopWorkers();
+    this.election.close();
+    this.bus.close();
   }
 }

@@ -1,16 +1,34 @@
 /// <reference lib="webworker" />
-// The vision worker: runs MediaPipe (hand landmarks, person segmentation, face detection) off the
-// main thread so inference never blocks the render loop. One frame at a time; the main thread only
-// sends a new frame when the previous result is back.
+// A vision worker: runs MediaPipe off the main thread so inference never blocks the render loop.
+// The client starts two, with a role: 'segment' (person segmentation, and face detection at a low
+// rate) and 'hands' (hand landmarks), so both cores work in parallel, each at its own rate. Each
+// gets the camera frame as a transferred VideoFrame, draws it down to what its model needs, and
+// skips inference when the picture has barely changed since the last inferred frame.
 import { FaceDetector, FilesetResolver, HandLandmarker, ImageSegmenter } from '@mediapipe/tasks-vision';
 
-import type { FromVision, ToVision, VisionFrame, VisionInit, VisionWants } from './protocol';
+import { ChangeGate, greyThumbnail, HandStability, thumbnailHeight, thumbnailWidth } from './frame-change';
+import type { FrameLayout } from './frame-scale';
+import { canScale, scaleFrame } from './frame-scale';
+import type {
+  FromVision,
+  ModelKey,
+  ToVision,
+  VisionFrame,
+  VisionInit,
+  VisionTimes,
+  VisionWants,
+  WorkerResult,
+  WorkerRole,
+} from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
 
-type ModelKey = 'hands' | 'segmenter' | 'face';
+/** Face detection runs at most this often: the face box only steers overlays and a face anchor. */
+const faceIntervalMs = 200;
+/** Longest side of the frame the face detector gets (its model input is 128×128). */
+const faceSide = 320;
 
-/** A model is created the first time a frame needs it: a scene without a product never pays for the hand model. */
+/** A model is created the first time it is wanted: a scene without a product never pays for the hand model. */
 interface Slot<T> {
   state: 'idle' | 'loading' | 'ready' | 'failed';
   task: T | undefined;
@@ -21,16 +39,91 @@ const slots = {
   segmenter: { state: 'idle', task: undefined } as Slot<ImageSegmenter>,
   face: { state: 'idle', task: undefined } as Slot<FaceDetector>,
 };
+let role: WorkerRole = 'segment';
 let fileset: Awaited<ReturnType<typeof FilesetResolver.forVisionTasks>> | undefined;
 let models: VisionInit['models'] | undefined;
 let preferLite = false;
-/** Width / height of the frames, known from the first one; picks the segmenter variant. */
+let handSide = 480;
+/** Width / height of the camera frames; picks the segmenter variant. */
 let frameAspect = 16 / 9;
+/** Which segmenter variant is loaded (or loading). */
+let segmenterIsLandscape = true;
+/** VIDEO mode needs strictly increasing timestamps per task. */
 let lastTime = 0;
+let lastFaceAt = -Infinity;
 // Temporal smoothing of the mask, so hair and hand edges do not flicker frame to frame.
 let smoothed: Float32Array | undefined;
+let pendingWants: VisionWants | undefined;
+
+const gate = new ChangeGate();
+const handStability = new HandStability();
+const thumbnail = new Uint8Array(thumbnailWidth * thumbnailHeight);
+
+/** The camera frame's pixels (VideoFrame.copyTo), reused frame to frame. */
+let pixels = new Uint8Array(0);
+/** Model inputs, one per size, reused frame to frame (tasks-vision uploads them synchronously). */
+const inputs = new Map<string, ImageData>();
+let fallbackCanvas: OffscreenCanvasRenderingContext2D | undefined;
+
+function inputOf(key: string, width: number, height: number): ImageData {
+  let image = inputs.get(key);
+  if (image?.width !== width || image.height !== height) {
+    image = new ImageData(width, height);
+    inputs.set(key, image);
+  }
+  return image;
+}
+
+/** The frame's pixels and layout, or undefined for a format frame-scale cannot read. */
+async function readFrame(frame: VideoFrame): Promise<FrameLayout | undefined> {
+  if (!canScale(frame.format)) return undefined;
+  const size = frame.allocationSize();
+  if (pixels.length < size) pixels = new Uint8Array(size);
+  const planes = await frame.copyTo(pixels);
+  return {
+    format: frame.format!,
+    width: frame.visibleRect?.width ?? frame.codedWidth,
+    height: frame.visibleRect?.height ?? frame.codedHeight,
+    planes,
+    fullRange: frame.colorSpace?.fullRange === true,
+    bt709: frame.colorSpace?.matrix === 'bt709',
+  };
+}
+
+/** The frame at `width`×`height` RGBA for a model: from its YUV planes, or drawn when it has none. */
+function scaledInput(
+  key: string,
+  frame: VideoFrame,
+  layout: FrameLayout | undefined,
+  width: number,
+  height: number,
+): ImageData {
+  const image = inputOf(key, width, height);
+  if (layout !== undefined && scaleFrame(pixels, layout, width, height, image.data)) return image;
+  if (fallbackCanvas === undefined) {
+    const context = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true });
+    if (context === null) throw new Error('no 2D canvas in the vision worker');
+    fallbackCanvas = context;
+  }
+  const canvas = fallbackCanvas.canvas;
+  canvas.width = width;
+  canvas.height = height;
+  fallbackCanvas.drawImage(frame, 0, 0, width, height);
+  image.data.set(fallbackCanvas.getImageData(0, 0, width, height).data);
+  return image;
+}
+
+/** `side` on the longest side, keeping the frame's aspect. */
+function fitSide(width: number, height: number, side: number): [number, number] {
+  const scale = Math.min(1, side / Math.max(width, height));
+  return [Math.max(1, Math.round(width * scale)), Math.max(1, Math.round(height * scale))];
+}
+
+const takeThumbnail = (image: ImageData): Uint8Array =>
+  greyThumbnail(image.data, image.width, image.height, thumbnailWidth, thumbnailHeight, thumbnail);
 
 const post = (message: FromVision, transfer: Transferable[] = []) => self.postMessage(message, transfer);
+const messageOf = (error: unknown) => String((error as Error)?.message ?? error).split('\n')[0] ?? 'failed';
 
 /** A module worker cannot importScripts; tasks-vision then needs its ES-module wasm loader. */
 function isModuleWorker(): boolean {
@@ -54,11 +147,13 @@ function allowRepeatedGlueImports(): void {
 }
 
 async function init(message: VisionInit): Promise<void> {
+  role = message.role;
   const moduleWorker = isModuleWorker();
   if (moduleWorker) allowRepeatedGlueImports();
   fileset = await FilesetResolver.forVisionTasks(message.wasmBase, moduleWorker);
   models = message.models;
   preferLite = message.preferLite;
+  handSide = message.handSide;
   if (pendingWants !== undefined) prepare(pendingWants);
   post({ type: 'ready' });
 }
@@ -81,11 +176,9 @@ function create(key: ModelKey): Promise<HandLandmarker | ImageSegmenter | FaceDe
         minTrackingConfidence: 0.5,
       });
     case 'segmenter':
+      segmenterIsLandscape = frameAspect > 1.2 && m.segmenterLandscape !== undefined;
       return ImageSegmenter.createFromOptions(fs, {
-        baseOptions: {
-          modelAssetPath: frameAspect > 1.2 && m.segmenterLandscape !== undefined ? m.segmenterLandscape : m.segmenter,
-          delegate: 'CPU',
-        },
+        baseOptions: { modelAssetPath: segmenterIsLandscape ? m.segmenterLandscape! : m.segmenter, delegate: 'CPU' },
         runningMode: 'VIDEO',
         outputConfidenceMasks: true,
         outputCategoryMask: false,
@@ -116,11 +209,7 @@ function ensure<K extends ModelKey>(key: K): (typeof slots)[K]['task'] {
         },
         (error: unknown) => {
           slot.state = 'failed';
-          post({
-            type: 'model',
-            model: key,
-            error: String((error as Error)?.message ?? error).split('\n')[0] ?? 'failed',
-          });
+          post({ type: 'model', model: key, error: messageOf(error) });
         },
       ),
     );
@@ -128,108 +217,177 @@ function ensure<K extends ModelKey>(key: K): (typeof slots)[K]['task'] {
   return (slot.state === 'ready' ? slot.task : undefined) as (typeof slots)[K]['task'];
 }
 
-let pendingWants: VisionWants | undefined;
-
 function prepare(wants: VisionWants): void {
   if (fileset === undefined) {
     pendingWants = wants;
     return;
   }
-  if (wants.segment) ensure('segmenter');
-  if (wants.hands) ensure('hands');
-  if (wants.face) ensure('face');
+  if (role === 'segment') {
+    if (wants.segment) ensure('segmenter');
+    if (wants.face) ensure('face');
+  } else if (wants.hands) ensure('hands');
 }
 
-function runFrame(message: VisionFrame): void {
-  const { bitmap, wants } = message;
-  frameAspect = bitmap.width / Math.max(1, bitmap.height);
-  // VIDEO mode needs strictly increasing timestamps.
+/** The camera turned between landscape and portrait: the other segmenter variant fits it. */
+function checkSegmenterVariant(): void {
+  const wantLandscape = frameAspect > 1.2 && models?.segmenterLandscape !== undefined;
+  const slot = slots.segmenter;
+  if (slot.state !== 'ready' || wantLandscape === segmenterIsLandscape) return;
+  slot.task?.close();
+  slot.task = undefined;
+  slot.state = 'idle';
+  smoothed = undefined;
+  gate.reset();
+  ensure('segmenter');
+}
+
+const noTimes = (): VisionTimes => ({ capture: 0, segment: 0, readback: 0, hands: 0, face: 0 });
+
+/** Mask smoothing: follow big changes (a moving arm) quickly, damp small ones (edge shimmer). */
+function smoothMask(values: Float32Array): Uint8Array {
+  if (smoothed?.length !== values.length) smoothed = Float32Array.from(values);
+  const mask = new Uint8Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    const prev = smoothed[i]!;
+    const k = Math.abs(v - prev) > 0.4 ? 0.8 : 0.45;
+    const next = prev + (v - prev) * k;
+    smoothed[i] = next;
+    mask[i] = next * 255;
+  }
+  return mask;
+}
+
+async function segmentFrame(message: VisionFrame, time: number, result: WorkerResult): Promise<void> {
+  const { frame, wants } = message;
+  const ms = result.ms;
+  const t0 = performance.now();
+  const segmenter = wants.segment ? ensure('segmenter') : undefined;
+  const face = wants.face && time - lastFaceAt >= faceIntervalMs ? ensure('face') : undefined;
+  if (segmenter === undefined && face === undefined) return;
+  const layout = await readFrame(frame);
+  // The segmenter's own input size: tasks-vision then uploads a small image, and the mask it
+  // returns (at the input size) is small to read back and smooth.
+  const segInput =
+    segmenter === undefined ? undefined : scaledInput('segment', frame, layout, 256, segmenterIsLandscape ? 144 : 256);
+  const faceInput =
+    face === undefined
+      ? undefined
+      : scaledInput('face', frame, layout, ...fitSide(frame.displayWidth, frame.displayHeight, faceSide));
+  frame.close(); // early: camera buffers are few
+  const skip = segInput !== undefined && !gate.shouldInfer(takeThumbnail(segInput), time);
+  const t1 = performance.now();
+  ms.capture = t1 - t0;
+  if (segInput !== undefined && !skip) {
+    const output = segmenter!.segmentForVideo(segInput, time);
+    const t2 = performance.now();
+    const confidence = output.confidenceMasks?.[0];
+    if (confidence === undefined) {
+      result.mask = null;
+    } else {
+      result.mask = smoothMask(confidence.getAsFloat32Array());
+      result.maskWidth = confidence.width;
+      result.maskHeight = confidence.height;
+    }
+    output.close();
+    gate.inferred(thumbnail, time);
+    ms.segment = t2 - t1;
+    ms.readback = performance.now() - t2;
+  }
+  result.skipped = skip;
+  if (faceInput !== undefined) {
+    const t3 = performance.now();
+    lastFaceAt = time;
+    const detected = face!.detectForVideo(faceInput, time);
+    const box = detected.detections[0]?.boundingBox;
+    result.face =
+      box === undefined
+        ? null
+        : new Float32Array([
+            box.originX / faceInput.width,
+            box.originY / faceInput.height,
+            box.width / faceInput.width,
+            box.height / faceInput.height,
+          ]);
+    ms.face = performance.now() - t3;
+  }
+}
+
+async function handsFrame(message: VisionFrame, time: number, result: WorkerResult): Promise<void> {
+  const { frame } = message;
+  const ms = result.ms;
+  const t0 = performance.now();
+  const hands = message.wants.hands ? ensure('hands') : undefined;
+  if (hands === undefined) return;
+  const layout = await readFrame(frame);
+  const input = scaledInput('hands', frame, layout, ...fitSide(frame.displayWidth, frame.displayHeight, handSide));
+  frame.close();
+  // A still picture is skipped only while the hand holds still too: a hand that just appeared or
+  // moves is tracked on every frame (the thumbnail is too coarse to see fingers).
+  const skip = !gate.shouldInfer(takeThumbnail(input), time, handStability.isStable);
+  const t1 = performance.now();
+  ms.capture = t1 - t0;
+  result.skipped = skip;
+  if (skip) return;
+  const detected = hands.detectForVideo(input, time);
+  const landmarks = detected.landmarks[0];
+  let hand: Float32Array | null = null;
+  if (landmarks !== undefined && landmarks.length >= 21) {
+    hand = new Float32Array(63);
+    for (let i = 0; i < 21; i++) {
+      const l = landmarks[i]!;
+      hand[i * 3] = l.x;
+      hand[i * 3 + 1] = l.y;
+      hand[i * 3 + 2] = l.z;
+    }
+  }
+  result.hand = hand;
+  handStability.push(hand);
+  gate.inferred(thumbnail, time);
+  ms.hands = performance.now() - t1;
+}
+
+async function runFrame(message: VisionFrame): Promise<void> {
+  frameAspect = message.frame.displayWidth / Math.max(1, message.frame.displayHeight);
+  if (role === 'segment') checkSegmenterVariant();
   const time = Math.max(message.time, lastTime + 1);
   lastTime = time;
-  const ms = { segment: 0, hands: 0, face: 0 };
-  let mask: Uint8Array | null = null;
-  let maskWidth = 0;
-  let maskHeight = 0;
-  let hand: Float32Array | null = null;
-  let faceBox: Float32Array | null = null;
+  const result: WorkerResult = {
+    type: 'result',
+    role,
+    time: message.time,
+    skipped: false,
+    hand: undefined,
+    mask: undefined,
+    maskWidth: 0,
+    maskHeight: 0,
+    face: undefined,
+    ms: noTimes(),
+  };
   try {
-    const segmenter = wants.segment ? ensure('segmenter') : undefined;
-    const hands = wants.hands ? ensure('hands') : undefined;
-    const face = wants.face ? ensure('face') : undefined;
-    if (segmenter !== undefined) {
-      const t0 = performance.now();
-      const result = segmenter.segmentForVideo(bitmap, time);
-      const confidence = result.confidenceMasks?.[0];
-      if (confidence !== undefined) {
-        const values = confidence.getAsFloat32Array();
-        maskWidth = confidence.width;
-        maskHeight = confidence.height;
-        if (smoothed?.length !== values.length) smoothed = Float32Array.from(values);
-        mask = new Uint8Array(values.length);
-        for (let i = 0; i < values.length; i++) {
-          const v = values[i]!;
-          const prev = smoothed[i]!;
-          // Follow big changes (a moving arm) quickly, damp small ones (edge shimmer).
-          const k = Math.abs(v - prev) > 0.4 ? 0.8 : 0.45;
-          const next = prev + (v - prev) * k;
-          smoothed[i] = next;
-          mask[i] = next * 255;
-        }
-      }
-      result.close();
-      ms.segment = performance.now() - t0;
-    }
-    if (hands !== undefined) {
-      const t0 = performance.now();
-      const result = hands.detectForVideo(bitmap, time);
-      const landmarks = result.landmarks[0];
-      if (landmarks !== undefined && landmarks.length >= 21) {
-        hand = new Float32Array(63);
-        for (let i = 0; i < 21; i++) {
-          const l = landmarks[i]!;
-          hand[i * 3] = l.x;
-          hand[i * 3 + 1] = l.y;
-          hand[i * 3 + 2] = l.z;
-        }
-      }
-      ms.hands = performance.now() - t0;
-    }
-    if (face !== undefined) {
-      const t0 = performance.now();
-      const result = face.detectForVideo(bitmap, time);
-      const box = result.detections[0]?.boundingBox;
-      if (box !== undefined) {
-        faceBox = new Float32Array([
-          box.originX / bitmap.width,
-          box.originY / bitmap.height,
-          box.width / bitmap.width,
-          box.height / bitmap.height,
-        ]);
-      }
-      ms.face = performance.now() - t0;
-    }
+    if (role === 'segment') await segmentFrame(message, time, result);
+    else await handsFrame(message, time, result);
   } catch (error) {
-    post({ type: 'error', message: String((error as Error)?.message ?? error) });
+    post({ type: 'error', message: messageOf(error) });
+    return;
   } finally {
-    bitmap.close();
+    message.frame.close();
   }
   const transfer: Transferable[] = [];
-  if (mask !== null) transfer.push(mask.buffer);
-  if (hand !== null) transfer.push(hand.buffer);
-  if (faceBox !== null) transfer.push(faceBox.buffer);
-  post({ type: 'result', time: message.time, hand, mask, maskWidth, maskHeight, face: faceBox, ms }, transfer);
+  if (result.mask) transfer.push(result.mask.buffer);
+  if (result.hand) transfer.push(result.hand.buffer);
+  if (result.face) transfer.push(result.face.buffer);
+  post(result, transfer);
 }
 
 self.onmessage = (event: MessageEvent<ToVision>) => {
   const message = event.data;
   switch (message.type) {
     case 'init':
-      init(message).catch((error: unknown) =>
-        post({ type: 'error', message: String((error as Error)?.message ?? error) }),
-      );
+      init(message).catch((error: unknown) => post({ type: 'error', message: messageOf(error) }));
       break;
     case 'frame':
-      runFrame(message);
+      void runFrame(message);
       break;
     case 'prepare':
       prepare(message.wants);
