@@ -23,6 +23,14 @@ export class CanvasRenderer implements TierRenderer {
   private readonly maskContext: CanvasRenderingContext2D;
   private maskImage: ImageData | undefined;
   private readonly personCanvas = document.createElement('canvas');
+  private readonly maskPlateCanvas = document.createElement('canvas');
+  private readonly maskPlateContext: CanvasRenderingContext2D;
+  private maskPlateKey = '';
+  private maskVersion = 0;
+  private readonly backPlateCanvas = document.createElement('canvas');
+  private readonly backPlateContext: CanvasRenderingContext2D;
+  private backPlateKey = '';
+  private backPlateImage: ImageBitmap | undefined;
   private readonly personContext: CanvasRenderingContext2D;
   private readonly blurCanvas = document.createElement('canvas');
   private readonly blurContext: CanvasRenderingContext2D;
@@ -42,12 +50,16 @@ export class CanvasRenderer implements TierRenderer {
     const ctx = canvas.getContext('2d', { alpha: false });
     const mask = this.maskCanvas.getContext('2d');
     const person = this.personCanvas.getContext('2d');
+    const maskPlate = this.maskPlateCanvas.getContext('2d');
+    const backPlate = this.backPlateCanvas.getContext('2d', { alpha: false });
     const blur = this.blurCanvas.getContext('2d');
-    if (ctx === null || mask === null || person === null || blur === null)
+    if (ctx === null || mask === null || person === null || maskPlate === null || backPlate === null || blur === null)
       throw new StudioError('compositor/webgl-unavailable', 'This computer cannot draw the program picture.');
     this.ctx = ctx;
     this.maskContext = mask;
     this.personContext = person;
+    this.maskPlateContext = maskPlate;
+    this.backPlateContext = backPlate;
     this.blurContext = blur;
     let view: ProductView | undefined;
     if (tier === 'software') {
@@ -99,6 +111,7 @@ export class CanvasRenderer implements TierRenderer {
     for (let i = 0, j = 3; i < data.length; i++, j += 4) px[j] = alphaOf[data[i]!]!;
     this.maskContext.putImageData(this.maskImage, 0, 0);
     this.hasMask = true;
+    this.maskVersion++;
   }
 
   async loadModel(url: string): Promise<ModelHandle> {
@@ -159,7 +172,7 @@ export class CanvasRenderer implements TierRenderer {
           ctx.globalAlpha = frame.maskMix;
         }
         if (frame.mode === 'blur') this.drawBlurred(ctx, camera, frame.mainFit, r, frame.blurStrength);
-        else drawBack(ctx, frame.back!, frame.backFit, r);
+        else this.drawBack(ctx, frame.back!, frame.backFit, r);
         ctx.globalAlpha = 1;
         ctx.drawImage(this.cutOut(camera, frame.mainFit, r), r.x, r.y, r.width, r.height);
       }
@@ -200,13 +213,34 @@ export class CanvasRenderer implements TierRenderer {
       canvas.height = ph;
     }
     const box = { x: 0, y: 0, width: pw, height: ph };
+    const plate = this.maskPlate(fit, pw, ph, box);
     p.globalCompositeOperation = 'copy';
     drawCover(p, camera, vw, vh, fit, box);
-    // The mask is of the whole camera frame: cropped the same way as the camera.
+    // Kept only where the mask says person: a 1:1 blend with the upscaled mask.
     p.globalCompositeOperation = 'destination-in';
-    drawCover(p, this.maskCanvas, this.maskCanvas.width, this.maskCanvas.height, fit, box);
+    p.drawImage(plate, 0, 0);
     p.globalCompositeOperation = 'source-over';
     return canvas;
+  }
+
+  /**
+   * The mask upscaled to the cut-out's size, redrawn only when a new mask arrives or the crop
+   * changes: masks come at 10–15 per second, frames at 30, and the upscale is the dear part.
+   */
+  private maskPlate(fit: CoverFit, pw: number, ph: number, box: Rect): HTMLCanvasElement {
+    const plate = this.maskPlateCanvas;
+    const key = `${this.maskVersion}:${pw}x${ph}:${fit.uvOffsetX}:${fit.uvOffsetY}:${fit.uvScaleX}:${fit.uvScaleY}`;
+    if (key === this.maskPlateKey) return plate;
+    this.maskPlateKey = key;
+    if (plate.width !== pw || plate.height !== ph) {
+      plate.width = pw;
+      plate.height = ph;
+    }
+    const m = this.maskPlateContext;
+    m.globalCompositeOperation = 'copy';
+    // The mask is of the whole camera frame: cropped the same way as the camera.
+    drawCover(m, this.maskCanvas, this.maskCanvas.width, this.maskCanvas.height, fit, box);
+    return plate;
   }
 
   private drawProduct(ctx: CanvasRenderingContext2D, frame: FrameInputs): void {
@@ -239,6 +273,26 @@ export class CanvasRenderer implements TierRenderer {
     this.box.y = p.pose.y - h / 2;
     this.box.width = w;
     this.box.height = h;
+  }
+
+  /**
+   * The origin background. A still image is scaled into a plate of the output box once (per
+   * image and size), so each frame copies it 1:1 instead of resampling a 1920×1080 picture.
+   */
+  private drawBack(ctx: CanvasRenderingContext2D, back: BackSource, fit: CoverFit | null, r: Rect): void {
+    if (back.kind === 'video') return drawBack(ctx, back, fit, r);
+    const pw = Math.max(1, Math.round(r.width * this.scale));
+    const ph = Math.max(1, Math.round(r.height * this.scale));
+    const key = `${pw}x${ph}:${fit?.uvOffsetX}:${fit?.uvOffsetY}:${fit?.uvScaleX}:${fit?.uvScaleY}`;
+    if (back.image !== this.backPlateImage || key !== this.backPlateKey) {
+      this.backPlateImage = back.image;
+      this.backPlateKey = key;
+      const plate = this.backPlateCanvas;
+      plate.width = pw;
+      plate.height = ph;
+      drawBack(this.backPlateContext, back, fit, { x: 0, y: 0, width: pw, height: ph });
+    }
+    ctx.drawImage(this.backPlateCanvas, r.x, r.y, r.width, r.height);
   }
 
   private drawBlurred(
@@ -303,6 +357,9 @@ export class CanvasRenderer implements TierRenderer {
     this.view?.dispose();
     this.maskCanvas.width = this.maskCanvas.height = 0;
     this.personCanvas.width = this.personCanvas.height = 0;
+    this.maskPlateCanvas.width = this.maskPlateCanvas.height = 0;
+    this.backPlateCanvas.width = this.backPlateCanvas.height = 0;
+    this.backPlateImage = undefined;
     this.blurCanvas.width = this.blurCanvas.height = 0;
   }
 }
