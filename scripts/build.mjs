@@ -59,6 +59,7 @@ async function buildNode() {
     { in: 'electron/main.ts', out: 'main' },
     { in: 'electron/host/cli.ts', out: 'host' },
     { in: 'electron/services/sales/sales-worker.ts', out: 'sales-worker' },
+    { in: 'electron/services/sales/import-worker.ts', out: 'import-worker' },
   ].filter((e) => fs.existsSync(path.join(root, e.in)));
   await build({
     ...common,

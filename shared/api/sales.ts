@@ -263,6 +263,10 @@ export const badRowCodeSchema = z.enum([
   'bad-amount',
   'bad-quantity',
   'column-count',
+  /** A calendar-valid time, but not within the last ten years. */
+  'time-out-of-range',
+  /** An amount or quantity beyond any real order line (10,000,000 yuan, 100,000 units). */
+  'amount-out-of-range',
 ]);
 export type BadRowCode = z.infer<typeof badRowCodeSchema>;
 
@@ -291,6 +295,22 @@ export const importedOrderSchema = z.object({
 });
 export type ImportedOrder = z.infer<typeof importedOrderSchema>;
 
+/**
+ * What a money column means on its platform: what the buyer paid (after discounts), what the
+ * merchant receives (adds back platform-funded discounts), or the list price before discounts.
+ */
+export const amountMeaningSchema = z.enum(['buyer-paid', 'merchant-received', 'list-price', 'unknown']);
+export type AmountMeaning = z.infer<typeof amountMeaningSchema>;
+
+export const gmvColumnSchema = z.object({
+  /** The header as written in the file. */
+  column: z.string(),
+  /** lineAmount: summed per line; orderAmount: once per order; unitPrice: times the quantity. */
+  field: z.enum(['lineAmount', 'orderAmount', 'unitPrice']),
+  meaning: amountMeaningSchema,
+});
+export type GmvColumn = z.infer<typeof gmvColumnSchema>;
+
 export const importPreviewSchema = z.object({
   /** Pass to 'sales:import-commit'; valid for 30 minutes. */
   previewId: id,
@@ -307,6 +327,8 @@ export const importPreviewSchema = z.object({
   headerLine: z.number().int().positive(),
   columns: z.array(z.string()),
   mapping: columnMappingSchema,
+  /** Which column the GMV sums and what the platform means by it; null when no amount column is mapped. */
+  gmv: gmvColumnSchema.nullable(),
   /** Data rows read (after the header), including bad, skipped and duplicate rows. */
   totalRows: z.number().int().min(0),
   okRows: z.number().int().min(0),
@@ -402,7 +424,7 @@ export const feedOrderSchema = z.object({
   lineId: z.string().max(100).default(''),
   status: z.enum(['placed', 'paid', 'refunded', 'cancelled']).default('paid'),
   /** UTC ms, or seconds (detected), or an ISO 8601 string with zone. */
-  orderedAt: z.union([z.number().positive(), z.string().max(40)]),
+  orderedAt: z.union([z.number().positive().max(8.64e15), z.string().max(40)]),
   productId: id.optional(),
   externalProductId: z.string().max(100).optional(),
   productTitle: z.string().max(200).default(''),

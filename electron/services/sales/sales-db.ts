@@ -28,6 +28,7 @@ import { addTotals, buildShowAnalytics, emptyTotals, perMinute } from '../../../
 import type { AttributableSegment, Attribution } from '../../../shared/sales/attribution';
 import { attributeOrder } from '../../../shared/sales/attribution';
 import { createProductMatcher } from '../../../shared/sales/product-match';
+import { isPlausibleOrderTime } from '../../../shared/sales/time';
 import { latestVersion, migrate, rollupAddSql, rollupInsertSql } from './migrations';
 import type { StagedColumns } from './staged-columns';
 import { stagedNumbers, stagedTexts } from './staged-columns';
@@ -319,6 +320,25 @@ function toSegment(row: SegmentRow): Segment {
 
 function notFound(what: string, id: string | number): StudioError {
   return new StudioError('sales/not-found', `No ${what} ${id}.`, { params: { what, id: String(id) } });
+}
+
+/** The most one order line may be: 10,000,000 yuan (a typo or a hostile value beyond it). */
+export const maxLineFen = 1_000_000_000;
+export const maxLineQuantity = 100_000;
+
+/** Sense checks on what enters the log by hand or through the feed: coded errors, never stored. */
+function checkEntry(orderedAt: number, amountFen: number | undefined, quantity: number, now: number): void {
+  if (!isPlausibleOrderTime(orderedAt, now)) {
+    throw new StudioError('sales/invalid-time', 'The order time is not within the last ten years.', {
+      params: { value: String(orderedAt) },
+    });
+  }
+  if (amountFen !== undefined && (!Number.isSafeInteger(amountFen) || Math.abs(amountFen) > maxLineFen)) {
+    throw new StudioError('sales/invalid-amount', 'The amount is out of range.', { params: { amountFen } });
+  }
+  if (!Number.isSafeInteger(quantity) || quantity < 1 || quantity > maxLineQuantity) {
+    throw new StudioError('sales/invalid-amount', 'The quantity is out of range.', { params: { quantity } });
+  }
 }
 
 function checkedAmount(unitFen: number, quantity: number): Fen {
@@ -732,6 +752,7 @@ export class SalesDb {
       const unitPriceFen = input.unitPriceFen ?? product.priceFen;
       const amountFen = input.amountFen ?? checkedAmount(unitPriceFen, input.quantity);
       const orderedAt = input.orderedAt ?? now;
+      checkEntry(orderedAt, amountFen, input.quantity, now);
       const attribution = this.attribute(orderedAt, productId);
       const show = attribution.showId === null ? null : this.getShow(attribution.showId);
       const platform = input.platform ?? (show?.platforms.length === 1 ? (show.platforms[0] ?? null) : null);
@@ -851,6 +872,7 @@ export class SalesDb {
    */
   ingestFeedOrder(input: FeedSaleInput): { sale: Sale; isDuplicate: boolean; productId: string | null } {
     const now = this.now();
+    checkEntry(input.orderedAt, input.amountFen, input.quantity, now);
     return this.db.transaction(() => {
       const existing = this.stmt(SalesDb.queries.byExternal).get(input.platform, input.orderId, input.lineId) as
         SaleRow | undefined;
