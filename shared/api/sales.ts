@@ -453,6 +453,21 @@ export const salesTotalsSchema = z.object({
 });
 export type SalesTotals = z.infer<typeof salesTotalsSchema>;
 
+/**
+ * A recorded sale with the new totals of its segment and show, read in the same transaction,
+ * so the UI updates its counters from the event instead of refetching the show's analytics.
+ * Null when the sale fell outside every show.
+ */
+export const recordedTotalsSchema = z.object({
+  showId: id,
+  segmentId: id.nullable(),
+  segment: salesTotalsSchema.nullable(),
+  show: salesTotalsSchema,
+});
+export type RecordedTotals = z.infer<typeof recordedTotalsSchema>;
+export const recordedSaleSchema = saleSchema.extend({ totals: recordedTotalsSchema.nullable() });
+export type RecordedSale = z.infer<typeof recordedSaleSchema>;
+
 export const segmentStatsSchema = z.object({
   segment: segmentSchema,
   productName: z.string().nullable(),
@@ -557,7 +572,7 @@ export const salesRequests = {
   'sales:live-segment': request(z.void(), liveSegmentSchema.nullable()),
 
   /** Quick entry: resolves only after the sale is committed to disk. */
-  'sales:record': request(saleRecordSchema, saleSchema),
+  'sales:record': request(saleRecordSchema, recordedSaleSchema),
   /** Voids the latest manual entry still counted; null when there is none. */
   'sales:undo-last': request(z.void(), saleSchema.nullable()),
   'sales:set-status': request(
@@ -598,7 +613,8 @@ export const salesRequests = {
 
 export const salesEvents = {
   /** A sale was committed (quick entry or feed); fires after the disk write. */
-  'sales:recorded': saleSchema,
+  /** A sale entered or fed in, with its segment's and show's new totals. */
+  'sales:recorded': recordedSaleSchema,
   /** The log changed in bulk or by status (undo, refund, import): re-query what is shown. */
   'sales:changed': z.object({
     reason: z.enum(['status', 'undo', 'import', 'feed']),
@@ -639,6 +655,12 @@ export const salesErrorCodes = [
   /** The preview is gone (expired or already committed). */
   'sales/import-expired',
   'sales/import-unreadable',
+  /** A cell longer than Excel allows (32,767 characters). */
+  'sales/import-cell-too-long',
+  /** A row with over a thousand columns or a megabyte of text (an unclosed quote, a hostile file). */
+  'sales/import-record-too-long',
+  /** An xlsx whose entries inflate far beyond an order export (a zip bomb). */
+  'sales/import-zip-bomb',
   'sales/duplicate',
   'sales/not-found',
   'sales/no-live-segment',

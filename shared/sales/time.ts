@@ -89,15 +89,7 @@ export function daysInMonth(year: number, month: number): number {
 /** A calendar-valid wall time: `2026-02-30` is refused, never rolled over to 2 March. */
 function valid(y: number, mo: number, d: number, h: number, mi: number, s: number): boolean {
   return (
-    y >= 1990 &&
-    y <= 2200 &&
-    mo >= 1 &&
-    mo <= 12 &&
-    d >= 1 &&
-    d <= daysInMonth(y, mo) &&
-    h <= 23 &&
-    mi <= 59 &&
-    s <= 59
+    y >= 1990 && y <= 2200 && mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo) && h <= 23 && mi <= 59 && s <= 59
   );
 }
 
@@ -106,9 +98,7 @@ export const orderTimeWindow = { pastMs: 3653 * 86_400_000, futureMs: 86_400_000
 
 /** True when an order time is within ten years before `now` (and not more than a day ahead). */
 export function isPlausibleOrderTime(utcMs: number, now: number): boolean {
-  return (
-    Number.isFinite(utcMs) && utcMs >= now - orderTimeWindow.pastMs && utcMs <= now + orderTimeWindow.futureMs
-  );
+  return Number.isFinite(utcMs) && utcMs >= now - orderTimeWindow.pastMs && utcMs <= now + orderTimeWindow.futureMs;
 }
 
 /**

@@ -4,8 +4,8 @@ import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import type { SalesKit } from './test-kit';
-import { cst, fixture, makeSalesKit, seedShow } from './test-kit';
+import type { SalesKit } from '../../../test/support/sales/test-kit';
+import { cst, fixture, makeSalesKit, seedShow } from '../../../test/support/sales/test-kit';
 
 let kit: SalesKit;
 let seed: Awaited<ReturnType<typeof seedShow>>;

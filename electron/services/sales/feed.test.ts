@@ -6,8 +6,8 @@ import { WebSocketServer } from 'ws';
 
 import { StudioError } from '../../../shared/api/result';
 import { fromObaOrder } from './feed-client';
-import type { SalesKit } from './test-kit';
-import { makeSalesKit } from './test-kit';
+import type { SalesKit } from '../../../test/support/sales/test-kit';
+import { makeSalesKit } from '../../../test/support/sales/test-kit';
 
 let kit: SalesKit;
 beforeEach(async () => {

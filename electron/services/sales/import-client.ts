@@ -84,7 +84,9 @@ export class ImportWorkerClient {
           this.send({ type: 'ack', job: message.job });
         } catch (error) {
           scan.failed =
-            error instanceof StudioError ? error : new StudioError('sales/db-unavailable', String(error), { cause: error });
+            error instanceof StudioError
+              ? error
+              : new StudioError('sales/db-unavailable', String(error), { cause: error });
           this.send({ type: 'cancel', job: message.job });
           this.scans.delete(message.job);
           scan.reject(scan.failed);

@@ -184,7 +184,8 @@ export async function scanFile(request: ScanRequest, sink: ScanSink): Promise<Sc
   if (header?.mapping === undefined) {
     // No preset or saved mapping fits: show the columns of the likeliest header row so the
     // user can map them, then preview again with that mapping.
-    if (rowsRead === 0) throw new StudioError('sales/import-empty', 'The file has no rows.', { params: { file: sniff.name } });
+    if (rowsRead === 0)
+      throw new StudioError('sales/import-empty', 'The file has no rows.', { params: { file: sniff.name } });
     const rows = firstHead ?? [];
     const fallback = findHeaderRow(
       rows.map((r) => r.cells),

@@ -11,7 +11,7 @@ import type {
   LiveSegment,
   Product,
   ProductInput,
-  Sale,
+  RecordedSale,
   Segment,
   SegmentStart,
   Show,
@@ -19,7 +19,7 @@ import type {
 } from '../../../shared/api/sales';
 import type { feedOrderSchema } from '../../../shared/api/sales';
 import { productInputSchema, segmentStartSchema, showInputSchema } from '../../../shared/api/sales';
-import { epochToMs } from '../../../shared/sales/time';
+import { daysInMonth, epochToMs } from '../../../shared/sales/time';
 import type { Handlers } from '../api-router';
 import type { Domain, DomainDeps } from '../domain';
 import { readJsonFile, writeFileAtomic } from '../json-file';
@@ -41,7 +41,8 @@ export interface SalesService {
   /** Throws sales/not-found when there is no such product. */
   getProduct(id: string): Promise<Product>;
   saveProduct(input: ProductInput): Promise<Product>;
-  recordSale(input: SaleInput): Promise<Sale>;
+  /** Resolves once the sale is on disk, with its segment's and show's new totals. */
+  recordSale(input: SaleInput): Promise<RecordedSale>;
   /** Where the database stands (for the recovery screen). */
   dbStatus(): Promise<DbStatus>;
   /** Takes today's backup if it is not there yet (also done at start and hourly); its path, or null. */
@@ -251,7 +252,17 @@ export function createSalesDomain(
     if (typeof order.orderedAt === 'number') orderedAt = epochToMs(order.orderedAt);
     else {
       orderedAt = Date.parse(order.orderedAt);
-      if (Number.isNaN(orderedAt) || !/(Z|[+-]\d{2}:?\d{2})$/u.test(order.orderedAt)) {
+      const [y, mo, d] = order.orderedAt.slice(0, 10).split('-').map(Number);
+      // Calendar-valid only: Date.parse rolls 2026-02-30 over to 2 March.
+      const isCalendarDay =
+        y !== undefined &&
+        mo !== undefined &&
+        d !== undefined &&
+        d >= 1 &&
+        mo >= 1 &&
+        mo <= 12 &&
+        d <= daysInMonth(y, mo);
+      if (Number.isNaN(orderedAt) || !isCalendarDay || !/(Z|[+-]\d{2}:?\d{2})$/u.test(order.orderedAt)) {
         throw new StudioError('sales/invalid-time', 'orderedAt must be epoch ms or ISO 8601 with a zone.', {
           params: { value: order.orderedAt },
         });

@@ -12,8 +12,11 @@ import type {
   LiveSegment,
   Product,
   ProductAnalytics,
+  RecordedSale,
+  RecordedTotals,
   Sale,
   SalesConfig,
+  SalesTotals,
   SaleSource,
   SalesPlatform,
   SaleStatus,
@@ -735,12 +738,35 @@ export class SalesDb {
   }
 
   /** Quick entry: one committed sale in the live segment (or the one at `orderedAt`). */
-  recordSale(input: SaleInput): Sale {
+  /** The roll-up totals of a show and one of its segments (a few hundred minute rows at most). */
+  recordedTotals(showId: string | null, segmentId: string | null): RecordedTotals | null {
+    if (showId === null) return null;
+    const sums = `ifnull(sum(gmv_fen), 0) gmvFen, ifnull(sum(orders), 0) orders, ifnull(sum(units), 0) units,
+      ifnull(sum(refunded_fen), 0) refundedFen, ifnull(sum(refunded_orders), 0) refundedOrders,
+      ifnull(sum(off_air_orders), 0) offAirOrders`;
+    const show = this.stmt(`SELECT ${sums} FROM sales_minute WHERE show_id = ?`).get(showId) as SalesTotals;
+    const segment =
+      segmentId === null
+        ? null
+        : (this.stmt(`SELECT ${sums} FROM sales_minute WHERE show_id = ? AND segment_id = ?`).get(
+            showId,
+            segmentId,
+          ) as SalesTotals);
+    return { showId, segmentId, segment, show };
+  }
+
+  private recorded(sale: Sale): RecordedSale {
+    return { ...sale, totals: this.recordedTotals(sale.showId, sale.segmentId) };
+  }
+
+  /** Records a quick-entry sale; returns it with its segment's and show's new totals. */
+  recordSale(input: SaleInput): RecordedSale {
     const now = this.now();
+    if (input.orderedAt !== undefined) checkEntry(input.orderedAt, input.amountFen, input.quantity, now);
     return this.db.transaction(() => {
       if (input.entryKey !== undefined) {
         const existing = this.stmt(SalesDb.queries.byEntryKey).get(input.entryKey) as SaleRow | undefined;
-        if (existing !== undefined) return toSale(existing);
+        if (existing !== undefined) return this.recorded(toSale(existing));
       }
       const live = this.liveSegment();
       const productId = input.productId ?? live?.segment.productId ?? null;
@@ -777,7 +803,7 @@ export class SalesDb {
         entryKey: input.entryKey ?? null,
         orderCount: 1,
       });
-      return this.getSale(id);
+      return this.recorded(this.getSale(id));
     })();
   }
 
@@ -870,7 +896,7 @@ export class SalesDb {
    * order id and line) only moves forward in status (已下单 → 已付款 → refunded); it is never
    * counted twice.
    */
-  ingestFeedOrder(input: FeedSaleInput): { sale: Sale; isDuplicate: boolean; productId: string | null } {
+  ingestFeedOrder(input: FeedSaleInput): { sale: RecordedSale; isDuplicate: boolean; productId: string | null } {
     const now = this.now();
     checkEntry(input.orderedAt, input.amountFen, input.quantity, now);
     return this.db.transaction(() => {
@@ -882,7 +908,7 @@ export class SalesDb {
           this.stmt('UPDATE sales SET status = ? WHERE id = ?').run(input.status, existing.id);
           this.audit('status', 'sale', existing.id, { from: existing.status, to: input.status, reason: input.feed });
         }
-        return { sale: this.getSale(existing.id), isDuplicate: true, productId: existing.product_id };
+        return { sale: this.recorded(this.getSale(existing.id)), isDuplicate: true, productId: existing.product_id };
       }
       let productId: string | null = null;
       const externalId = input.externalProductId ?? '';
@@ -933,7 +959,7 @@ export class SalesDb {
         entryKey: null,
         orderCount: 1,
       });
-      return { sale: this.getSale(id), isDuplicate: false, productId };
+      return { sale: this.recorded(this.getSale(id)), isDuplicate: false, productId };
     })();
   }
 
@@ -1414,49 +1440,6 @@ export class SalesDb {
     fs.rmSync(partial, { force: true });
     await this.db.backup(partial);
     fs.renameSync(partial, file);
-  }
-
-  /**
-   * Bulk insert for benchmarks: `count` paid sales spread evenly over the given segments, in one
-   * transaction, rolled up in one grouped pass (as an import is). No audit rows.
-   */
-  bulkInsertForBench(input: {
-    showId: string;
-    segments: readonly { id: string; productId: string; startedAt: number; endedAt: number }[];
-    count: number;
-  }): void {
-    const importId = `bench-${randomUUID()}`;
-    const now = this.now();
-    const insert = this.stmt(
-      `INSERT INTO sales (show_id, segment_id, product_id, product_title, quantity, unit_price_fen, amount_fen,
-         source, ordered_at, entered_at, status, attribution, import_id)
-       VALUES (?, ?, ?, '', ?, ?, ?, 'import', ?, ?, 'paid', 'live', ?)`,
-    );
-    // Only to make the fixture quickly: a large cache and no fsync while generating.
-    this.db.pragma('cache_size = -262144');
-    this.db.pragma('synchronous = OFF');
-    this.db.pragma('foreign_keys = OFF');
-    this.db.transaction(() => {
-      this.stmt(
-        `INSERT INTO imports (id, file_name, platform, rows_imported, rows_duplicate, rows_skipped, at)
-         VALUES (?, 'bench', 'other', ?, 0, 0, ?)`,
-      ).run(importId, input.count, now);
-      const segments = input.segments;
-      for (let i = 0; i < input.count; i++) {
-        const seg = segments[Math.floor((i * segments.length) / input.count)];
-        if (seg === undefined) continue;
-        const span = seg.endedAt - seg.startedAt;
-        const at = seg.startedAt + ((i * 7919) % span);
-        const quantity = 1 + (i % 3);
-        const unit = 990 + ((i * 37) % 9000);
-        insert.run(input.showId, seg.id, seg.productId, quantity, unit, unit * quantity, at, now, importId);
-      }
-      this.stmt(rollupInsertSql('import_id = ?')).run(importId);
-    })();
-    this.db.pragma('wal_checkpoint(TRUNCATE)');
-    this.db.pragma('foreign_keys = ON');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('cache_size = -16000');
   }
 }
 

@@ -9,8 +9,8 @@ import { StudioError } from '../../../shared/api/result';
 import { latestVersion, migrate, migrations } from './migrations';
 import { SalesDb } from './sales-db';
 import { toSalesError } from './store-errors';
-import type { SalesKit } from './test-kit';
-import { cst, makeSalesKit, seedShow } from './test-kit';
+import type { SalesKit } from '../../../test/support/sales/test-kit';
+import { cst, makeSalesKit, seedShow } from '../../../test/support/sales/test-kit';
 
 const dirs: string[] = [];
 const kits: SalesKit[] = [];

@@ -3,13 +3,11 @@ import { Worker } from 'node:worker_threads';
 import { StudioError } from '../../../shared/api/result';
 import type { Logger } from '../logger';
 import type { SalesDb, SalesDbOptions } from './sales-db';
-import type { WorkerReply, WorkerRequest } from './sales-worker';
+import type { ReadMethod, WorkerReply, WorkerRequest, WriteMethod } from './sales-worker';
 import { workerEntry } from './worker-entry';
 
-/** The SalesDb methods callable through the worker. */
-type DbMethod = {
-  [K in keyof SalesDb]: SalesDb[K] extends (...args: never[]) => unknown ? K : never;
-}[keyof SalesDb];
+/** The SalesDb methods callable through the worker: its explicit read and write lists. */
+type DbMethod = ReadMethod | WriteMethod;
 
 type DbArgs<K extends DbMethod> = SalesDb[K] extends (...args: infer A) => unknown ? A : never;
 type DbResult<K extends DbMethod> = SalesDb[K] extends (...args: never[]) => infer R ? Awaited<R> : never;

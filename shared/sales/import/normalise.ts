@@ -216,7 +216,11 @@ export function createRowNormaliser(
       else if (orderAmount.kind === 'ok') amount = isFirstLine ? orderAmount.fen : 0;
       else if (unitFen !== undefined) amount = unitFen * quantity;
       else amount = 0;
-      if (!Number.isSafeInteger(amount) || Math.abs(amount) > importLimits.maxLineFen || quantity > importLimits.maxQuantity) {
+      if (
+        !Number.isSafeInteger(amount) ||
+        Math.abs(amount) > importLimits.maxLineFen ||
+        quantity > importLimits.maxQuantity
+      ) {
         return bad(line, 'amount-out-of-range', 'unitPrice', cells[cols.unitPrice ?? 0]);
       }
       linesOfPrevious += 1;

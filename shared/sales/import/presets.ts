@@ -1,4 +1,11 @@
-import type { AmountMeaning, ColumnMapping, GmvColumn, ImportField, ImportPlatform, SalesPlatform } from '../../api/sales';
+import type {
+  AmountMeaning,
+  ColumnMapping,
+  GmvColumn,
+  ImportField,
+  ImportPlatform,
+  SalesPlatform,
+} from '../../api/sales';
 
 // Column presets per platform, from the header lists in ../shared/order-exports.md. Columns are
 // matched by (normalised) name, never by position: platforms add and rename columns often.
