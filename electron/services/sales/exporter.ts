@@ -11,10 +11,10 @@ import { fenToDecimal } from '../../../shared/money';
 import {
   createExportFormatter,
   csvLine,
-  neutraliseFormula,
   exportAmountColumns,
   exportHeaders,
   exportQuantityColumn,
+  neutraliseFormula,
 } from '../../../shared/sales/export';
 import type { ExportScope } from './sales-db';
 import type { SalesStore } from './store';

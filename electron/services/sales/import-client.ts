@@ -3,8 +3,8 @@ import { Worker } from 'node:worker_threads';
 import { StudioError } from '../../../shared/api/result';
 import type { SalesPlatform } from '../../../shared/api/sales';
 import type { Logger } from '../logger';
-import type { ImportWorkerMessage, ImportWorkerRequest } from './import-worker';
 import type { ScanRequest, ScanResult } from './import-scan';
+import type { ImportWorkerMessage, ImportWorkerRequest } from './import-worker';
 import type { StagedColumns } from './staged-columns';
 import { workerEntry } from './worker-entry';
 

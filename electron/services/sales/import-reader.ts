@@ -3,8 +3,8 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 
 import ExcelJS from 'exceljs';
-import iconv from 'iconv-lite';
 import { Parser } from 'htmlparser2';
+import iconv from 'iconv-lite';
 import Papa from 'papaparse';
 
 import { StudioError } from '../../../shared/api/result';
@@ -456,7 +456,7 @@ async function* htmlRows(
 ): AsyncGenerator<FileRow[]> {
   const decoder = chunkDecoder(sniff.encoding, sniff.name);
   let line = 0;
-  let batch: FileRow[] = [];
+  const batch: FileRow[] = [];
   let row: string[] | undefined;
   let cell: string[] | undefined;
   let cellLength = 0;

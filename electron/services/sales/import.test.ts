@@ -6,9 +6,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { StudioError } from '../../../shared/api/result';
 import type { ImportPreview } from '../../../shared/api/sales';
-import { rollupInsertSql } from './migrations';
 import type { SalesKit } from '../../../test/support/sales/test-kit';
 import { cst, fixture, makeSalesKit, seedShow } from '../../../test/support/sales/test-kit';
+import { rollupInsertSql } from './migrations';
 
 let kit: SalesKit;
 let seed: Awaited<ReturnType<typeof seedShow>>;

@@ -260,6 +260,21 @@ function PreviewView({ preview }: { preview: ImportPreview }) {
           })}
         </strong>
       </p>
+      {preview.gmv !== null && (
+        <p className="import-gmv">
+          {t(
+            preview.gmv.field === 'orderAmount'
+              ? 'import.gmvOrder'
+              : preview.gmv.field === 'unitPrice'
+                ? 'import.gmvUnit'
+                : 'import.gmvLine',
+            {
+              column: preview.gmv.column,
+              meaning: t(`import.amountMeaning.${preview.gmv.meaning}`),
+            },
+          )}
+        </p>
+      )}
       <ul className="import-notes">
         {preview.duplicateRows > 0 && <li>{t('import.duplicates', { count: preview.duplicateRows })}</li>}
         {preview.repeatedRows > 0 && <li>{t('import.repeated', { count: preview.repeatedRows })}</li>}

@@ -2,18 +2,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import type { EventName, EventPayload, RequestInput, RequestName, RequestOutput } from '../../../shared/api/contract';
-import { StudioError } from '../../../shared/api/result';
-import type { Product, Segment, Show } from '../../../shared/api/sales';
-import { createZonedClock } from '../../../shared/sales/time';
 import { createApiRouter } from '../../../electron/services/api-router';
 import type { Domain } from '../../../electron/services/domain';
 import { createEventBus } from '../../../electron/services/event-bus';
 import { createNullLogger } from '../../../electron/services/logger';
-import { createSecretStore } from '../../../electron/services/secret-store';
-import { SettingsStore } from '../../../electron/services/settings-store';
 import type { SalesDomainOptions, SalesService } from '../../../electron/services/sales/index';
 import { createSalesDomain } from '../../../electron/services/sales/index';
+import { createSecretStore } from '../../../electron/services/secret-store';
+import { SettingsStore } from '../../../electron/services/settings-store';
+import type { EventName, EventPayload, RequestInput, RequestName, RequestOutput } from '../../../shared/api/contract';
+import { StudioError } from '../../../shared/api/result';
+import type { Product, Segment, Show } from '../../../shared/api/sales';
+import { createZonedClock } from '../../../shared/sales/time';
 
 // Shared by the sales tests: a real sales domain on a temp folder, called through the real
 // router (so inputs are parsed by the contract exactly as in the app), with its events recorded.
