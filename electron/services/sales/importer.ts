@@ -14,6 +14,7 @@ import type { Logger } from '../logger';
 import { ImportWorkerClient } from './import-client';
 import type { FileSource } from './import-reader';
 import type { ScanResult } from './import-scan';
+import { importChunkRows } from './staged-columns';
 import type { SalesStore } from './store';
 
 /** What the caller asked for, parsed. */
@@ -183,7 +184,30 @@ export class SalesImporter {
       });
     }
     this.emitProgress({ previewId, phase: 'committing', bytesRead: 0, totalBytes: 0, rows: 0 });
-    const result = await this.store.call('commitImport', previewId, skipBadRows ? pending.badRowCount : 0);
+    // Chunk by chunk, each its own short transaction in the database worker: a sale entered
+    // during a million-row import waits for one chunk, not for the whole file.
+    const { firstSeq, lastSeq } = await this.store.call(
+      'commitBegin',
+      previewId,
+      skipBadRows ? pending.badRowCount : 0,
+    );
+    try {
+      for (let from = firstSeq; from <= lastSeq; from += importChunkRows) {
+        const to = Math.min(lastSeq, from + importChunkRows - 1);
+        await this.store.call('commitChunk', previewId, from, to);
+        this.emitProgress({
+          previewId,
+          phase: 'committing',
+          bytesRead: 0,
+          totalBytes: 0,
+          rows: to - firstSeq + 1,
+        });
+      }
+    } catch (error) {
+      await this.store.call('rollbackImport', previewId).catch(() => undefined);
+      throw error;
+    }
+    const result = await this.store.call('commitEnd', previewId);
     clearTimeout(pending.timer);
     this.pending.delete(previewId);
     if (saveMapping) await this.store.call('saveMapping', pending.mapping);

@@ -32,9 +32,9 @@ import type { AttributableSegment, Attribution } from '../../../shared/sales/att
 import { attributeOrder } from '../../../shared/sales/attribution';
 import { createProductMatcher } from '../../../shared/sales/product-match';
 import { isPlausibleOrderTime } from '../../../shared/sales/time';
-import { latestVersion, migrate, rollupAddSql, rollupInsertSql } from './migrations';
+import { latestVersion, migrate, rollupInsertSql } from './migrations';
 import type { StagedColumns } from './staged-columns';
-import { stagedNumbers, stagedTexts } from './staged-columns';
+import { importChunkRows, stagedNumbers, stagedTexts } from './staged-columns';
 
 // The sales log on SQLite. Synchronous (better-sqlite3), so it only ever runs inside the sales
 // worker thread; the rest of the app talks to it through SalesStore. Every write that the UI is
@@ -222,18 +222,20 @@ interface StageJob {
   table: string;
   /** Prepared statements on that table, dropped with it. */
   statements: Map<string, Database.Statement>;
-  /**
-   * The roll-up of the rows staged so far, summed as they are staged (what rollupInsertSql would
-   * compute over them), so a commit of an all-new file adds a few rows instead of grouping the
-   * file again. Undefined once it grows past maxStagedRollup keys or the rows are re-attributed.
-   */
-  rollup: Map<string, RollupSums> | undefined;
+  /** While a commit runs: what the chunks added so far. */
+  commit?:
+    | {
+        now: number;
+        skippedBadRows: number;
+        imported: number;
+        staged: number;
+        attributed: number;
+        offAir: number;
+        amountFen: number;
+        showIds: Set<string>;
+      }
+    | undefined;
 }
-
-/** One sales_minute row's key and sums, in rollupAddSql's column order. */
-type RollupSums = [string, string, string, number, number, number, number, number, number, number];
-
-const maxStagedRollup = 50_000;
 
 /** An import's attributed and off-air lines and counted amount, per show, from `table`. */
 function importTotalsSql(table: string, where: string): string {
@@ -388,6 +390,7 @@ export class SalesDb {
       // checkpoints between requests instead (see checkpoint()).
       this.db.pragma('wal_autocheckpoint = 0');
       migrate(this.db);
+      this.recoverImports();
       // A real write at open: a read-only folder, a full disk or a lock shows up now, not at
       // the first sale of the show.
       this.stmt("INSERT OR REPLACE INTO config (key, value) VALUES ('opened_at', ?)").run(String(this.now()));
@@ -1024,7 +1027,6 @@ export class SalesDb {
       graceMs: this.config().graceMs,
       staged: 0,
       repeated: 0,
-      rollup: new Map(),
     });
   }
 
@@ -1111,33 +1113,6 @@ export class SalesDb {
           continue;
         }
         job.staged += 1;
-        if (job.rollup === undefined) continue;
-        // The same sums as rollupInsertSql: counted statuses, refunds, off-air orders per minute.
-        const status = texts[t + 5] as string;
-        const isCounted = status === 'placed' || status === 'paid';
-        const isRefunded = status === 'refunded';
-        const amount = numbers[n + 6] as number;
-        const orderCount = numbers[n + 1] as number;
-        const minute = Math.trunc(orderedAt / 60_000);
-        const key = `${a.showId ?? ''}\u0000${a.segmentId ?? ''}\u0000${productId ?? ''}\u0000${minute}`;
-        let sums = job.rollup.get(key);
-        if (sums === undefined) {
-          if (job.rollup.size >= maxStagedRollup) {
-            job.rollup = undefined;
-            continue;
-          }
-          sums = [a.showId ?? '', a.segmentId ?? '', productId ?? '', minute, 0, 0, 0, 0, 0, 0];
-          job.rollup.set(key, sums);
-        }
-        if (isCounted) {
-          sums[4] += amount;
-          sums[5] += orderCount;
-          sums[6] += numbers[n + 4] as number;
-          if (a.isOffAir) sums[9] += orderCount;
-        } else if (isRefunded) {
-          sums[7] += amount;
-          sums[8] += orderCount;
-        }
       }
     })();
   }
@@ -1190,37 +1165,73 @@ export class SalesDb {
     if (job !== undefined) this.dropJob(jobId, job);
   }
 
-  /** Moves a staged file into the log in one transaction; rows already there are skipped. */
-  commitImport(jobId: string, skippedBadRows: number): ImportResult & { showIds: string[] } {
+  /**
+   * Starts moving a staged file into the log. The move is cut into chunks (commitChunk), each
+   * its own short transaction, so quick entry and every other request keep answering during a
+   * million-row import; the import stays 'committing' until commitEnd, and one left so by a
+   * crash is rolled back at the next open (rollbackImport). Returns the staged seq range.
+   */
+  commitBegin(jobId: string, skippedBadRows: number): { firstSeq: number; lastSeq: number } {
     const job = this.job(jobId);
     const now = this.now();
-    const result = { imported: 0, duplicates: 0, skippedBadRows, attributed: 0, offAir: 0, amountFen: 0 as Fen };
-    const showIds: string[] = [];
+    // Segments changed since the preview (or the grace window did): attribute again.
+    const graceMs = this.config().graceMs;
+    if (job.segmentsVersion !== this.segmentsVersion || job.graceMs !== graceMs) {
+      job.segments = this.allSegments();
+      job.graceMs = graceMs;
+      const update = this.stageStmt(
+        job,
+        'UPDATE $stage SET show_id = ?, segment_id = ?, off_air = ?, attribution = ? WHERE seq = ?',
+      );
+      const rows = this.stageStmt(
+        job,
+        'SELECT seq, ordered_at, date_only, product_id FROM $stage ORDER BY seq',
+      ).all() as {
+        seq: number;
+        ordered_at: number;
+        date_only: number;
+        product_id: string | null;
+      }[];
+      // The staging file has no journal: this costs no fsync and touches nothing in the log.
+      this.db.transaction(() => {
+        for (const r of rows) {
+          const a = this.attributeStaged(job, r.ordered_at, r.date_only === 1, r.product_id);
+          update.run(a.showId, a.segmentId, a.isOffAir ? 1 : 0, a.how, r.seq);
+        }
+      })();
+    }
+    const range = this.stageStmt(
+      job,
+      'SELECT ifnull(min(seq), 1) first, ifnull(max(seq), 0) last FROM $stage',
+    ).get() as {
+      first: number;
+      last: number;
+    };
+    this.stmt(
+      `INSERT INTO imports (id, file_name, platform, rows_imported, rows_duplicate, rows_skipped, at, state)
+       VALUES (?, ?, ?, 0, 0, ?, ?, 'committing')`,
+    ).run(jobId, job.fileName, job.platform, skippedBadRows, now);
+    job.commit = {
+      now,
+      skippedBadRows,
+      imported: 0,
+      staged: 0,
+      attributed: 0,
+      offAir: 0,
+      amountFen: 0,
+      showIds: new Set(),
+    };
+    return { firstSeq: range.first, lastSeq: range.last };
+  }
+
+  /** Moves staged rows seq ∈ [from, to] into the log, with their roll-up, in one transaction. */
+  commitChunk(jobId: string, from: number, to: number): void {
+    const job = this.job(jobId);
+    const commit = job.commit;
+    if (commit === undefined) throw new StudioError('sales/import-expired', 'This import is not being committed.');
     this.db
       .transaction(() => {
-        // Segments changed since the preview (or the grace window did): attribute again.
-        const graceMs = this.config().graceMs;
-        if (job.segmentsVersion !== this.segmentsVersion || job.graceMs !== graceMs) {
-          job.rollup = undefined;
-          job.segments = this.allSegments();
-          job.graceMs = graceMs;
-          const update = this.stageStmt(
-            job,
-            'UPDATE $stage SET show_id = ?, segment_id = ?, off_air = ?, attribution = ? WHERE seq = ?',
-          );
-          const rows = this.stageStmt(
-            job,
-            'SELECT seq, ordered_at, date_only, product_id FROM $stage ORDER BY seq',
-          ).all() as { seq: number; ordered_at: number; date_only: number; product_id: string | null }[];
-          for (const r of rows) {
-            const a = this.attributeStaged(job, r.ordered_at, r.date_only === 1, r.product_id);
-            update.run(a.showId, a.segmentId, a.isOffAir ? 1 : 0, a.how, r.seq);
-          }
-        }
-        this.stmt(
-          `INSERT INTO imports (id, file_name, platform, rows_imported, rows_duplicate, rows_skipped, at)
-           VALUES (?, ?, ?, 0, 0, ?, ?)`,
-        ).run(jobId, job.fileName, job.platform, skippedBadRows, now);
+        const lastId = (this.stmt('SELECT ifnull(max(id), 0) id FROM sales').get() as { id: number }).id;
         // One statement: rows already in the log (same platform, order and line) are skipped.
         const inserted = this.stageStmt(
           job,
@@ -1230,32 +1241,48 @@ export class SalesDb {
            SELECT show_id, segment_id, product_id, product_title, quantity, unit_price_fen, amount_fen,
              @platform, 'import', order_id, line_key, ordered_at, @now, status, off_air, attribution,
              '', order_count, @job
-           FROM $stage ORDER BY seq
+           FROM $stage WHERE seq BETWEEN @from AND @to ORDER BY seq
            ON CONFLICT (platform, external_order_id, external_line) WHERE external_order_id IS NOT NULL DO NOTHING`,
-        ).run({ platform: job.platform, now, job: jobId });
-        result.imported = inserted.changes;
-        const staged = this.stageStmt(job, 'SELECT count(*) n FROM $stage').get() as { n: number };
-        result.duplicates = staged.n - inserted.changes;
-        // With no duplicate every staged row went in as it is: sum the staging table, read in
-        // order, rather than look each new sale up again through the import index.
-        const isAllNew = result.duplicates === 0;
-        if (isAllNew && job.rollup !== undefined) {
-          const add = this.stmt(rollupAddSql);
-          for (const sums of job.rollup.values()) add.run(...sums);
-        } else if (isAllNew) this.stageStmt(job, rollupInsertSql('true', '$stage')).run();
-        else this.stmt(rollupInsertSql('import_id = ?')).run(jobId);
-        const perShow = (
-          isAllNew
-            ? this.stageStmt(job, importTotalsSql('$stage', 'true')).all()
-            : this.stmt(importTotalsSql('sales', 'import_id = ?')).all(jobId)
-        ) as { show_id: string | null; attributed: number; off_air: number; amount: number }[];
+        ).run({ platform: job.platform, now: commit.now, job: jobId, from, to });
+        const staged = (
+          this.stageStmt(job, 'SELECT count(*) n FROM $stage WHERE seq BETWEEN ? AND ?').get(from, to) as { n: number }
+        ).n;
+        commit.imported += inserted.changes;
+        commit.staged += staged;
+        // Roll-up and totals of exactly the rows this chunk added (the sales_import index, by id).
+        this.stmt(rollupInsertSql('import_id = ? AND id > ?')).run(jobId, lastId);
+        const perShow = this.stmt(importTotalsSql('sales', 'import_id = ? AND id > ?')).all(jobId, lastId) as {
+          show_id: string | null;
+          attributed: number;
+          off_air: number;
+          amount: number;
+        }[];
         for (const r of perShow) {
-          result.attributed += r.attributed;
-          result.offAir += r.off_air;
-          result.amountFen = (result.amountFen + r.amount) as Fen;
-          if (r.show_id !== null) showIds.push(r.show_id);
+          commit.attributed += r.attributed;
+          commit.offAir += r.off_air;
+          commit.amountFen += r.amount;
+          if (r.show_id !== null) commit.showIds.add(r.show_id);
         }
-        this.stmt('UPDATE imports SET rows_imported = ?, rows_duplicate = ? WHERE id = ?').run(
+      })
+      .immediate();
+  }
+
+  /** Marks a chunked import done; its result. */
+  commitEnd(jobId: string): ImportResult & { showIds: string[] } {
+    const job = this.job(jobId);
+    const commit = job.commit;
+    if (commit === undefined) throw new StudioError('sales/import-expired', 'This import is not being committed.');
+    const result = {
+      imported: commit.imported,
+      duplicates: commit.staged - commit.imported,
+      skippedBadRows: commit.skippedBadRows,
+      attributed: commit.attributed,
+      offAir: commit.offAir,
+      amountFen: commit.amountFen as Fen,
+    };
+    this.db
+      .transaction(() => {
+        this.stmt("UPDATE imports SET rows_imported = ?, rows_duplicate = ?, state = 'done' WHERE id = ?").run(
           result.imported,
           result.duplicates,
           jobId,
@@ -1263,8 +1290,46 @@ export class SalesDb {
         this.audit('import', 'import', jobId, { file: job.fileName, platform: job.platform, ...result });
       })
       .immediate();
+    job.commit = undefined;
     this.dropJob(jobId, job);
-    return { ...result, showIds };
+    return { ...result, showIds: [...commit.showIds] };
+  }
+
+  /** Takes a half-committed import out again (a failed chunk, or found 'committing' at open). */
+  rollbackImport(importId: string): void {
+    this.db
+      .transaction(() => {
+        const state = this.stmt('SELECT state FROM imports WHERE id = ?').get(importId) as
+          { state: string } | undefined;
+        if (state?.state !== 'committing') return;
+        this.stmt(rollupInsertSql('import_id = ?', 'sales', '-')).run(importId);
+        this.stmt('DELETE FROM sales WHERE import_id = ?').run(importId);
+        this.stmt('DELETE FROM imports WHERE id = ?').run(importId);
+        this.audit('import-rolled-back', 'import', importId, {});
+      })
+      .immediate();
+    const job = this.jobs.get(importId);
+    if (job !== undefined) job.commit = undefined;
+  }
+
+  /** Imports a crash left half-committed are rolled back (at open). */
+  private recoverImports(): void {
+    const open = this.stmt("SELECT id FROM imports WHERE state = 'committing'").all() as { id: string }[];
+    for (const { id } of open) this.rollbackImport(id);
+  }
+
+  /** Moves a staged file into the log, all chunks in one call (tests, small files). */
+  commitImport(jobId: string, skippedBadRows: number): ImportResult & { showIds: string[] } {
+    const { firstSeq, lastSeq } = this.commitBegin(jobId, skippedBadRows);
+    try {
+      for (let from = firstSeq; from <= lastSeq; from += importChunkRows) {
+        this.commitChunk(jobId, from, Math.min(lastSeq, from + importChunkRows - 1));
+      }
+    } catch (error) {
+      this.rollbackImport(jobId);
+      throw error;
+    }
+    return this.commitEnd(jobId);
   }
 
   // -------------------------------------------------------------------------------------------
