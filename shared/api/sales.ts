@@ -251,6 +251,11 @@ export const importPreviewInputSchema = z.object({
   mapping: columnMappingSchema.optional(),
   /** Zone of times written without one; platform exports use China time. */
   timeZone: timeZone.default('Asia/Shanghai'),
+  /**
+   * The other file of a 淘宝/千牛 pair: the order file and the item (宝贝) file, in either order,
+   * joined on the order id (items carry the products, postage comes from the order file).
+   */
+  companion: importSourceSchema.optional(),
 });
 export type ImportPreviewInput = z.input<typeof importPreviewInputSchema>;
 
@@ -655,6 +660,8 @@ export const salesErrorCodes = [
   /** The preview is gone (expired or already committed). */
   'sales/import-expired',
   'sales/import-unreadable',
+  /** Two files given, but not a 淘宝/千牛 order file and its item file. */
+  'sales/import-pair',
   /** A cell longer than Excel allows (32,767 characters). */
   'sales/import-cell-too-long',
   /** A row with over a thousand columns or a megabyte of text (an unclosed quote, a hostile file). */

@@ -8,6 +8,7 @@ import type { FileRow, FileSource, SniffResult } from './import-reader';
 import { readRows, sniffFile } from './import-reader';
 import type { StagedColumns } from './staged-columns';
 import { packStaged } from './staged-columns';
+import { scanTaobaoPair } from './taobao-pair';
 
 // One file read from start to end: sniff, find the header, normalise every row and hand the
 // order lines on in packed batches. Runs in the import worker (never on the event loop that
@@ -20,6 +21,8 @@ export interface ScanRequest {
   readonly timeZone: string;
   /** The user's saved mappings (tried for 'auto' and 'generic' when no preset fits). */
   readonly savedMappings: readonly ColumnMapping[];
+  /** The other half of a 淘宝/千牛 pair (order file + item file, either order). */
+  readonly companion?: FileSource | undefined;
 }
 
 /** What the scan asks of the side that owns the database. */
@@ -57,6 +60,8 @@ export type ScanResult =
       readonly isPreset: boolean;
       readonly counts: ScanCounts;
       readonly badRows: BadRow[];
+      /** For a pair: the order file's column the GMV sums (spread over the item lines). */
+      readonly pairAmountColumn?: string | undefined;
     };
 
 const maxBadRowsShown = 200;
@@ -65,6 +70,32 @@ const headerScanRows = 20;
 
 export async function scanFile(request: ScanRequest, sink: ScanSink): Promise<ScanResult> {
   const { source } = request;
+  if (request.companion !== undefined) {
+    let bytes = 0;
+    const pair = await scanTaobaoPair(
+      source,
+      request.companion,
+      createZonedClock(request.timeZone),
+      (lines) => sink.batch(packStaged(lines)),
+      (n) => {
+        bytes += n;
+        sink.progress(bytes, 0);
+      },
+      (fileName) => sink.begin(fileName, 'taobao'),
+    );
+    return {
+      kind: 'staged',
+      sniff: pair.sniff,
+      sheet: pair.sheet,
+      headerLine: pair.headerLine,
+      headers: pair.headers,
+      mapping: pair.mapping,
+      isPreset: true,
+      counts: pair.counts,
+      badRows: pair.badRows,
+      pairAmountColumn: pair.orderColumn,
+    };
+  }
   const sniff = await sniffFile(source);
   const clock = createZonedClock(request.timeZone);
 

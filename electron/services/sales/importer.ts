@@ -9,7 +9,7 @@ import type {
   ImportResult,
   ImportSource,
 } from '../../../shared/api/sales';
-import { gmvColumnOf, platformOf } from '../../../shared/sales/import/presets';
+import { amountMeaningOf, gmvColumnOf, platformOf } from '../../../shared/sales/import/presets';
 import type { Logger } from '../logger';
 import { ImportWorkerClient } from './import-client';
 import type { FileSource } from './import-reader';
@@ -23,6 +23,8 @@ export interface PreviewRequest {
   platform: ImportPlatform | 'auto';
   mapping?: ColumnMapping | undefined;
   timeZone: string;
+  /** The other file of a 淘宝/千牛 pair. */
+  companion?: ImportSource | undefined;
 }
 
 interface PendingImport {
@@ -63,7 +65,14 @@ export class SalesImporter {
     try {
       result = await this.reader.scan(
         previewId,
-        { source, platform: request.platform, mapping: request.mapping, timeZone: request.timeZone, savedMappings },
+        {
+          source,
+          platform: request.platform,
+          mapping: request.mapping,
+          timeZone: request.timeZone,
+          savedMappings,
+          companion: request.companion === undefined ? undefined : toFileSource(request.companion),
+        },
         {
           begin: async (fileName, platform) => {
             await this.store.call('stageBegin', previewId, fileName, platform);
@@ -153,7 +162,14 @@ export class SalesImporter {
       headerLine: result.headerLine,
       columns: result.headers.filter((h) => h !== ''),
       mapping,
-      gmv: gmvColumnOf(mapping),
+      gmv:
+        result.pairAmountColumn === undefined
+          ? gmvColumnOf(mapping)
+          : {
+              column: result.pairAmountColumn,
+              field: 'orderAmount',
+              meaning: amountMeaningOf(result.pairAmountColumn),
+            },
       totalRows: counts.total,
       okRows: counts.ok,
       badRowCount: counts.bad,
