@@ -34,6 +34,13 @@ function readBase64(file: File): Promise<string> {
 
 type Phase = 'pick' | 'reading' | 'preview' | 'committing' | 'done';
 
+/** One file, or the two of a 淘宝/千牛 pair (order file and item file, in either order). */
+interface PickedFiles {
+  name: string;
+  base64: string;
+  companion?: { name: string; base64: string };
+}
+
 /**
  * Import platform order files: pick a file, see what was recognised (platform, encoding, header
  * row), the bad rows with their row numbers, duplicates and a sample, map columns by hand when
@@ -42,7 +49,7 @@ type Phase = 'pick' | 'reading' | 'preview' | 'committing' | 'done';
 export function ImportDialog({ onClose, onImported }: { onClose: () => void; onImported?: (r: ImportResult) => void }) {
   const { t } = useTranslation('sales');
   const [phase, setPhase] = useState<Phase>('pick');
-  const [file, setFile] = useState<{ name: string; base64: string } | null>(null);
+  const [file, setFile] = useState<PickedFiles | null>(null);
   const [platform, setPlatform] = useState<ImportPlatform | 'auto'>('auto');
   const [preview, setPreview] = useState<ImportPreview | null>(null);
   const [mapping, setMapping] = useState<ColumnMapping | null>(null);
@@ -54,16 +61,15 @@ export function ImportDialog({ onClose, onImported }: { onClose: () => void; onI
 
   useEffect(() => studio.on('sales:import-progress', setProgress), []);
 
-  const runPreview = async (
-    source: { name: string; base64: string },
-    chosen: ImportPlatform | 'auto',
-    withMapping?: ColumnMapping,
-  ) => {
+  const runPreview = async (source: PickedFiles, chosen: ImportPlatform | 'auto', withMapping?: ColumnMapping) => {
     setPhase('reading');
     setProgress(null);
     try {
       const next = await studio.call('sales:import-preview', {
         source: { kind: 'bytes', name: source.name, base64: source.base64 },
+        ...(source.companion === undefined
+          ? {}
+          : { companion: { kind: 'bytes' as const, name: source.companion.name, base64: source.companion.base64 } }),
         platform: withMapping === undefined ? chosen : 'generic',
         ...(withMapping === undefined ? {} : { mapping: withMapping }),
       });
@@ -77,14 +83,18 @@ export function ImportDialog({ onClose, onImported }: { onClose: () => void; onI
     }
   };
 
-  const onPick = async (picked: File | undefined) => {
+  const onPick = async (list: FileList | null) => {
+    const picked = list?.[0];
     if (picked === undefined) return;
-    setTooLarge(picked.size > maxUploadBytes);
-    if (picked.size > maxUploadBytes) return;
+    const second = list?.[1];
+    const isTooBig = picked.size + (second?.size ?? 0) > maxUploadBytes;
+    setTooLarge(isTooBig);
+    if (isTooBig) return;
     setPreview(null);
     setResult(null);
     try {
-      const source = { name: picked.name, base64: await readBase64(picked) };
+      const source: PickedFiles = { name: picked.name, base64: await readBase64(picked) };
+      if (second !== undefined) source.companion = { name: second.name, base64: await readBase64(second) };
       setFile(source);
       await runPreview(source, platform);
     } catch (error) {
@@ -135,12 +145,17 @@ export function ImportDialog({ onClose, onImported }: { onClose: () => void; onI
                 type="file"
                 hidden
                 accept=".csv,.xlsx,.xls,.txt,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                multiple
                 data-testid="import-file"
                 disabled={isBusy}
-                onChange={(e) => void onPick(e.target.files?.[0])}
+                onChange={(e) => void onPick(e.target.files)}
               />
             </label>
-            {file !== null && <span data-testid="import-file-name">{file.name}</span>}
+            {file !== null && (
+              <span data-testid="import-file-name">
+                {file.companion === undefined ? file.name : `${file.name} + ${file.companion.name}`}
+              </span>
+            )}
             <small>{t('import.pickHint')}</small>
           </div>
           <label className="field">
