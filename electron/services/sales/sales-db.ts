@@ -218,6 +218,8 @@ interface StageJob {
   graceMs: number;
   staged: number;
   repeated: number;
+  /** Summed as rows are staged, so the preview's summary costs no pass over a million rows. */
+  sums: { orders: number; amount: number; unmatched: number; duplicates: number };
   /** This job's table in the staging file (one per job: dropping it is cheap, no job column to index). */
   table: string;
   /** Prepared statements on that table, dropped with it. */
@@ -1027,6 +1029,7 @@ export class SalesDb {
       graceMs: this.config().graceMs,
       staged: 0,
       repeated: 0,
+      sums: { orders: 0, amount: 0, unmatched: 0, duplicates: 0 },
     });
   }
 
@@ -1075,6 +1078,10 @@ export class SalesDb {
          attribution)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
+    // Already in the log (same platform, order and line): importing adds nothing for it.
+    const existing = this.stmt(
+      'SELECT 1 FROM sales WHERE platform = ? AND external_order_id = ? AND external_line = ?',
+    ).pluck();
     // Temp tables are not in the WAL: staging costs no fsync.
     this.db.transaction(() => {
       const { numbers, texts } = batch;
@@ -1113,6 +1120,10 @@ export class SalesDb {
           continue;
         }
         job.staged += 1;
+        job.sums.orders += numbers[n + 1] as number;
+        job.sums.amount += numbers[n + 6] as number;
+        if (productId === null) job.sums.unmatched += 1;
+        if (existing.get(job.platform, texts[t], texts[t + 1]) !== undefined) job.sums.duplicates += 1;
       }
     })();
   }
@@ -1125,17 +1136,6 @@ export class SalesDb {
 
   stageSummary(jobId: string): StageSummary {
     const job = this.job(jobId);
-    const totals = this.stageStmt(
-      job,
-      `SELECT count(*) n, ifnull(sum(order_count), 0) orders, ifnull(sum(amount_fen), 0) amount,
-         ifnull(sum(product_id IS NULL), 0) unmatched
-       FROM $stage`,
-    ).get() as { n: number; orders: number; amount: number; unmatched: number };
-    const duplicates = this.stageStmt(
-      job,
-      `SELECT count(*) n FROM $stage s WHERE EXISTS (
-         SELECT 1 FROM sales WHERE platform = ? AND external_order_id = s.order_id AND external_line = s.line_key)`,
-    ).get(job.platform) as { n: number };
     const sample = (this.stageStmt(job, 'SELECT * FROM $stage ORDER BY seq LIMIT 20').all() as StageRow[]).map(
       (r): ImportedOrder => ({
         line: r.line,
@@ -1150,12 +1150,12 @@ export class SalesDb {
       }),
     );
     return {
-      staged: totals.n,
+      staged: job.staged,
       repeatedRows: job.repeated,
-      duplicateRows: duplicates.n,
-      orders: totals.orders,
-      amountFen: totals.amount,
-      unmatchedProducts: totals.unmatched,
+      duplicateRows: job.sums.duplicates,
+      orders: job.sums.orders,
+      amountFen: job.sums.amount,
+      unmatchedProducts: job.sums.unmatched,
       sample,
     };
   }
@@ -1265,6 +1265,9 @@ export class SalesDb {
         }
       })
       .immediate();
+    // A small checkpoint per chunk: the WAL never holds the whole import, so no later checkpoint
+    // (between requests, in this same thread) has hundreds of megabytes to copy at once.
+    this.db.pragma('wal_checkpoint(PASSIVE)');
   }
 
   /** Marks a chunked import done; its result. */
