@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 
 import { StudioError } from '../../../shared/api/result';
 import type {
@@ -32,7 +32,9 @@ import type { AttributableSegment, Attribution } from '../../../shared/sales/att
 import { attributeOrder } from '../../../shared/sales/attribution';
 import { createProductMatcher } from '../../../shared/sales/product-match';
 import { isPlausibleOrderTime } from '../../../shared/sales/time';
-import { latestVersion, migrate, rollupInsertSql } from './migrations';
+import type { SalesDbOptions } from './connection';
+import { SalesConnection } from './connection';
+import { latestVersion, rollupInsertSql } from './migrations';
 import type { StagedColumns } from './staged-columns';
 import { importChunkRows, stagedNumbers, stagedTexts } from './staged-columns';
 
@@ -130,13 +132,7 @@ export interface StageSummary {
   sample: ImportedOrder[];
 }
 
-export interface SalesDbOptions {
-  file: string;
-  nativeBinding?: string | undefined;
-  /** How long to wait for another connection's lock before reporting sales/db-locked. */
-  busyTimeoutMs?: number;
-  now?: () => number;
-}
+export type { SalesDbOptions } from './connection';
 
 interface SaleRow {
   id: number;
@@ -366,50 +362,24 @@ export class SalesDb {
   private stageTables = 0;
   /** Bumped whenever segments change, so a staged import knows its attribution is stale. */
   private segmentsVersion = 0;
-  private readonly statements = new Map<string, Database.Statement>();
+  /** The connection underneath: statements, audit, transactions, checkpoints, backups. */
+  private readonly conn: SalesConnection;
 
   constructor(options: SalesDbOptions) {
-    this.file = options.file;
-    this.now = options.now ?? Date.now;
-    fs.mkdirSync(path.dirname(options.file), { recursive: true });
-    this.db = new Database(
-      options.file,
-      options.nativeBinding === undefined ? {} : { nativeBinding: options.nativeBinding },
-    );
+    this.conn = new SalesConnection(options);
+    this.file = this.conn.file;
+    this.db = this.conn.db;
+    this.now = this.conn.now;
     try {
-      this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
-      // WAL + FULL: a commit is on disk (WAL fsynced) before the call returns, and readers never
-      // block the writer. Proven by the crash test (SIGKILL at random moments).
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = FULL');
-      this.db.pragma('foreign_keys = ON');
-      // Statement journals and sorts in memory: with FILE, every insert inside a transaction
-      // wrote its statement journal to a temp file. Import staging has its own file (ensureStage).
-      this.db.pragma('temp_store = MEMORY');
-      // 16 MB of page cache: index updates of a large import stay in memory.
-      this.db.pragma('cache_size = -16000');
-      // No checkpoint inside a commit (that is what made the slowest sales slow): the worker
-      // checkpoints between requests instead (see checkpoint()).
-      this.db.pragma('wal_autocheckpoint = 0');
-      migrate(this.db);
       this.recoverImports();
-      // A real write at open: a read-only folder, a full disk or a lock shows up now, not at
-      // the first sale of the show.
-      this.stmt("INSERT OR REPLACE INTO config (key, value) VALUES ('opened_at', ?)").run(String(this.now()));
     } catch (error) {
-      this.db.close();
+      this.conn.close();
       throw error;
     }
   }
 
-  /** Prepared statements are cached: preparing costs more than running most of these. */
   private stmt(sql: string): Database.Statement {
-    let statement = this.statements.get(sql);
-    if (statement === undefined) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
+    return this.conn.stmt(sql);
   }
 
   private stageFile(): string {
@@ -426,30 +396,23 @@ export class SalesDb {
         // Removed at the next open anyway.
       }
     }
-    try {
-      this.db.pragma('wal_checkpoint(TRUNCATE)');
-    } catch {
-      // A checkpoint is an optimisation; the WAL is replayed on the next open anyway.
-    }
-    this.db.close();
+    this.conn.close();
   }
 
-  /** Copies the WAL back into the database file without blocking; the worker calls it when idle. */
   checkpoint(): void {
-    this.db.pragma('wal_checkpoint(PASSIVE)');
+    this.conn.checkpoint();
   }
 
   schemaVersion(): number {
-    return this.db.pragma('user_version', { simple: true }) as number;
+    return this.conn.schemaVersion();
   }
 
   integrityCheck(): string {
-    return String(this.db.pragma('integrity_check', { simple: true }));
+    return this.conn.integrityCheck();
   }
 
-  /** EXPLAIN QUERY PLAN of a statement, for the index tests. */
   explain(sql: string, params: unknown[] = []): string[] {
-    return (this.stmt(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail);
+    return this.conn.explain(sql, params);
   }
 
   /** The analytics and lookup statements, by name, so tests can check their plans. */
@@ -497,18 +460,11 @@ export class SalesDb {
   }
 
   private audit(action: string, entity: string, entityId: string | number, detail: unknown): void {
-    this.db
-      .prepare('INSERT INTO audit (at, action, entity, entity_id, detail) VALUES (?, ?, ?, ?, ?)')
-      .run(this.now(), action, entity, String(entityId), JSON.stringify(detail));
+    this.conn.audit(action, entity, entityId, detail);
   }
 
-  /** The audit trail of one entity, oldest first. */
   auditOf(entity: string, entityId: string | number): { at: number; action: string; detail: unknown }[] {
-    return (
-      this.db
-        .prepare('SELECT at, action, detail FROM audit WHERE entity = ? AND entity_id = ? ORDER BY id')
-        .all(entity, String(entityId)) as { at: number; action: string; detail: string }[]
-    ).map((r) => ({ at: r.at, action: r.action, detail: parseJson<unknown>(r.detail, null) }));
+    return this.conn.auditOf(entity, entityId);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -1498,16 +1454,8 @@ export class SalesDb {
     }));
   }
 
-  // -------------------------------------------------------------------------------------------
-  // Backups
-
-  /** Copies the live database with SQLite's online backup API (consistent while writes go on). */
-  async backupTo(file: string): Promise<void> {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const partial = `${file}.partial`;
-    fs.rmSync(partial, { force: true });
-    await this.db.backup(partial);
-    fs.renameSync(partial, file);
+  backupTo(file: string): Promise<void> {
+    return this.conn.backupTo(file);
   }
 }
 
