@@ -24,7 +24,7 @@ import type {
   Show,
   ShowAnalytics,
 } from '../../../shared/api/sales';
-import { columnMappingSchema, salesPlatformSchema } from '../../../shared/api/sales';
+import { columnMappingSchema } from '../../../shared/api/sales';
 import type { Fen } from '../../../shared/money';
 import type { RollupRow } from '../../../shared/sales/analytics';
 import { addTotals, buildShowAnalytics, emptyTotals, perMinute } from '../../../shared/sales/analytics';
@@ -32,9 +32,12 @@ import type { AttributableSegment, Attribution } from '../../../shared/sales/att
 import { attributeOrder } from '../../../shared/sales/attribution';
 import { createProductMatcher } from '../../../shared/sales/product-match';
 import { isPlausibleOrderTime } from '../../../shared/sales/time';
+import { Catalog } from './catalog';
 import type { SalesDbOptions } from './connection';
 import { SalesConnection } from './connection';
 import { latestVersion, rollupInsertSql } from './migrations';
+import type { ProductRow, SaleRow, SegmentRow, ShowRow } from './rows';
+import { notFound, parseJson, toProduct, toSale, toSegment, toShow } from './rows';
 import type { StagedColumns } from './staged-columns';
 import { importChunkRows, stagedNumbers, stagedTexts } from './staged-columns';
 
@@ -134,61 +137,6 @@ export interface StageSummary {
 
 export type { SalesDbOptions } from './connection';
 
-interface SaleRow {
-  id: number;
-  show_id: string | null;
-  segment_id: string | null;
-  product_id: string | null;
-  product_title: string;
-  quantity: number;
-  unit_price_fen: number;
-  amount_fen: number;
-  platform: string | null;
-  source: SaleSource;
-  external_order_id: string | null;
-  ordered_at: number;
-  entered_at: number;
-  status: SaleStatus;
-  off_air: number;
-  attribution: 'live' | 'grace' | 'none';
-  note: string;
-}
-
-interface ProductRow {
-  id: string;
-  name: string;
-  sku: string;
-  unit: string;
-  price_fen: number;
-  origin: string;
-  certifications: string;
-  shop_links: string;
-  archived: number;
-  created_at: number;
-  updated_at: number;
-}
-
-interface ShowRow {
-  id: string;
-  title: string;
-  platforms: string;
-  hosts: string;
-  planned_start: number | null;
-  time_zone: string;
-  created_at: number;
-}
-
-interface SegmentRow {
-  id: string;
-  show_id: string;
-  product_id: string | null;
-  host: string;
-  guest: string | null;
-  preset_id: string | null;
-  started_at: number;
-  ended_at: number | null;
-}
-
 interface StageRow {
   seq: number;
   line: number;
@@ -245,86 +193,6 @@ function importTotalsSql(table: string, where: string): string {
 const defaultGraceMs = 120_000;
 const countedStatuses = "('placed', 'paid')";
 
-function parseJson<T>(text: string, fallback: T): T {
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return fallback;
-  }
-}
-
-function platformOrNull(value: string | null): SalesPlatform | null {
-  const parsed = salesPlatformSchema.safeParse(value);
-  return parsed.success ? parsed.data : null;
-}
-
-function toSale(row: SaleRow): Sale {
-  return {
-    id: row.id,
-    showId: row.show_id,
-    segmentId: row.segment_id,
-    productId: row.product_id,
-    productTitle: row.product_title,
-    quantity: row.quantity,
-    unitPriceFen: row.unit_price_fen as Fen,
-    amountFen: row.amount_fen as Fen,
-    platform: platformOrNull(row.platform),
-    source: row.source,
-    externalOrderId: row.external_order_id,
-    orderedAt: row.ordered_at,
-    enteredAt: row.entered_at,
-    status: row.status,
-    isOffAir: row.off_air === 1,
-    attribution: row.attribution,
-    note: row.note,
-  };
-}
-
-function toProduct(row: ProductRow): Product {
-  return {
-    id: row.id,
-    name: row.name,
-    sku: row.sku,
-    unit: row.unit,
-    priceFen: row.price_fen as Fen,
-    origin: row.origin,
-    certifications: parseJson<string[]>(row.certifications, []),
-    shopLinks: parseJson<Partial<Record<SalesPlatform, string>>>(row.shop_links, {}),
-    isArchived: row.archived === 1,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
-
-function toShow(row: ShowRow): Show {
-  return {
-    id: row.id,
-    title: row.title,
-    platforms: parseJson<SalesPlatform[]>(row.platforms, []),
-    hosts: parseJson<string[]>(row.hosts, []),
-    plannedStart: row.planned_start,
-    timeZone: row.time_zone,
-    createdAt: row.created_at,
-  };
-}
-
-function toSegment(row: SegmentRow): Segment {
-  return {
-    id: row.id,
-    showId: row.show_id,
-    productId: row.product_id,
-    host: row.host,
-    guest: row.guest,
-    presetId: row.preset_id,
-    startedAt: row.started_at,
-    endedAt: row.ended_at,
-  };
-}
-
-function notFound(what: string, id: string | number): StudioError {
-  return new StudioError('sales/not-found', `No ${what} ${id}.`, { params: { what, id: String(id) } });
-}
-
 /** The most one order line may be: 10,000,000 yuan (a typo or a hostile value beyond it). */
 export const maxLineFen = 1_000_000_000;
 export const maxLineQuantity = 100_000;
@@ -364,12 +232,15 @@ export class SalesDb {
   private segmentsVersion = 0;
   /** The connection underneath: statements, audit, transactions, checkpoints, backups. */
   private readonly conn: SalesConnection;
+  /** Products. */
+  private readonly catalog: Catalog;
 
   constructor(options: SalesDbOptions) {
     this.conn = new SalesConnection(options);
     this.file = this.conn.file;
     this.db = this.conn.db;
     this.now = this.conn.now;
+    this.catalog = new Catalog(this.conn);
     try {
       this.recoverImports();
     } catch (error) {
@@ -471,63 +342,19 @@ export class SalesDb {
   // Products
 
   listProducts(includeArchived: boolean): Product[] {
-    const sql = includeArchived
-      ? 'SELECT * FROM products ORDER BY archived, name'
-      : 'SELECT * FROM products WHERE archived = 0 ORDER BY name';
-    return (this.stmt(sql).all() as ProductRow[]).map(toProduct);
+    return this.catalog.listProducts(includeArchived);
   }
 
   getProduct(id: string): Product {
-    const row = this.stmt('SELECT * FROM products WHERE id = ?').get(id) as ProductRow | undefined;
-    if (row === undefined) throw notFound('product', id);
-    return toProduct(row);
+    return this.catalog.getProduct(id);
   }
 
   saveProduct(input: ProductSave): Product {
-    const now = this.now();
-    return this.db.transaction(() => {
-      const values = {
-        name: input.name,
-        sku: input.sku,
-        unit: input.unit,
-        price_fen: input.priceFen,
-        origin: input.origin,
-        certifications: JSON.stringify(input.certifications),
-        shop_links: JSON.stringify(input.shopLinks),
-        now,
-      };
-      if (input.id === undefined) {
-        const id = randomUUID();
-        this.db
-          .prepare(
-            `INSERT INTO products (id, name, sku, unit, price_fen, origin, certifications, shop_links, created_at, updated_at)
-             VALUES (@id, @name, @sku, @unit, @price_fen, @origin, @certifications, @shop_links, @now, @now)`,
-          )
-          .run({ ...values, id });
-        this.audit('create', 'product', id, { name: input.name, priceFen: input.priceFen });
-        return this.getProduct(id);
-      }
-      const before = this.getProduct(input.id);
-      this.db
-        .prepare(
-          `UPDATE products SET name = @name, sku = @sku, unit = @unit, price_fen = @price_fen, origin = @origin,
-             certifications = @certifications, shop_links = @shop_links, updated_at = @now WHERE id = @id`,
-        )
-        .run({ ...values, id: input.id });
-      this.audit('update', 'product', input.id, { before: { name: before.name, priceFen: before.priceFen } });
-      return this.getProduct(input.id);
-    })();
+    return this.catalog.saveProduct(input);
   }
 
   archiveProduct(id: string, isArchived: boolean): Product {
-    return this.db.transaction(() => {
-      const info = this.db
-        .prepare('UPDATE products SET archived = ?, updated_at = ? WHERE id = ?')
-        .run(isArchived ? 1 : 0, this.now(), id);
-      if (info.changes === 0) throw notFound('product', id);
-      this.audit(isArchived ? 'archive' : 'unarchive', 'product', id, {});
-      return this.getProduct(id);
-    })();
+    return this.catalog.archiveProduct(id, isArchived);
   }
 
   // -------------------------------------------------------------------------------------------
