@@ -50,7 +50,14 @@ export class ImportWorkerClient {
   }
 
   private spawn(): Worker {
-    const worker = new Worker(workerEntry('import-worker'), { name: 'sales-import' });
+    // A small young generation: the reader allocates short-lived strings per row, and a large
+    // nursery only lets the process's resident memory grow before each scavenge. The old
+    // generation cap bounds what one hostile file can take (past it the worker ends, the import
+    // fails with a coded error, the studio stays up).
+    const worker = new Worker(workerEntry('import-worker'), {
+      name: 'sales-import',
+      resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 384 },
+    });
     worker.on('message', (message: ImportWorkerMessage) => this.onMessage(message));
     worker.on('error', (error) => {
       this.logger.error('import worker failed', { error: error.stack ?? error.message });

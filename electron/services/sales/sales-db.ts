@@ -19,23 +19,22 @@ import type {
   SaleSource,
   SalesPlatform,
   SaleStatus,
-  SalesTotals,
   Segment,
   Show,
   ShowAnalytics,
 } from '../../../shared/api/sales';
 import { columnMappingSchema } from '../../../shared/api/sales';
 import type { Fen } from '../../../shared/money';
-import type { RollupRow } from '../../../shared/sales/analytics';
-import { addTotals, buildShowAnalytics, emptyTotals, perMinute } from '../../../shared/sales/analytics';
 import type { AttributableSegment, Attribution } from '../../../shared/sales/attribution';
 import { attributeOrder } from '../../../shared/sales/attribution';
 import { createProductMatcher } from '../../../shared/sales/product-match';
 import { isPlausibleOrderTime } from '../../../shared/sales/time';
+import { AnalyticsRepo } from './analytics-repo';
 import { Catalog } from './catalog';
 import type { SalesDbOptions } from './connection';
 import { SalesConnection } from './connection';
 import { latestVersion, rollupInsertSql } from './migrations';
+import { salesQueries } from './queries';
 import type { ProductRow, SaleRow, SegmentRow, ShowRow } from './rows';
 import { notFound, parseJson, toProduct, toSale, toSegment, toShow } from './rows';
 import type { StagedColumns } from './staged-columns';
@@ -234,6 +233,8 @@ export class SalesDb {
   private readonly conn: SalesConnection;
   /** Products. */
   private readonly catalog: Catalog;
+  /** Roll-up reads: show and product analytics, recorded totals. */
+  private readonly analytics: AnalyticsRepo;
 
   constructor(options: SalesDbOptions) {
     this.conn = new SalesConnection(options);
@@ -241,6 +242,11 @@ export class SalesDb {
     this.db = this.conn.db;
     this.now = this.conn.now;
     this.catalog = new Catalog(this.conn);
+    this.analytics = new AnalyticsRepo(this.conn, {
+      getShow: (id) => this.getShow(id),
+      getProduct: (id) => this.catalog.getProduct(id),
+      listProducts: (all) => this.catalog.listProducts(all),
+    });
     try {
       this.recoverImports();
     } catch (error) {
@@ -287,23 +293,7 @@ export class SalesDb {
   }
 
   /** The analytics and lookup statements, by name, so tests can check their plans. */
-  static readonly queries = {
-    showRollup: `SELECT segment_id, product_id, minute, gmv_fen, orders, units, refunded_fen, refunded_orders,
-      off_air_orders FROM sales_minute WHERE show_id = ?`,
-    productRollup: `SELECT show_id, segment_id, sum(gmv_fen) gmv_fen, sum(orders) orders, sum(units) units,
-      sum(refunded_fen) refunded_fen, sum(refunded_orders) refunded_orders, sum(off_air_orders) off_air_orders
-      FROM sales_minute WHERE product_id = ? GROUP BY show_id, segment_id`,
-    productSegments: `SELECT show_id, count(*) n, sum(ifnull(ended_at, ?) - started_at) ms FROM segments
-      WHERE product_id = ? GROUP BY show_id`,
-    showSegments: 'SELECT * FROM segments WHERE show_id = ? ORDER BY started_at',
-    liveSegment: 'SELECT * FROM segments WHERE ended_at IS NULL ORDER BY started_at DESC LIMIT 1',
-    segmentsBefore: 'SELECT * FROM segments WHERE started_at <= ? ORDER BY started_at DESC LIMIT 64',
-    lastManual: `SELECT * FROM sales WHERE source = 'manual' AND status IN ${countedStatuses} ORDER BY id DESC LIMIT 1`,
-    byExternal: `SELECT * FROM sales WHERE platform = ? AND external_order_id = ? AND external_line = ?`,
-    byEntryKey: 'SELECT * FROM sales WHERE entry_key = ?',
-    showSales: 'SELECT * FROM sales WHERE show_id = ? AND id < ? ORDER BY id DESC LIMIT ?',
-    salesInRange: 'SELECT * FROM sales WHERE ordered_at >= ? AND ordered_at < ?',
-  } as const;
+  static readonly queries = salesQueries;
 
   // -------------------------------------------------------------------------------------------
   // Config
@@ -526,21 +516,8 @@ export class SalesDb {
   }
 
   /** Quick entry: one committed sale in the live segment (or the one at `orderedAt`). */
-  /** The roll-up totals of a show and one of its segments (a few hundred minute rows at most). */
   recordedTotals(showId: string | null, segmentId: string | null): RecordedTotals | null {
-    if (showId === null) return null;
-    const sums = `ifnull(sum(gmv_fen), 0) gmvFen, ifnull(sum(orders), 0) orders, ifnull(sum(units), 0) units,
-      ifnull(sum(refunded_fen), 0) refundedFen, ifnull(sum(refunded_orders), 0) refundedOrders,
-      ifnull(sum(off_air_orders), 0) offAirOrders`;
-    const show = this.stmt(`SELECT ${sums} FROM sales_minute WHERE show_id = ?`).get(showId) as SalesTotals;
-    const segment =
-      segmentId === null
-        ? null
-        : (this.stmt(`SELECT ${sums} FROM sales_minute WHERE show_id = ? AND segment_id = ?`).get(
-            showId,
-            segmentId,
-          ) as SalesTotals);
-    return { showId, segmentId, segment, show };
+    return this.analytics.recordedTotals(showId, segmentId);
   }
 
   private recorded(sale: Sale): RecordedSale {
@@ -647,12 +624,7 @@ export class SalesDb {
 
   /** The sales count and GMV straight from the sales table, for tests that check the roll-up. */
   rawTotals(showId: string): { gmvFen: number; orders: number; units: number } {
-    return this.db
-      .prepare(
-        `SELECT ifnull(sum(amount_fen), 0) gmvFen, ifnull(sum(order_count), 0) orders, ifnull(sum(quantity), 0) units
-         FROM sales WHERE show_id = ? AND status IN ${countedStatuses}`,
-      )
-      .get(showId) as { gmvFen: number; orders: number; units: number };
+    return this.analytics.rawTotals(showId);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -1149,89 +1121,11 @@ export class SalesDb {
   // Analytics
 
   showAnalytics(showId: string): ShowAnalytics {
-    const show = this.getShow(showId);
-    const segments = (this.stmt(SalesDb.queries.showSegments).all(showId) as SegmentRow[]).map(toSegment);
-    const rows = (
-      this.stmt(SalesDb.queries.showRollup).all(showId) as {
-        segment_id: string;
-        product_id: string;
-        minute: number;
-        gmv_fen: number;
-        orders: number;
-        units: number;
-        refunded_fen: number;
-        refunded_orders: number;
-        off_air_orders: number;
-      }[]
-    ).map((r): RollupRow => ({
-      segmentId: r.segment_id === '' ? null : r.segment_id,
-      productId: r.product_id === '' ? null : r.product_id,
-      minute: r.minute,
-      gmvFen: r.gmv_fen,
-      orders: r.orders,
-      units: r.units,
-      refundedFen: r.refunded_fen,
-      refundedOrders: r.refunded_orders,
-      offAirOrders: r.off_air_orders,
-    }));
-    const products = new Map(this.listProducts(true).map((p) => [p.id, p]));
-    return buildShowAnalytics({ show, segments, products, rows, now: this.now() });
+    return this.analytics.showAnalytics(showId);
   }
 
   productAnalytics(productId: string): ProductAnalytics {
-    const product = this.getProduct(productId);
-    const now = this.now();
-    const rows = this.stmt(SalesDb.queries.productRollup).all(productId) as {
-      show_id: string;
-      segment_id: string;
-      gmv_fen: number;
-      orders: number;
-      units: number;
-      refunded_fen: number;
-      refunded_orders: number;
-      off_air_orders: number;
-    }[];
-    const onAir = new Map(
-      (
-        this.stmt(SalesDb.queries.productSegments).all(now, productId) as {
-          show_id: string;
-          n: number;
-          ms: number;
-        }[]
-      ).map((r) => [r.show_id, r]),
-    );
-    const totals = emptyTotals();
-    const byShow = new Map<string, ReturnType<typeof emptyTotals>>();
-    for (const r of rows) {
-      const row = {
-        gmvFen: r.gmv_fen,
-        orders: r.orders,
-        units: r.units,
-        refundedFen: r.refunded_fen,
-        refundedOrders: r.refunded_orders,
-        offAirOrders: r.off_air_orders,
-      };
-      addTotals(totals, row);
-      if (r.show_id === '') continue;
-      let t = byShow.get(r.show_id);
-      if (t === undefined) byShow.set(r.show_id, (t = emptyTotals()));
-      addTotals(t, row);
-    }
-    for (const showId of onAir.keys()) if (!byShow.has(showId)) byShow.set(showId, emptyTotals());
-    const shows = [...byShow.entries()]
-      .map(([showId, t]) => {
-        const air = onAir.get(showId);
-        const onAirMs = air?.ms ?? 0;
-        return {
-          show: this.getShow(showId),
-          totals: t,
-          segments: air?.n ?? 0,
-          onAirMs,
-          gmvPerMinuteFen: perMinute(t.gmvFen, onAirMs),
-        };
-      })
-      .sort((a, b) => b.show.createdAt - a.show.createdAt);
-    return { product, totals, shows };
+    return this.analytics.productAnalytics(productId);
   }
 
   // -------------------------------------------------------------------------------------------
