@@ -13,7 +13,7 @@ export interface StagedColumns {
 }
 
 /** Staged rows per commit chunk: each chunk is one short transaction between other requests. */
-export const importChunkRows = 10_000;
+export const importChunkRows = 2_500;
 
 /** Numbers and texts per order in {@link StagedColumns}. */
 export const stagedNumbers = 7;
