@@ -57,11 +57,13 @@ function subscribe(): () => void {
         const { live } = useSalesLive.getState();
         if (live === null || sale.segmentId !== live.segment.id) return;
         // The confirmation is set in the same tick the commit event arrives.
+        // The event carries the segment's new totals (read in the sale's own transaction): no refetch.
         useSalesLive.setState((s) => ({
           recent: [sale, ...s.recent.filter((r) => r.id !== sale.id)].slice(0, 8),
           lastCommit: { kind: 'saved', sale, at: performance.now() },
+          ...(sale.totals?.segment ? { totals: sale.totals.segment } : {}),
         }));
-        void refreshTotals().catch(showError);
+        if (sale.totals?.segment == null) void refreshTotals().catch(showError);
       }),
       studio.on('sales:changed', () => void refreshTotals().catch(showError)),
     ];

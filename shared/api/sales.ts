@@ -252,6 +252,11 @@ export const importPreviewInputSchema = z.object({
   mapping: columnMappingSchema.optional(),
   /** Zone of times written without one; platform exports use China time. */
   timeZone: timeZone.default('Asia/Shanghai'),
+  /**
+   * The other file of a 淘宝/千牛 pair: the order file and the item (宝贝) file, in either order,
+   * joined on the order id (items carry the products, postage comes from the order file).
+   */
+  companion: importSourceSchema.optional(),
 });
 export type ImportPreviewInput = z.input<typeof importPreviewInputSchema>;
 
@@ -264,6 +269,10 @@ export const badRowCodeSchema = z.enum([
   'bad-amount',
   'bad-quantity',
   'column-count',
+  /** A calendar-valid time, but not within the last ten years. */
+  'time-out-of-range',
+  /** An amount or quantity beyond any real order line (10,000,000 yuan, 100,000 units). */
+  'amount-out-of-range',
 ]);
 export type BadRowCode = z.infer<typeof badRowCodeSchema>;
 
@@ -292,6 +301,22 @@ export const importedOrderSchema = z.object({
 });
 export type ImportedOrder = z.infer<typeof importedOrderSchema>;
 
+/**
+ * What a money column means on its platform: what the buyer paid (after discounts), what the
+ * merchant receives (adds back platform-funded discounts), or the list price before discounts.
+ */
+export const amountMeaningSchema = z.enum(['buyer-paid', 'merchant-received', 'list-price', 'unknown']);
+export type AmountMeaning = z.infer<typeof amountMeaningSchema>;
+
+export const gmvColumnSchema = z.object({
+  /** The header as written in the file. */
+  column: z.string(),
+  /** lineAmount: summed per line; orderAmount: once per order; unitPrice: times the quantity. */
+  field: z.enum(['lineAmount', 'orderAmount', 'unitPrice']),
+  meaning: amountMeaningSchema,
+});
+export type GmvColumn = z.infer<typeof gmvColumnSchema>;
+
 export const importPreviewSchema = z.object({
   /** Pass to 'sales:import-commit'; valid for 30 minutes. */
   previewId: id,
@@ -308,6 +333,8 @@ export const importPreviewSchema = z.object({
   headerLine: z.number().int().positive(),
   columns: z.array(z.string()),
   mapping: columnMappingSchema,
+  /** Which column the GMV sums and what the platform means by it; null when no amount column is mapped. */
+  gmv: gmvColumnSchema.nullable(),
   /** Data rows read (after the header), including bad, skipped and duplicate rows. */
   totalRows: z.number().int().min(0),
   okRows: z.number().int().min(0),
@@ -403,7 +430,7 @@ export const feedOrderSchema = z.object({
   lineId: z.string().max(100).default(''),
   status: z.enum(['placed', 'paid', 'refunded', 'cancelled']).default('paid'),
   /** UTC ms, or seconds (detected), or an ISO 8601 string with zone. */
-  orderedAt: z.union([z.number().positive(), z.string().max(40)]),
+  orderedAt: z.union([z.number().positive().max(8.64e15), z.string().max(40)]),
   productId: id.optional(),
   externalProductId: z.string().max(100).optional(),
   productTitle: z.string().max(200).default(''),
@@ -431,6 +458,21 @@ export const salesTotalsSchema = z.object({
   offAirOrders: z.number().int(),
 });
 export type SalesTotals = z.infer<typeof salesTotalsSchema>;
+
+/**
+ * A recorded sale with the new totals of its segment and show, read in the same transaction,
+ * so the UI updates its counters from the event instead of refetching the show's analytics.
+ * Null when the sale fell outside every show.
+ */
+export const recordedTotalsSchema = z.object({
+  showId: id,
+  segmentId: id.nullable(),
+  segment: salesTotalsSchema.nullable(),
+  show: salesTotalsSchema,
+});
+export type RecordedTotals = z.infer<typeof recordedTotalsSchema>;
+export const recordedSaleSchema = saleSchema.extend({ totals: recordedTotalsSchema.nullable() });
+export type RecordedSale = z.infer<typeof recordedSaleSchema>;
 
 export const segmentStatsSchema = z.object({
   segment: segmentSchema,
@@ -536,7 +578,7 @@ export const salesRequests = {
   'sales:live-segment': request(z.void(), liveSegmentSchema.nullable()),
 
   /** Quick entry: resolves only after the sale is committed to disk. */
-  'sales:record': request(saleRecordSchema, saleSchema),
+  'sales:record': request(saleRecordSchema, recordedSaleSchema),
   /** Voids the latest manual entry still counted; null when there is none. */
   'sales:undo-last': request(z.void(), saleSchema.nullable()),
   'sales:set-status': request(
@@ -577,7 +619,8 @@ export const salesRequests = {
 
 export const salesEvents = {
   /** A sale was committed (quick entry or feed); fires after the disk write. */
-  'sales:recorded': saleSchema,
+  /** A sale entered or fed in, with its segment's and show's new totals. */
+  'sales:recorded': recordedSaleSchema,
   /** The log changed in bulk or by status (undo, refund, import): re-query what is shown. */
   'sales:changed': z.object({
     reason: z.enum(['status', 'undo', 'import', 'feed']),
@@ -618,6 +661,14 @@ export const salesErrorCodes = [
   /** The preview is gone (expired or already committed). */
   'sales/import-expired',
   'sales/import-unreadable',
+  /** Two files given, but not a 淘宝/千牛 order file and its item file. */
+  'sales/import-pair',
+  /** A cell longer than Excel allows (32,767 characters). */
+  'sales/import-cell-too-long',
+  /** A row with over a thousand columns or a megabyte of text (an unclosed quote, a hostile file). */
+  'sales/import-record-too-long',
+  /** An xlsx whose entries inflate far beyond an order export (a zip bomb). */
+  'sales/import-zip-bomb',
   'sales/duplicate',
   'sales/not-found',
   'sales/no-live-segment',

@@ -143,14 +143,24 @@ export function createExportFormatter(language: Language): (line: ExportLine) =>
 }
 
 /**
- * One CSV field. Quotes when needed; text that a spreadsheet would run as a formula
- * (=, +, -, @ at the start) gets a leading apostrophe, except plain numbers. Long digit
- * strings (order ids) get a leading tab so Excel keeps every digit, as the platforms do.
+ * Text a spreadsheet could run as a formula (leading `=`, `+`, `-`, `@`, tab or CR: OWASP's
+ * CSV-injection list) gets a leading apostrophe, so it shows as text. Plain numbers
+ * (`-12.50`) are left alone. Used on every text cell of every CSV and XLSX export, product
+ * names, notes, hosts and order ids included.
+ */
+export function neutraliseFormula(value: string): string {
+  if (!/^[=+\-@\t\r]/u.test(value)) return value;
+  if (/^-?\d+(\.\d+)?$/u.test(value)) return value;
+  return `'${value}`;
+}
+
+/**
+ * One CSV field. Quotes when needed; formula-looking text is neutralised (neutraliseFormula).
+ * Long digit strings (order ids) get a leading tab so Excel keeps every digit, as the platforms do.
  */
 export function csvField(value: string): string {
-  let v = value;
-  if (/^[=+\-@]/u.test(v) && !/^-?\d+(\.\d+)?$/u.test(v)) v = `'${v}`;
-  else if (/^\d{12,}$/u.test(v)) v = `\t${v}`;
+  let v = neutraliseFormula(value);
+  if (/^\d{12,}$/u.test(v)) v = `\t${v}`;
   return /[",\r\n\t]/u.test(v) ? `"${v.replace(/"/gu, '""')}"` : v;
 }
 

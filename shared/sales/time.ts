@@ -80,8 +80,25 @@ export function epochToMs(value: number): number {
   return Math.round(value);
 }
 
+/** Days in a month of the Gregorian calendar (month 1–12). */
+export function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/** A calendar-valid wall time: `2026-02-30` is refused, never rolled over to 2 March. */
 function valid(y: number, mo: number, d: number, h: number, mi: number, s: number): boolean {
-  return y >= 1990 && y <= 2200 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h <= 23 && mi <= 59 && s <= 60;
+  return (
+    y >= 1990 && y <= 2200 && mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo) && h <= 23 && mi <= 59 && s <= 59
+  );
+}
+
+/** How far from now an order time may be: ten years back, one day ahead (clock skew, time zones). */
+export const orderTimeWindow = { pastMs: 3653 * 86_400_000, futureMs: 86_400_000 } as const;
+
+/** True when an order time is within ten years before `now` (and not more than a day ahead). */
+export function isPlausibleOrderTime(utcMs: number, now: number): boolean {
+  return Number.isFinite(utcMs) && utcMs >= now - orderTimeWindow.pastMs && utcMs <= now + orderTimeWindow.futureMs;
 }
 
 /**
@@ -123,6 +140,8 @@ export function parseOrderTime(value: unknown, clock: ZonedClock): ParsedTime | 
     return { utcMs: clock.toUtc(y, mo, d, h, mi, s, ms), isDateOnly: m[4] === undefined };
   }
   if (isoWithZone.test(text)) {
+    const [y, mo, d] = text.slice(0, 10).split('-').map(Number);
+    if (!valid(y ?? 0, mo ?? 0, d ?? 0, 0, 0, 0)) return undefined;
     const t = Date.parse(text);
     return Number.isNaN(t) ? undefined : { utcMs: t, isDateOnly: false };
   }

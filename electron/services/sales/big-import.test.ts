@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { StudioError } from '../../../shared/api/result';
 import { douyinHeaders, writeDouyinOrders } from '../../../test/fixtures/orders/make-fixtures';
-import type { SalesKit } from './test-kit';
-import { makeSalesKit } from './test-kit';
+import type { SalesKit } from '../../../test/support/sales/test-kit';
+import { makeSalesKit } from '../../../test/support/sales/test-kit';
 
 // A 200 MB 抖店 export streams through preview and commit with bounded memory: rows go to the
 // worker in batches of 2,000 and are staged on disk, so resident memory must not grow with the file.

@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'harvest-crash-'));
 const file = path.join(dir, 'sales.db');
-const child = path.join(import.meta.dirname, 'crash-child.ts');
+const child = path.join(import.meta.dirname, '../../../test/support/sales/crash-child.ts');
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 /**

@@ -4,8 +4,8 @@ import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import type { SalesKit } from './test-kit';
-import { cst, fixture, makeSalesKit, seedShow } from './test-kit';
+import type { SalesKit } from '../../../test/support/sales/test-kit';
+import { cst, fixture, makeSalesKit, seedShow } from '../../../test/support/sales/test-kit';
 
 let kit: SalesKit;
 let seed: Awaited<ReturnType<typeof seedShow>>;
@@ -78,5 +78,46 @@ describe('sales export', () => {
       target: 'bytes',
     });
     expect(range.rows).toBe(3);
+  });
+
+  it('neutralises formula-looking text in every CSV and XLSX cell, product names included', async () => {
+    const hostile = ["=cmd|' /C calc'!A0", '+SUM(A1:A9)', '-2+3', '@SUM(1)', '\t=1+1', '\r=1+1'];
+    const product = await kit.call('products:save', { name: hostile[0] ?? '', sku: 'Z9', unit: '箱', priceFen: 100 });
+    for (const note of hostile.slice(1)) {
+      await kit.call('sales:record', { productId: product.id, orderedAt: cst('21:10'), note });
+    }
+    const csv = await kit.call('sales:export', {
+      scope: { kind: 'product', productId: product.id },
+      format: 'csv',
+      target: 'bytes',
+    });
+    const rows = Papa.parse<string[]>(
+      Buffer.from(csv.base64 ?? '', 'base64')
+        .toString('utf8')
+        .slice(1)
+        .trim(),
+    ).data;
+    const cells = rows.slice(1).flat();
+    expect(
+      cells.filter((c) => /^[=+\-@\t\r]/u.test(c) && !/^-?\d+(\.\d+)?$/u.test(c) && !/^\t\d{12,}$/u.test(c)),
+    ).toEqual([]);
+    for (const text of hostile) expect(cells).toContain(`'${text}`);
+
+    const target = `${kit.dir}/out/hostile.xlsx`;
+    await kit.call('sales:export', { scope: { kind: 'product', productId: product.id }, format: 'xlsx', path: target });
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(target);
+    const texts: string[] = [];
+    workbook.eachSheet((sheet) =>
+      sheet.eachRow((row) => {
+        row.eachCell((cell) => {
+          if (typeof cell.value === 'string') texts.push(cell.value);
+          expect(cell.formula).toBeUndefined();
+        });
+      }),
+    );
+    expect(texts.filter((c) => /^[=+\-@\t\r]/u.test(c) && !/^-?\d+(\.\d+)?$/u.test(c))).toEqual([]);
+    // XML reading turns a stored CR into LF; the apostrophe in front is what matters.
+    for (const text of hostile) expect(texts).toContain(`'${text}`.replace('\r', '\n'));
   });
 });

@@ -14,6 +14,7 @@ import {
   exportAmountColumns,
   exportHeaders,
   exportQuantityColumn,
+  neutraliseFormula,
 } from '../../../shared/sales/export';
 import type { ExportScope } from './sales-db';
 import type { SalesStore } from './store';
@@ -103,7 +104,8 @@ export async function exportSales(
     sheet.addRow([...exportHeaders(request.language)]).commit();
     for await (const page of pages()) {
       for (const line of page) {
-        const cells: (string | number)[] = format(line);
+        // Every text cell neutralised (a product named "=HYPERLINK(…)" stays text), numbers as numbers.
+        const cells: (string | number)[] = format(line).map(neutraliseFormula);
         // Numbers so the sheet can sum them: the decimal text (from integer fen) is read as
         // a number exactly as if typed into Excel; no arithmetic on floats happens here.
         for (const i of exportAmountColumns) cells[i] = Number(cells[i]);
@@ -178,9 +180,9 @@ async function addSegmentSheet(
     const row = sheet.addRow([
       new Date(s.segment.startedAt),
       s.segment.endedAt === null ? '' : new Date(s.segment.endedAt),
-      s.segment.host,
-      s.segment.guest ?? '',
-      s.productName ?? '',
+      neutraliseFormula(s.segment.host),
+      neutraliseFormula(s.segment.guest ?? ''),
+      neutraliseFormula(s.productName ?? ''),
       s.totals.orders,
       s.totals.units,
       Number(fenToDecimal(s.totals.gmvFen)),

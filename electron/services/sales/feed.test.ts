@@ -5,9 +5,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 
 import { StudioError } from '../../../shared/api/result';
+import type { SalesKit } from '../../../test/support/sales/test-kit';
+import { makeSalesKit } from '../../../test/support/sales/test-kit';
 import { fromObaOrder } from './feed-client';
-import type { SalesKit } from './test-kit';
-import { makeSalesKit } from './test-kit';
 
 let kit: SalesKit;
 beforeEach(async () => {

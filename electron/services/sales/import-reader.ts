@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 
 import ExcelJS from 'exceljs';
+import { Parser } from 'htmlparser2';
 import iconv from 'iconv-lite';
 import Papa from 'papaparse';
 
@@ -10,6 +11,7 @@ import { StudioError } from '../../../shared/api/result';
 import type { ImportPreview } from '../../../shared/api/sales';
 import type { CellValue } from '../../../shared/sales/import/cells';
 import { splitRecords } from './csv-records';
+import { checkZip } from './zip-guard';
 
 // Reads order export files row by row with bounded memory: CSV (any delimiter papaparse detects)
 // in UTF-8 / UTF-8 BOM / GB18030 (GBK) / UTF-16, XLSX through exceljs' streaming reader, and the
@@ -35,8 +37,44 @@ export interface SniffResult {
   readonly name: string;
 }
 
-/** Size limits: CSV streams, so only disk speed bounds it; xlsx keeps shared strings in memory. */
-export const importLimits = { csvBytes: 4 * 1024 ** 3, xlsxBytes: 300 * 1024 ** 2, htmlBytes: 64 * 1024 ** 2 };
+/**
+ * Size limits: CSV streams, so only disk speed bounds it; xlsx keeps shared strings in memory
+ * (and is checked for zip bombs, see zip-guard.ts). Per cell: Excel's own limit. Per record: no
+ * export has a thousand columns or a megabyte row; an unclosed quote would otherwise swallow the file.
+ */
+export const importLimits = {
+  csvBytes: 4 * 1024 ** 3,
+  xlsxBytes: 300 * 1024 ** 2,
+  htmlBytes: 256 * 1024 ** 2,
+  cellChars: 32_767,
+  recordCells: 1000,
+  recordChars: 1024 ** 2,
+};
+
+function cellTooLong(name: string, line: number): StudioError {
+  return new StudioError('sales/import-cell-too-long', 'A cell of this file is longer than any order export has.', {
+    params: { file: name, line, limit: importLimits.cellChars },
+  });
+}
+
+function recordTooLong(name: string, line: number): StudioError {
+  return new StudioError('sales/import-record-too-long', 'A row of this file is longer than any order export has.', {
+    params: { file: name, line, limit: importLimits.recordCells },
+  });
+}
+
+/** Per-record and per-cell limits on rows numbered from `firstLine`; one tight loop, no allocation. */
+function checkRows(rows: readonly (readonly unknown[])[], firstLine: number, name: string): void {
+  const maxCell = importLimits.cellChars;
+  for (let r = 0; r < rows.length; r++) {
+    const cells = rows[r] as readonly unknown[];
+    if (cells.length > importLimits.recordCells) throw recordTooLong(name, firstLine + r);
+    for (let c = 0; c < cells.length; c++) {
+      const cell = cells[c];
+      if (typeof cell === 'string' && cell.length > maxCell) throw cellTooLong(name, firstLine + r);
+    }
+  }
+}
 
 function fileName(source: FileSource): string {
   return source.kind === 'path' ? path.basename(source.path) : source.name;
@@ -287,7 +325,10 @@ async function* csvRows(
   let pending = '';
   let line = 0;
   let format: { delimiter: string; newline: '\r\n' | '\n' } | undefined;
-  const numbered = (rows: string[][]): FileRow[] => rows.map((cells) => ({ cells, line: ++line, sheet: null }));
+  const numbered = (rows: string[][]): FileRow[] => {
+    checkRows(rows, line + 1, sniff.name);
+    return rows.map((cells) => ({ cells, line: ++line, sheet: null }));
+  };
   const formatOf = (text: string) => {
     // Each piece ends with its newline; drop it so papaparse does not add an empty last row.
     const body = withoutLastNewline(text);
@@ -324,6 +365,7 @@ async function* csvRows(
     if (pending.length < 256 * 1024) continue;
     const rows = take(false);
     if (rows !== undefined) yield rows;
+    else if (pending.length > importLimits.recordChars) throw recordTooLong(sniff.name, line + 1);
   }
   pending += decoder.end();
   if (pending !== '') {
@@ -355,7 +397,12 @@ function cellValue(value: ExcelJS.CellValue): CellValue {
 }
 
 /** Rows of every worksheet, in order; exceljs' streaming reader ignores the (often wrong) dimension. */
-async function* xlsxRows(source: FileSource, onBytes: (n: number) => void): AsyncGenerator<FileRow[]> {
+async function* xlsxRows(
+  source: FileSource,
+  sniff: SniffResult,
+  onBytes: (n: number) => void,
+): AsyncGenerator<FileRow[]> {
+  await checkZip(source.kind === 'path' ? source : { kind: 'bytes', bytes: source.bytes }, sniff.size, sniff.name);
   const input = byteStream(source, onBytes);
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
     sharedStrings: 'cache',
@@ -371,7 +418,13 @@ async function* xlsxRows(source: FileSource, onBytes: (n: number) => void): Asyn
       for await (const row of sheet) {
         const values = row.values as ExcelJS.CellValue[];
         const cells: CellValue[] = [];
-        for (let i = 1; i < values.length; i++) cells.push(cellValue(values[i]));
+        if (values.length > importLimits.recordCells + 1) throw recordTooLong(sniff.name, row.number);
+        for (let i = 1; i < values.length; i++) {
+          const cell = cellValue(values[i]);
+          if (typeof cell === 'string' && cell.length > importLimits.cellChars)
+            throw cellTooLong(sniff.name, row.number);
+          cells.push(cell);
+        }
         batch.push({ cells, line: row.number, sheet: name });
         if (batch.length >= 2000) {
           yield batch;
@@ -390,41 +443,82 @@ function sniffName(source: FileSource): string {
   return fileName(source);
 }
 
-const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
-
-function htmlText(cell: string): string {
-  return cell
-    .replace(/<br\s*\/?>/giu, ' ')
-    .replace(/<[^>]*>/gu, '')
-    .replace(/&(#x?[0-9a-f]+|[a-z]+);/giu, (m, e: string) => {
-      if (e.startsWith('#x') || e.startsWith('#X')) return String.fromCodePoint(parseInt(e.slice(2), 16));
-      if (e.startsWith('#')) return String.fromCodePoint(Number(e.slice(1)));
-      return entities[e.toLowerCase()] ?? m;
-    })
-    .trim();
-}
-
-/** The HTML-table ".xls" some platforms and ERPs export; small enough to read whole. */
+/**
+ * The HTML-table ".xls" some platforms and ERPs export, streamed through htmlparser2's tokenizer:
+ * linear time whatever the markup (rows and cells without closing tags included; a regular
+ * expression over such a file took minutes). A new <tr> ends the row before it, a new <td>/<th>
+ * the cell before it.
+ */
 async function* htmlRows(
   source: FileSource,
   sniff: SniffResult,
   onBytes: (n: number) => void,
 ): AsyncGenerator<FileRow[]> {
-  const parts: Buffer[] = [];
-  for await (const chunk of byteStream(source, onBytes) as AsyncIterable<Buffer>) parts.push(chunk);
   const decoder = chunkDecoder(sniff.encoding, sniff.name);
-  const text = decoder.write(Buffer.concat(parts)) + decoder.end();
   let line = 0;
-  let batch: FileRow[] = [];
-  for (const tr of text.matchAll(/<tr\b[^>]*>([\s\S]*?)<\/tr>/giu)) {
-    line += 1;
-    const cells = [...(tr[1] ?? '').matchAll(/<t[dh]\b[^>]*>([\s\S]*?)<\/t[dh]>/giu)].map((m) => htmlText(m[1] ?? ''));
-    batch.push({ cells, line, sheet: null });
-    if (batch.length >= 2000) {
-      yield batch;
-      batch = [];
-    }
+  const batch: FileRow[] = [];
+  let row: string[] | undefined;
+  let cell: string[] | undefined;
+  let cellLength = 0;
+  let limitError: StudioError | undefined;
+  const endCell = () => {
+    if (row === undefined || cell === undefined) return;
+    row.push(cell.join('').replace(/\s+/gu, ' ').trim());
+    cell = undefined;
+    if (row.length > importLimits.recordCells) limitError ??= recordTooLong(sniff.name, line);
+  };
+  const endRow = () => {
+    endCell();
+    if (row === undefined) return;
+    batch.push({ cells: row, line, sheet: null });
+    row = undefined;
+  };
+  const parser = new Parser(
+    {
+      onopentag(name) {
+        if (name === 'tr') {
+          endRow();
+          line += 1;
+          row = [];
+        } else if (name === 'td' || name === 'th') {
+          endCell();
+          if (row === undefined) {
+            line += 1;
+            row = [];
+          }
+          cell = [];
+          cellLength = 0;
+        } else if (name === 'br' && cell !== undefined) cell.push(' ');
+      },
+      ontext(text) {
+        if (cell === undefined) return;
+        cellLength += text.length;
+        if (cellLength > importLimits.cellChars) {
+          limitError ??= cellTooLong(sniff.name, line);
+          return;
+        }
+        cell.push(text);
+      },
+      onclosetag(name) {
+        if (name === 'td' || name === 'th') endCell();
+        else if (name === 'tr') endRow();
+        else if (name === 'table') endRow();
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true, recognizeSelfClosing: true },
+  );
+  const drain = function* (): Generator<FileRow[]> {
+    if (limitError !== undefined) throw limitError;
+    while (batch.length >= 2000) yield batch.splice(0, 2000);
+  };
+  for await (const chunk of byteStream(source, onBytes) as AsyncIterable<Buffer>) {
+    parser.write(decoder.write(chunk));
+    yield* drain();
   }
+  parser.write(decoder.end());
+  parser.end();
+  endRow();
+  yield* drain();
   if (batch.length > 0) yield batch;
 }
 
@@ -438,7 +532,7 @@ export function readRows(
     case 'csv':
       return csvRows(source, sniff, onBytes);
     case 'xlsx':
-      return xlsxRows(source, onBytes);
+      return xlsxRows(source, sniff, onBytes);
     case 'html':
       return htmlRows(source, sniff, onBytes);
   }

@@ -6,9 +6,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { StudioError } from '../../../shared/api/result';
 import type { ImportPreview } from '../../../shared/api/sales';
+import type { SalesKit } from '../../../test/support/sales/test-kit';
+import { cst, fixture, makeSalesKit, seedShow } from '../../../test/support/sales/test-kit';
 import { rollupInsertSql } from './migrations';
-import type { SalesKit } from './test-kit';
-import { cst, fixture, makeSalesKit, seedShow } from './test-kit';
 
 let kit: SalesKit;
 let seed: Awaited<ReturnType<typeof seedShow>>;
@@ -182,8 +182,12 @@ describe('sales imports', () => {
 
     const xhs = await preview('xiaohongshu.xlsx');
     expect(xhs).toMatchObject({ platform: 'xiaohongshu', sheet: '订单信息', okRows: 2, orders: 1 });
-    // The order-level amount once, on the first line: 158.80, not 317.60.
+    // Each SKU row's own 用户应付金额 (what the buyer paid for it), summed over the rows: 119.80 + 39.00.
+    // Counting it once per order (the first row only) lost every further SKU of an order.
+    expect(xhs.sample.map((s) => s.amountFen)).toEqual([11980, 3900]);
     expect(xhs.amountFen).toBe(15880);
+    expect(xhs.gmv).toEqual({ column: '用户应付金额(元)', field: 'lineAmount', meaning: 'buyer-paid' });
+    expect(wx.gmv).toEqual({ column: '商品实际价格(总共)', field: 'lineAmount', meaning: 'buyer-paid' });
     expect(xhs.sample.map((s) => s.orderId)).toEqual(['P800347296683184211', 'P800347296683184211']);
   });
 

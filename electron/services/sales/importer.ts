@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 
 import { StudioError } from '../../../shared/api/result';
 import type {
-  BadRow,
   ColumnMapping,
   ImportPlatform,
   ImportPreview,
@@ -10,14 +9,12 @@ import type {
   ImportResult,
   ImportSource,
 } from '../../../shared/api/sales';
-import type { HeaderGuess, StagedOrder } from '../../../shared/sales/import/normalise';
-import { createRowNormaliser, findHeaderRow } from '../../../shared/sales/import/normalise';
-import { detectPreset, mappingFits, platformOf } from '../../../shared/sales/import/presets';
-import { createZonedClock } from '../../../shared/sales/time';
+import { amountMeaningOf, gmvColumnOf, platformOf } from '../../../shared/sales/import/presets';
 import type { Logger } from '../logger';
-import type { FileRow, FileSource } from './import-reader';
-import { readRows, sniffFile } from './import-reader';
-import { packStaged } from './staged-columns';
+import { ImportWorkerClient } from './import-client';
+import type { FileSource } from './import-reader';
+import type { ScanResult } from './import-scan';
+import { importChunkRows } from './staged-columns';
 import type { SalesStore } from './store';
 
 /** What the caller asked for, parsed. */
@@ -26,6 +23,8 @@ export interface PreviewRequest {
   platform: ImportPlatform | 'auto';
   mapping?: ColumnMapping | undefined;
   timeZone: string;
+  /** The other file of a 淘宝/千牛 pair. */
+  companion?: ImportSource | undefined;
 }
 
 interface PendingImport {
@@ -37,8 +36,6 @@ interface PendingImport {
 }
 
 const previewTtlMs = 30 * 60_000;
-const maxBadRowsShown = 200;
-const batchSize = 2000;
 /** Bytes of base64 a browser may send (the contract caps the string; this caps the file). */
 const maxUploadBytes = 64 * 1024 ** 2;
 
@@ -54,186 +51,68 @@ export class SalesImporter {
     private readonly store: SalesStore,
     private readonly emitProgress: (progress: ImportProgress) => void,
     private readonly logger: Logger,
+    private readonly reader = new ImportWorkerClient(logger),
   ) {}
 
   async preview(request: PreviewRequest): Promise<ImportPreview> {
     const source = toFileSource(request.source);
-    const sniff = await sniffFile(source);
     const previewId = randomUUID();
-    const clock = createZonedClock(request.timeZone);
     const savedMappings =
       request.platform === 'auto' || request.platform === 'generic' ? await this.store.call('listMappings') : [];
-
-    const fits = (headers: string[]): { mapping: ColumnMapping; isPreset: boolean } | undefined => {
-      if (request.mapping !== undefined) {
-        return mappingFits(request.mapping, headers) ? { mapping: request.mapping, isPreset: false } : undefined;
-      }
-      if (request.platform !== 'auto' && request.platform !== 'generic') {
-        const preset = detectPreset(headers, request.platform);
-        return preset === undefined ? undefined : { mapping: preset.mapping, isPreset: true };
-      }
-      if (request.platform === 'auto') {
-        const preset = detectPreset(headers);
-        if (preset !== undefined) return { mapping: preset.mapping, isPreset: true };
-      }
-      const saved = savedMappings.find((m) => mappingFits(m, headers));
-      return saved === undefined ? undefined : { mapping: saved, isPreset: false };
-    };
-
-    let bytesRead = 0;
-    let rowsRead = 0;
-    let lastProgress = 0;
-    const progress = (phase: ImportProgress['phase'], force = false) => {
-      const now = Date.now();
-      if (!force && now - lastProgress < 200) return;
-      lastProgress = now;
-      this.emitProgress({
-        previewId,
-        phase,
-        bytesRead: Math.min(bytesRead, sniff.size),
-        totalBytes: sniff.size,
-        rows: rowsRead,
-      });
-    };
-
-    let head: FileRow[] = [];
-    /** The first rows of the first sheet, for the mapping editor when nothing fits. */
-    let firstHead: FileRow[] | undefined;
-    let header: (HeaderGuess & { line: number; sheet: string | null }) | undefined;
-    let normalise: ReturnType<typeof createRowNormaliser> | undefined;
     let isStaging = false;
-    const badRows: BadRow[] = [];
-    const counts = { total: 0, ok: 0, bad: 0, skipped: 0 };
-    let batch: StagedOrder[] = [];
-
-    // Two batches in flight: the worker stages one while this thread parses the next.
-    const inFlight: Promise<void>[] = [];
-    const flush = async () => {
-      if (batch.length === 0) return;
-      const orders = batch;
-      batch = [];
-      const staging = this.store.call('stageBatch', previewId, packStaged(orders));
-      staging.catch(() => undefined); // awaited below; this only keeps it from counting as unhandled
-      inFlight.push(staging);
-      if (inFlight.length >= 2) await inFlight.shift();
-    };
-
-    /** Synchronous (a promise per row cost more than the row); true when the batch is full. */
-    const handleRow = (row: FileRow): boolean => {
-      if (normalise === undefined || header === undefined || row.sheet !== header.sheet) return false;
-      const outcome = normalise(row.cells, row.line);
-      switch (outcome.kind) {
-        case 'orders':
-          counts.total += 1;
-          counts.ok += 1;
-          for (const order of outcome.orders) batch.push(order);
-          return batch.length >= batchSize;
-        case 'skip':
-          if (outcome.why !== 'blank') {
-            counts.total += 1;
-            counts.skipped += 1;
-          }
-          break;
-        case 'bad':
-          counts.total += 1;
-          counts.bad += 1;
-          if (badRows.length < maxBadRowsShown) badRows.push(outcome.bad);
-          break;
-      }
-      return false;
-    };
-
-    /** Looks for the header among one sheet's first rows; on success stages the rows after it. */
-    const chooseHeader = async (rows: FileRow[]): Promise<boolean> => {
-      firstHead ??= rows;
-      const guess = findHeaderRow(
-        rows.map((r) => r.cells),
-        fits,
-      );
-      const headerRow = guess === undefined ? undefined : rows[guess.index];
-      if (guess?.mapping === undefined || headerRow === undefined) return false;
-      header = { ...guess, line: headerRow.line, sheet: headerRow.sheet };
-      normalise = createRowNormaliser({
-        headers: guess.headers,
-        mapping: guess.mapping,
-        clock,
-        headerLine: headerRow.line,
-      });
-      await this.store.call('stageBegin', previewId, sniff.name, guess.mapping.platform);
-      isStaging = true;
-      for (const r of rows.slice(guess.index + 1)) if (handleRow(r)) await flush();
-      return true;
-    };
-
+    let totalBytes = 0;
+    let result: ScanResult;
     try {
-      let currentSheet: string | null | undefined;
-      let hasGivenUpOnSheet = false;
-      for await (const rows of readRows(source, sniff, (n) => (bytesRead += n))) {
-        for (const row of rows) {
-          rowsRead += 1;
-          if (normalise !== undefined) {
-            if (handleRow(row)) await flush();
-            continue;
-          }
-          if (row.sheet !== currentSheet) {
-            // A new sheet: the previous one (shorter than 20 rows) may still hold the header.
-            if (head.length > 0 && !hasGivenUpOnSheet && (await chooseHeader(head))) continue;
-            head = [];
-            currentSheet = row.sheet;
-            hasGivenUpOnSheet = false;
-          }
-          if (hasGivenUpOnSheet) continue;
-          head.push(row);
-          if (head.length >= 20 && !(await chooseHeader(head))) hasGivenUpOnSheet = true;
-        }
-        progress('reading');
-      }
-      if (normalise === undefined && head.length > 0 && !hasGivenUpOnSheet) await chooseHeader(head);
-      await flush();
-      for (const staging of inFlight.splice(0)) await staging;
+      result = await this.reader.scan(
+        previewId,
+        {
+          source,
+          platform: request.platform,
+          mapping: request.mapping,
+          timeZone: request.timeZone,
+          savedMappings,
+          companion: request.companion === undefined ? undefined : toFileSource(request.companion),
+        },
+        {
+          begin: async (fileName, platform) => {
+            await this.store.call('stageBegin', previewId, fileName, platform);
+            isStaging = true;
+          },
+          batch: async (columns) => this.store.call('stageBatch', previewId, columns),
+          progress: (bytesRead, rows) => {
+            totalBytes = Math.max(totalBytes, bytesRead);
+            this.emitProgress({ previewId, phase: 'reading', bytesRead, totalBytes, rows });
+          },
+        },
+      );
     } catch (error) {
-      await Promise.allSettled(inFlight);
       if (isStaging) await this.store.call('dropStage', previewId).catch(() => undefined);
       throw error;
     }
-    progress('reading', true);
+    const { sniff } = result;
+    this.emitProgress({ previewId, phase: 'reading', bytesRead: sniff.size, totalBytes: sniff.size, rows: 0 });
 
-    const resolved = header as (HeaderGuess & { line: number; sheet: string | null }) | undefined;
-    if (resolved?.mapping === undefined) {
-      // No preset or saved mapping fits: show the columns of the likeliest header row so the
-      // user can map them, then preview again with that mapping.
-      if (rowsRead === 0)
-        throw new StudioError('sales/import-empty', 'The file has no rows.', { params: { file: sniff.name } });
-      const rows = firstHead ?? [];
-      const fallback = findHeaderRow(
-        rows.map((r) => r.cells),
-        () => undefined,
-      );
-      const fallbackRow = fallback === undefined ? undefined : rows[fallback.index];
-      if (fallback === undefined || fallbackRow === undefined) {
-        throw new StudioError('sales/import-no-header', 'No header row was found in the first rows.', {
-          params: { file: sniff.name },
-        });
-      }
+    if (result.kind === 'needs-mapping') {
       return {
         previewId,
         fileName: sniff.name,
         fileBytes: sniff.size,
         kind: sniff.kind,
         encoding: sniff.encoding,
-        sheet: fallbackRow.sheet,
+        sheet: result.sheet,
         platform: 'generic',
         isDetected: false,
         needsMapping: true,
-        headerLine: fallbackRow.line,
-        columns: fallback.headers.filter((h) => h !== ''),
+        headerLine: result.headerLine,
+        columns: result.columns,
         mapping: request.mapping ?? {
           name: sniff.name.slice(0, 60),
           platform: 'other',
           columns: {},
           amountUnit: 'yuan',
         },
-        totalRows: Math.max(0, rowsRead - fallbackRow.line),
+        gmv: null,
+        totalRows: result.totalRows,
         okRows: 0,
         badRowCount: 0,
         badRows: [],
@@ -247,6 +126,7 @@ export class SalesImporter {
       };
     }
 
+    const { counts, mapping } = result;
     if (counts.ok === 0 && counts.bad === 0) {
       await this.store.call('dropStage', previewId).catch(() => undefined);
       throw new StudioError('sales/import-empty', 'The file has a header but no orders.', {
@@ -254,8 +134,7 @@ export class SalesImporter {
       });
     }
     const summary = await this.store.call('stageSummary', previewId);
-    const mapping = resolved.mapping;
-    const platform: ImportPlatform = resolved.isPreset
+    const platform: ImportPlatform = result.isPreset
       ? (mapping.platform as ImportPlatform)
       : request.platform === 'auto'
         ? 'generic'
@@ -276,17 +155,25 @@ export class SalesImporter {
       fileBytes: sniff.size,
       kind: sniff.kind,
       encoding: sniff.encoding,
-      sheet: resolved.sheet,
+      sheet: result.sheet,
       platform,
-      isDetected: request.platform === 'auto' && resolved.isPreset,
+      isDetected: request.platform === 'auto' && result.isPreset,
       needsMapping: false,
-      headerLine: resolved.line,
-      columns: resolved.headers.filter((h) => h !== ''),
+      headerLine: result.headerLine,
+      columns: result.headers.filter((h) => h !== ''),
       mapping,
+      gmv:
+        result.pairAmountColumn === undefined
+          ? gmvColumnOf(mapping)
+          : {
+              column: result.pairAmountColumn,
+              field: 'orderAmount',
+              meaning: amountMeaningOf(result.pairAmountColumn),
+            },
       totalRows: counts.total,
       okRows: counts.ok,
       badRowCount: counts.bad,
-      badRows,
+      badRows: result.badRows,
       skippedRows: counts.skipped,
       repeatedRows: summary.repeatedRows,
       duplicateRows: summary.duplicateRows,
@@ -313,7 +200,30 @@ export class SalesImporter {
       });
     }
     this.emitProgress({ previewId, phase: 'committing', bytesRead: 0, totalBytes: 0, rows: 0 });
-    const result = await this.store.call('commitImport', previewId, skipBadRows ? pending.badRowCount : 0);
+    // Chunk by chunk, each its own short transaction in the database worker: a sale entered
+    // during a million-row import waits for one chunk, not for the whole file.
+    const { firstSeq, lastSeq } = await this.store.call(
+      'commitBegin',
+      previewId,
+      skipBadRows ? pending.badRowCount : 0,
+    );
+    try {
+      for (let from = firstSeq; from <= lastSeq; from += importChunkRows) {
+        const to = Math.min(lastSeq, from + importChunkRows - 1);
+        await this.store.call('commitChunk', previewId, from, to);
+        this.emitProgress({
+          previewId,
+          phase: 'committing',
+          bytesRead: 0,
+          totalBytes: 0,
+          rows: to - firstSeq + 1,
+        });
+      }
+    } catch (error) {
+      await this.store.call('rollbackImport', previewId).catch(() => undefined);
+      throw error;
+    }
+    const result = await this.store.call('commitEnd', previewId);
     clearTimeout(pending.timer);
     this.pending.delete(previewId);
     if (saveMapping) await this.store.call('saveMapping', pending.mapping);
@@ -336,6 +246,7 @@ export class SalesImporter {
 
   /** Drops every staged preview (on close). */
   async close(): Promise<void> {
+    await this.reader.close();
     for (const id of [...this.pending.keys()]) await this.discard(id);
   }
 }

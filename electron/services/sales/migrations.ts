@@ -34,15 +34,15 @@ export const rollupAddSql = `INSERT INTO sales_minute (${rollupColumns})
  * Adds the roll-up of the sales matching `where` (one grouped pass; used by imports). `from` may
  * name an import's staging table instead, which has the same columns.
  */
-export function rollupInsertSql(where: string, from = 'sales'): string {
+export function rollupInsertSql(where: string, from = 'sales', sign: '' | '-' = ''): string {
   return `INSERT INTO sales_minute (${rollupColumns})
     SELECT ifnull(show_id, ''), ifnull(segment_id, ''), ifnull(product_id, ''), ordered_at / 60000,
-      sum(CASE WHEN status IN ('placed', 'paid') THEN amount_fen ELSE 0 END),
-      sum(CASE WHEN status IN ('placed', 'paid') THEN order_count ELSE 0 END),
-      sum(CASE WHEN status IN ('placed', 'paid') THEN quantity ELSE 0 END),
-      sum(CASE WHEN status = 'refunded' THEN amount_fen ELSE 0 END),
-      sum(CASE WHEN status = 'refunded' THEN order_count ELSE 0 END),
-      sum(CASE WHEN status IN ('placed', 'paid') AND off_air = 1 THEN order_count ELSE 0 END)
+      ${sign}sum(CASE WHEN status IN ('placed', 'paid') THEN amount_fen ELSE 0 END),
+      ${sign}sum(CASE WHEN status IN ('placed', 'paid') THEN order_count ELSE 0 END),
+      ${sign}sum(CASE WHEN status IN ('placed', 'paid') THEN quantity ELSE 0 END),
+      ${sign}sum(CASE WHEN status = 'refunded' THEN amount_fen ELSE 0 END),
+      ${sign}sum(CASE WHEN status = 'refunded' THEN order_count ELSE 0 END),
+      ${sign}sum(CASE WHEN status IN ('placed', 'paid') AND off_air = 1 THEN order_count ELSE 0 END)
     FROM ${from} WHERE ${where} GROUP BY 1, 2, 3, 4 ${rollupUpsert}`;
 }
 
@@ -194,6 +194,19 @@ export const migrations: readonly { readonly name: string; readonly up: string }
         title TEXT NOT NULL DEFAULT '',
         product_id TEXT REFERENCES products(id)
       );
+    `,
+  },
+  {
+    name: 'imports committed in chunks',
+    up: `
+      -- A large import is committed in chunks (quick entry keeps answering between them); until its
+      -- last chunk it is 'committing', and one found so at open (a crash mid-commit) is rolled back.
+      ALTER TABLE imports ADD COLUMN state TEXT NOT NULL DEFAULT 'done';
+      -- Sales stay undeletable, except the rows of an import still 'committing' (its roll-back).
+      DROP TRIGGER sales_never_deleted;
+      CREATE TRIGGER sales_never_deleted BEFORE DELETE ON sales
+        WHEN OLD.import_id IS NULL OR ifnull((SELECT state FROM imports WHERE id = OLD.import_id), 'done') <> 'committing'
+        BEGIN SELECT RAISE(ABORT, 'sales are never deleted; change their status'); END;
     `,
   },
 ];

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 
 import { StudioError } from '../../../shared/api/result';
 import type {
@@ -12,6 +12,8 @@ import type {
   LiveSegment,
   Product,
   ProductAnalytics,
+  RecordedSale,
+  RecordedTotals,
   Sale,
   SalesConfig,
   SaleSource,
@@ -21,16 +23,22 @@ import type {
   Show,
   ShowAnalytics,
 } from '../../../shared/api/sales';
-import { columnMappingSchema, salesPlatformSchema } from '../../../shared/api/sales';
+import { columnMappingSchema } from '../../../shared/api/sales';
 import type { Fen } from '../../../shared/money';
-import type { RollupRow } from '../../../shared/sales/analytics';
-import { addTotals, buildShowAnalytics, emptyTotals, perMinute } from '../../../shared/sales/analytics';
 import type { AttributableSegment, Attribution } from '../../../shared/sales/attribution';
 import { attributeOrder } from '../../../shared/sales/attribution';
 import { createProductMatcher } from '../../../shared/sales/product-match';
-import { latestVersion, migrate, rollupAddSql, rollupInsertSql } from './migrations';
+import { isPlausibleOrderTime } from '../../../shared/sales/time';
+import { AnalyticsRepo } from './analytics-repo';
+import { Catalog } from './catalog';
+import type { SalesDbOptions } from './connection';
+import { SalesConnection } from './connection';
+import { latestVersion, rollupInsertSql } from './migrations';
+import { salesQueries } from './queries';
+import type { ProductRow, SaleRow, SegmentRow, ShowRow } from './rows';
+import { notFound, parseJson, toProduct, toSale, toSegment, toShow } from './rows';
 import type { StagedColumns } from './staged-columns';
-import { stagedNumbers, stagedTexts } from './staged-columns';
+import { importChunkRows, stagedNumbers, stagedTexts } from './staged-columns';
 
 // The sales log on SQLite. Synchronous (better-sqlite3), so it only ever runs inside the sales
 // worker thread; the rest of the app talks to it through SalesStore. Every write that the UI is
@@ -126,68 +134,7 @@ export interface StageSummary {
   sample: ImportedOrder[];
 }
 
-export interface SalesDbOptions {
-  file: string;
-  nativeBinding?: string | undefined;
-  /** How long to wait for another connection's lock before reporting sales/db-locked. */
-  busyTimeoutMs?: number;
-  now?: () => number;
-}
-
-interface SaleRow {
-  id: number;
-  show_id: string | null;
-  segment_id: string | null;
-  product_id: string | null;
-  product_title: string;
-  quantity: number;
-  unit_price_fen: number;
-  amount_fen: number;
-  platform: string | null;
-  source: SaleSource;
-  external_order_id: string | null;
-  ordered_at: number;
-  entered_at: number;
-  status: SaleStatus;
-  off_air: number;
-  attribution: 'live' | 'grace' | 'none';
-  note: string;
-}
-
-interface ProductRow {
-  id: string;
-  name: string;
-  sku: string;
-  unit: string;
-  price_fen: number;
-  origin: string;
-  certifications: string;
-  shop_links: string;
-  archived: number;
-  created_at: number;
-  updated_at: number;
-}
-
-interface ShowRow {
-  id: string;
-  title: string;
-  platforms: string;
-  hosts: string;
-  planned_start: number | null;
-  time_zone: string;
-  created_at: number;
-}
-
-interface SegmentRow {
-  id: string;
-  show_id: string;
-  product_id: string | null;
-  host: string;
-  guest: string | null;
-  preset_id: string | null;
-  started_at: number;
-  ended_at: number | null;
-}
+export type { SalesDbOptions } from './connection';
 
 interface StageRow {
   seq: number;
@@ -214,22 +161,26 @@ interface StageJob {
   graceMs: number;
   staged: number;
   repeated: number;
+  /** Summed as rows are staged, so the preview's summary costs no pass over a million rows. */
+  sums: { orders: number; amount: number; unmatched: number; duplicates: number };
   /** This job's table in the staging file (one per job: dropping it is cheap, no job column to index). */
   table: string;
   /** Prepared statements on that table, dropped with it. */
   statements: Map<string, Database.Statement>;
-  /**
-   * The roll-up of the rows staged so far, summed as they are staged (what rollupInsertSql would
-   * compute over them), so a commit of an all-new file adds a few rows instead of grouping the
-   * file again. Undefined once it grows past maxStagedRollup keys or the rows are re-attributed.
-   */
-  rollup: Map<string, RollupSums> | undefined;
+  /** While a commit runs: what the chunks added so far. */
+  commit?:
+    | {
+        now: number;
+        skippedBadRows: number;
+        imported: number;
+        staged: number;
+        attributed: number;
+        offAir: number;
+        amountFen: number;
+        showIds: Set<string>;
+      }
+    | undefined;
 }
-
-/** One sales_minute row's key and sums, in rollupAddSql's column order. */
-type RollupSums = [string, string, string, number, number, number, number, number, number, number];
-
-const maxStagedRollup = 50_000;
 
 /** An import's attributed and off-air lines and counted amount, per show, from `table`. */
 function importTotalsSql(table: string, where: string): string {
@@ -241,84 +192,23 @@ function importTotalsSql(table: string, where: string): string {
 const defaultGraceMs = 120_000;
 const countedStatuses = "('placed', 'paid')";
 
-function parseJson<T>(text: string, fallback: T): T {
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return fallback;
+/** The most one order line may be: 10,000,000 yuan (a typo or a hostile value beyond it). */
+export const maxLineFen = 1_000_000_000;
+export const maxLineQuantity = 100_000;
+
+/** Sense checks on what enters the log by hand or through the feed: coded errors, never stored. */
+function checkEntry(orderedAt: number, amountFen: number | undefined, quantity: number, now: number): void {
+  if (!isPlausibleOrderTime(orderedAt, now)) {
+    throw new StudioError('sales/invalid-time', 'The order time is not within the last ten years.', {
+      params: { value: String(orderedAt) },
+    });
   }
-}
-
-function platformOrNull(value: string | null): SalesPlatform | null {
-  const parsed = salesPlatformSchema.safeParse(value);
-  return parsed.success ? parsed.data : null;
-}
-
-function toSale(row: SaleRow): Sale {
-  return {
-    id: row.id,
-    showId: row.show_id,
-    segmentId: row.segment_id,
-    productId: row.product_id,
-    productTitle: row.product_title,
-    quantity: row.quantity,
-    unitPriceFen: row.unit_price_fen as Fen,
-    amountFen: row.amount_fen as Fen,
-    platform: platformOrNull(row.platform),
-    source: row.source,
-    externalOrderId: row.external_order_id,
-    orderedAt: row.ordered_at,
-    enteredAt: row.entered_at,
-    status: row.status,
-    isOffAir: row.off_air === 1,
-    attribution: row.attribution,
-    note: row.note,
-  };
-}
-
-function toProduct(row: ProductRow): Product {
-  return {
-    id: row.id,
-    name: row.name,
-    sku: row.sku,
-    unit: row.unit,
-    priceFen: row.price_fen as Fen,
-    origin: row.origin,
-    certifications: parseJson<string[]>(row.certifications, []),
-    shopLinks: parseJson<Partial<Record<SalesPlatform, string>>>(row.shop_links, {}),
-    isArchived: row.archived === 1,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
-
-function toShow(row: ShowRow): Show {
-  return {
-    id: row.id,
-    title: row.title,
-    platforms: parseJson<SalesPlatform[]>(row.platforms, []),
-    hosts: parseJson<string[]>(row.hosts, []),
-    plannedStart: row.planned_start,
-    timeZone: row.time_zone,
-    createdAt: row.created_at,
-  };
-}
-
-function toSegment(row: SegmentRow): Segment {
-  return {
-    id: row.id,
-    showId: row.show_id,
-    productId: row.product_id,
-    host: row.host,
-    guest: row.guest,
-    presetId: row.preset_id,
-    startedAt: row.started_at,
-    endedAt: row.ended_at,
-  };
-}
-
-function notFound(what: string, id: string | number): StudioError {
-  return new StudioError('sales/not-found', `No ${what} ${id}.`, { params: { what, id: String(id) } });
+  if (amountFen !== undefined && (!Number.isSafeInteger(amountFen) || Math.abs(amountFen) > maxLineFen)) {
+    throw new StudioError('sales/invalid-amount', 'The amount is out of range.', { params: { amountFen } });
+  }
+  if (!Number.isSafeInteger(quantity) || quantity < 1 || quantity > maxLineQuantity) {
+    throw new StudioError('sales/invalid-amount', 'The quantity is out of range.', { params: { quantity } });
+  }
 }
 
 function checkedAmount(unitFen: number, quantity: number): Fen {
@@ -339,49 +229,34 @@ export class SalesDb {
   private stageTables = 0;
   /** Bumped whenever segments change, so a staged import knows its attribution is stale. */
   private segmentsVersion = 0;
-  private readonly statements = new Map<string, Database.Statement>();
+  /** The connection underneath: statements, audit, transactions, checkpoints, backups. */
+  private readonly conn: SalesConnection;
+  /** Products. */
+  private readonly catalog: Catalog;
+  /** Roll-up reads: show and product analytics, recorded totals. */
+  private readonly analytics: AnalyticsRepo;
 
   constructor(options: SalesDbOptions) {
-    this.file = options.file;
-    this.now = options.now ?? Date.now;
-    fs.mkdirSync(path.dirname(options.file), { recursive: true });
-    this.db = new Database(
-      options.file,
-      options.nativeBinding === undefined ? {} : { nativeBinding: options.nativeBinding },
-    );
+    this.conn = new SalesConnection(options);
+    this.file = this.conn.file;
+    this.db = this.conn.db;
+    this.now = this.conn.now;
+    this.catalog = new Catalog(this.conn);
+    this.analytics = new AnalyticsRepo(this.conn, {
+      getShow: (id) => this.getShow(id),
+      getProduct: (id) => this.catalog.getProduct(id),
+      listProducts: (all) => this.catalog.listProducts(all),
+    });
     try {
-      this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
-      // WAL + FULL: a commit is on disk (WAL fsynced) before the call returns, and readers never
-      // block the writer. Proven by the crash test (SIGKILL at random moments).
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = FULL');
-      this.db.pragma('foreign_keys = ON');
-      // Statement journals and sorts in memory: with FILE, every insert inside a transaction
-      // wrote its statement journal to a temp file. Import staging has its own file (ensureStage).
-      this.db.pragma('temp_store = MEMORY');
-      // 16 MB of page cache: index updates of a large import stay in memory.
-      this.db.pragma('cache_size = -16000');
-      // No checkpoint inside a commit (that is what made the slowest sales slow): the worker
-      // checkpoints between requests instead (see checkpoint()).
-      this.db.pragma('wal_autocheckpoint = 0');
-      migrate(this.db);
-      // A real write at open: a read-only folder, a full disk or a lock shows up now, not at
-      // the first sale of the show.
-      this.stmt("INSERT OR REPLACE INTO config (key, value) VALUES ('opened_at', ?)").run(String(this.now()));
+      this.recoverImports();
     } catch (error) {
-      this.db.close();
+      this.conn.close();
       throw error;
     }
   }
 
-  /** Prepared statements are cached: preparing costs more than running most of these. */
   private stmt(sql: string): Database.Statement {
-    let statement = this.statements.get(sql);
-    if (statement === undefined) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
+    return this.conn.stmt(sql);
   }
 
   private stageFile(): string {
@@ -398,50 +273,27 @@ export class SalesDb {
         // Removed at the next open anyway.
       }
     }
-    try {
-      this.db.pragma('wal_checkpoint(TRUNCATE)');
-    } catch {
-      // A checkpoint is an optimisation; the WAL is replayed on the next open anyway.
-    }
-    this.db.close();
+    this.conn.close();
   }
 
-  /** Copies the WAL back into the database file without blocking; the worker calls it when idle. */
   checkpoint(): void {
-    this.db.pragma('wal_checkpoint(PASSIVE)');
+    this.conn.checkpoint();
   }
 
   schemaVersion(): number {
-    return this.db.pragma('user_version', { simple: true }) as number;
+    return this.conn.schemaVersion();
   }
 
   integrityCheck(): string {
-    return String(this.db.pragma('integrity_check', { simple: true }));
+    return this.conn.integrityCheck();
   }
 
-  /** EXPLAIN QUERY PLAN of a statement, for the index tests. */
   explain(sql: string, params: unknown[] = []): string[] {
-    return (this.stmt(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail);
+    return this.conn.explain(sql, params);
   }
 
   /** The analytics and lookup statements, by name, so tests can check their plans. */
-  static readonly queries = {
-    showRollup: `SELECT segment_id, product_id, minute, gmv_fen, orders, units, refunded_fen, refunded_orders,
-      off_air_orders FROM sales_minute WHERE show_id = ?`,
-    productRollup: `SELECT show_id, segment_id, sum(gmv_fen) gmv_fen, sum(orders) orders, sum(units) units,
-      sum(refunded_fen) refunded_fen, sum(refunded_orders) refunded_orders, sum(off_air_orders) off_air_orders
-      FROM sales_minute WHERE product_id = ? GROUP BY show_id, segment_id`,
-    productSegments: `SELECT show_id, count(*) n, sum(ifnull(ended_at, ?) - started_at) ms FROM segments
-      WHERE product_id = ? GROUP BY show_id`,
-    showSegments: 'SELECT * FROM segments WHERE show_id = ? ORDER BY started_at',
-    liveSegment: 'SELECT * FROM segments WHERE ended_at IS NULL ORDER BY started_at DESC LIMIT 1',
-    segmentsBefore: 'SELECT * FROM segments WHERE started_at <= ? ORDER BY started_at DESC LIMIT 64',
-    lastManual: `SELECT * FROM sales WHERE source = 'manual' AND status IN ${countedStatuses} ORDER BY id DESC LIMIT 1`,
-    byExternal: `SELECT * FROM sales WHERE platform = ? AND external_order_id = ? AND external_line = ?`,
-    byEntryKey: 'SELECT * FROM sales WHERE entry_key = ?',
-    showSales: 'SELECT * FROM sales WHERE show_id = ? AND id < ? ORDER BY id DESC LIMIT ?',
-    salesInRange: 'SELECT * FROM sales WHERE ordered_at >= ? AND ordered_at < ?',
-  } as const;
+  static readonly queries = salesQueries;
 
   // -------------------------------------------------------------------------------------------
   // Config
@@ -469,81 +321,30 @@ export class SalesDb {
   }
 
   private audit(action: string, entity: string, entityId: string | number, detail: unknown): void {
-    this.db
-      .prepare('INSERT INTO audit (at, action, entity, entity_id, detail) VALUES (?, ?, ?, ?, ?)')
-      .run(this.now(), action, entity, String(entityId), JSON.stringify(detail));
+    this.conn.audit(action, entity, entityId, detail);
   }
 
-  /** The audit trail of one entity, oldest first. */
   auditOf(entity: string, entityId: string | number): { at: number; action: string; detail: unknown }[] {
-    return (
-      this.db
-        .prepare('SELECT at, action, detail FROM audit WHERE entity = ? AND entity_id = ? ORDER BY id')
-        .all(entity, String(entityId)) as { at: number; action: string; detail: string }[]
-    ).map((r) => ({ at: r.at, action: r.action, detail: parseJson<unknown>(r.detail, null) }));
+    return this.conn.auditOf(entity, entityId);
   }
 
   // -------------------------------------------------------------------------------------------
   // Products
 
   listProducts(includeArchived: boolean): Product[] {
-    const sql = includeArchived
-      ? 'SELECT * FROM products ORDER BY archived, name'
-      : 'SELECT * FROM products WHERE archived = 0 ORDER BY name';
-    return (this.stmt(sql).all() as ProductRow[]).map(toProduct);
+    return this.catalog.listProducts(includeArchived);
   }
 
   getProduct(id: string): Product {
-    const row = this.stmt('SELECT * FROM products WHERE id = ?').get(id) as ProductRow | undefined;
-    if (row === undefined) throw notFound('product', id);
-    return toProduct(row);
+    return this.catalog.getProduct(id);
   }
 
   saveProduct(input: ProductSave): Product {
-    const now = this.now();
-    return this.db.transaction(() => {
-      const values = {
-        name: input.name,
-        sku: input.sku,
-        unit: input.unit,
-        price_fen: input.priceFen,
-        origin: input.origin,
-        certifications: JSON.stringify(input.certifications),
-        shop_links: JSON.stringify(input.shopLinks),
-        now,
-      };
-      if (input.id === undefined) {
-        const id = randomUUID();
-        this.db
-          .prepare(
-            `INSERT INTO products (id, name, sku, unit, price_fen, origin, certifications, shop_links, created_at, updated_at)
-             VALUES (@id, @name, @sku, @unit, @price_fen, @origin, @certifications, @shop_links, @now, @now)`,
-          )
-          .run({ ...values, id });
-        this.audit('create', 'product', id, { name: input.name, priceFen: input.priceFen });
-        return this.getProduct(id);
-      }
-      const before = this.getProduct(input.id);
-      this.db
-        .prepare(
-          `UPDATE products SET name = @name, sku = @sku, unit = @unit, price_fen = @price_fen, origin = @origin,
-             certifications = @certifications, shop_links = @shop_links, updated_at = @now WHERE id = @id`,
-        )
-        .run({ ...values, id: input.id });
-      this.audit('update', 'product', input.id, { before: { name: before.name, priceFen: before.priceFen } });
-      return this.getProduct(input.id);
-    })();
+    return this.catalog.saveProduct(input);
   }
 
   archiveProduct(id: string, isArchived: boolean): Product {
-    return this.db.transaction(() => {
-      const info = this.db
-        .prepare('UPDATE products SET archived = ?, updated_at = ? WHERE id = ?')
-        .run(isArchived ? 1 : 0, this.now(), id);
-      if (info.changes === 0) throw notFound('product', id);
-      this.audit(isArchived ? 'archive' : 'unarchive', 'product', id, {});
-      return this.getProduct(id);
-    })();
+    return this.catalog.archiveProduct(id, isArchived);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -715,12 +516,22 @@ export class SalesDb {
   }
 
   /** Quick entry: one committed sale in the live segment (or the one at `orderedAt`). */
-  recordSale(input: SaleInput): Sale {
+  recordedTotals(showId: string | null, segmentId: string | null): RecordedTotals | null {
+    return this.analytics.recordedTotals(showId, segmentId);
+  }
+
+  private recorded(sale: Sale): RecordedSale {
+    return { ...sale, totals: this.recordedTotals(sale.showId, sale.segmentId) };
+  }
+
+  /** Records a quick-entry sale; returns it with its segment's and show's new totals. */
+  recordSale(input: SaleInput): RecordedSale {
     const now = this.now();
+    if (input.orderedAt !== undefined) checkEntry(input.orderedAt, input.amountFen, input.quantity, now);
     return this.db.transaction(() => {
       if (input.entryKey !== undefined) {
         const existing = this.stmt(SalesDb.queries.byEntryKey).get(input.entryKey) as SaleRow | undefined;
-        if (existing !== undefined) return toSale(existing);
+        if (existing !== undefined) return this.recorded(toSale(existing));
       }
       const live = this.liveSegment();
       const productId = input.productId ?? live?.segment.productId ?? null;
@@ -732,6 +543,7 @@ export class SalesDb {
       const unitPriceFen = input.unitPriceFen ?? product.priceFen;
       const amountFen = input.amountFen ?? checkedAmount(unitPriceFen, input.quantity);
       const orderedAt = input.orderedAt ?? now;
+      checkEntry(orderedAt, amountFen, input.quantity, now);
       const attribution = this.attribute(orderedAt, productId);
       const show = attribution.showId === null ? null : this.getShow(attribution.showId);
       const platform = input.platform ?? (show?.platforms.length === 1 ? (show.platforms[0] ?? null) : null);
@@ -756,7 +568,7 @@ export class SalesDb {
         entryKey: input.entryKey ?? null,
         orderCount: 1,
       });
-      return this.getSale(id);
+      return this.recorded(this.getSale(id));
     })();
   }
 
@@ -812,12 +624,7 @@ export class SalesDb {
 
   /** The sales count and GMV straight from the sales table, for tests that check the roll-up. */
   rawTotals(showId: string): { gmvFen: number; orders: number; units: number } {
-    return this.db
-      .prepare(
-        `SELECT ifnull(sum(amount_fen), 0) gmvFen, ifnull(sum(order_count), 0) orders, ifnull(sum(quantity), 0) units
-         FROM sales WHERE show_id = ? AND status IN ${countedStatuses}`,
-      )
-      .get(showId) as { gmvFen: number; orders: number; units: number };
+    return this.analytics.rawTotals(showId);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -849,8 +656,9 @@ export class SalesDb {
    * order id and line) only moves forward in status (已下单 → 已付款 → refunded); it is never
    * counted twice.
    */
-  ingestFeedOrder(input: FeedSaleInput): { sale: Sale; isDuplicate: boolean; productId: string | null } {
+  ingestFeedOrder(input: FeedSaleInput): { sale: RecordedSale; isDuplicate: boolean; productId: string | null } {
     const now = this.now();
+    checkEntry(input.orderedAt, input.amountFen, input.quantity, now);
     return this.db.transaction(() => {
       const existing = this.stmt(SalesDb.queries.byExternal).get(input.platform, input.orderId, input.lineId) as
         SaleRow | undefined;
@@ -860,7 +668,7 @@ export class SalesDb {
           this.stmt('UPDATE sales SET status = ? WHERE id = ?').run(input.status, existing.id);
           this.audit('status', 'sale', existing.id, { from: existing.status, to: input.status, reason: input.feed });
         }
-        return { sale: this.getSale(existing.id), isDuplicate: true, productId: existing.product_id };
+        return { sale: this.recorded(this.getSale(existing.id)), isDuplicate: true, productId: existing.product_id };
       }
       let productId: string | null = null;
       const externalId = input.externalProductId ?? '';
@@ -911,7 +719,7 @@ export class SalesDb {
         entryKey: null,
         orderCount: 1,
       });
-      return { sale: this.getSale(id), isDuplicate: false, productId };
+      return { sale: this.recorded(this.getSale(id)), isDuplicate: false, productId };
     })();
   }
 
@@ -976,7 +784,7 @@ export class SalesDb {
       graceMs: this.config().graceMs,
       staged: 0,
       repeated: 0,
-      rollup: new Map(),
+      sums: { orders: 0, amount: 0, unmatched: 0, duplicates: 0 },
     });
   }
 
@@ -1025,6 +833,10 @@ export class SalesDb {
          attribution)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
+    // Already in the log (same platform, order and line): importing adds nothing for it.
+    const existing = this.stmt(
+      'SELECT 1 FROM sales WHERE platform = ? AND external_order_id = ? AND external_line = ?',
+    ).pluck();
     // Temp tables are not in the WAL: staging costs no fsync.
     this.db.transaction(() => {
       const { numbers, texts } = batch;
@@ -1063,33 +875,10 @@ export class SalesDb {
           continue;
         }
         job.staged += 1;
-        if (job.rollup === undefined) continue;
-        // The same sums as rollupInsertSql: counted statuses, refunds, off-air orders per minute.
-        const status = texts[t + 5] as string;
-        const isCounted = status === 'placed' || status === 'paid';
-        const isRefunded = status === 'refunded';
-        const amount = numbers[n + 6] as number;
-        const orderCount = numbers[n + 1] as number;
-        const minute = Math.trunc(orderedAt / 60_000);
-        const key = `${a.showId ?? ''}\u0000${a.segmentId ?? ''}\u0000${productId ?? ''}\u0000${minute}`;
-        let sums = job.rollup.get(key);
-        if (sums === undefined) {
-          if (job.rollup.size >= maxStagedRollup) {
-            job.rollup = undefined;
-            continue;
-          }
-          sums = [a.showId ?? '', a.segmentId ?? '', productId ?? '', minute, 0, 0, 0, 0, 0, 0];
-          job.rollup.set(key, sums);
-        }
-        if (isCounted) {
-          sums[4] += amount;
-          sums[5] += orderCount;
-          sums[6] += numbers[n + 4] as number;
-          if (a.isOffAir) sums[9] += orderCount;
-        } else if (isRefunded) {
-          sums[7] += amount;
-          sums[8] += orderCount;
-        }
+        job.sums.orders += numbers[n + 1] as number;
+        job.sums.amount += numbers[n + 6] as number;
+        if (productId === null) job.sums.unmatched += 1;
+        if (existing.get(job.platform, texts[t], texts[t + 1]) !== undefined) job.sums.duplicates += 1;
       }
     })();
   }
@@ -1102,17 +891,6 @@ export class SalesDb {
 
   stageSummary(jobId: string): StageSummary {
     const job = this.job(jobId);
-    const totals = this.stageStmt(
-      job,
-      `SELECT count(*) n, ifnull(sum(order_count), 0) orders, ifnull(sum(amount_fen), 0) amount,
-         ifnull(sum(product_id IS NULL), 0) unmatched
-       FROM $stage`,
-    ).get() as { n: number; orders: number; amount: number; unmatched: number };
-    const duplicates = this.stageStmt(
-      job,
-      `SELECT count(*) n FROM $stage s WHERE EXISTS (
-         SELECT 1 FROM sales WHERE platform = ? AND external_order_id = s.order_id AND external_line = s.line_key)`,
-    ).get(job.platform) as { n: number };
     const sample = (this.stageStmt(job, 'SELECT * FROM $stage ORDER BY seq LIMIT 20').all() as StageRow[]).map(
       (r): ImportedOrder => ({
         line: r.line,
@@ -1127,12 +905,12 @@ export class SalesDb {
       }),
     );
     return {
-      staged: totals.n,
+      staged: job.staged,
       repeatedRows: job.repeated,
-      duplicateRows: duplicates.n,
-      orders: totals.orders,
-      amountFen: totals.amount,
-      unmatchedProducts: totals.unmatched,
+      duplicateRows: job.sums.duplicates,
+      orders: job.sums.orders,
+      amountFen: job.sums.amount,
+      unmatchedProducts: job.sums.unmatched,
       sample,
     };
   }
@@ -1142,37 +920,73 @@ export class SalesDb {
     if (job !== undefined) this.dropJob(jobId, job);
   }
 
-  /** Moves a staged file into the log in one transaction; rows already there are skipped. */
-  commitImport(jobId: string, skippedBadRows: number): ImportResult & { showIds: string[] } {
+  /**
+   * Starts moving a staged file into the log. The move is cut into chunks (commitChunk), each
+   * its own short transaction, so quick entry and every other request keep answering during a
+   * million-row import; the import stays 'committing' until commitEnd, and one left so by a
+   * crash is rolled back at the next open (rollbackImport). Returns the staged seq range.
+   */
+  commitBegin(jobId: string, skippedBadRows: number): { firstSeq: number; lastSeq: number } {
     const job = this.job(jobId);
     const now = this.now();
-    const result = { imported: 0, duplicates: 0, skippedBadRows, attributed: 0, offAir: 0, amountFen: 0 as Fen };
-    const showIds: string[] = [];
+    // Segments changed since the preview (or the grace window did): attribute again.
+    const graceMs = this.config().graceMs;
+    if (job.segmentsVersion !== this.segmentsVersion || job.graceMs !== graceMs) {
+      job.segments = this.allSegments();
+      job.graceMs = graceMs;
+      const update = this.stageStmt(
+        job,
+        'UPDATE $stage SET show_id = ?, segment_id = ?, off_air = ?, attribution = ? WHERE seq = ?',
+      );
+      const rows = this.stageStmt(
+        job,
+        'SELECT seq, ordered_at, date_only, product_id FROM $stage ORDER BY seq',
+      ).all() as {
+        seq: number;
+        ordered_at: number;
+        date_only: number;
+        product_id: string | null;
+      }[];
+      // The staging file has no journal: this costs no fsync and touches nothing in the log.
+      this.db.transaction(() => {
+        for (const r of rows) {
+          const a = this.attributeStaged(job, r.ordered_at, r.date_only === 1, r.product_id);
+          update.run(a.showId, a.segmentId, a.isOffAir ? 1 : 0, a.how, r.seq);
+        }
+      })();
+    }
+    const range = this.stageStmt(
+      job,
+      'SELECT ifnull(min(seq), 1) first, ifnull(max(seq), 0) last FROM $stage',
+    ).get() as {
+      first: number;
+      last: number;
+    };
+    this.stmt(
+      `INSERT INTO imports (id, file_name, platform, rows_imported, rows_duplicate, rows_skipped, at, state)
+       VALUES (?, ?, ?, 0, 0, ?, ?, 'committing')`,
+    ).run(jobId, job.fileName, job.platform, skippedBadRows, now);
+    job.commit = {
+      now,
+      skippedBadRows,
+      imported: 0,
+      staged: 0,
+      attributed: 0,
+      offAir: 0,
+      amountFen: 0,
+      showIds: new Set(),
+    };
+    return { firstSeq: range.first, lastSeq: range.last };
+  }
+
+  /** Moves staged rows seq ∈ [from, to] into the log, with their roll-up, in one transaction. */
+  commitChunk(jobId: string, from: number, to: number): void {
+    const job = this.job(jobId);
+    const commit = job.commit;
+    if (commit === undefined) throw new StudioError('sales/import-expired', 'This import is not being committed.');
     this.db
       .transaction(() => {
-        // Segments changed since the preview (or the grace window did): attribute again.
-        const graceMs = this.config().graceMs;
-        if (job.segmentsVersion !== this.segmentsVersion || job.graceMs !== graceMs) {
-          job.rollup = undefined;
-          job.segments = this.allSegments();
-          job.graceMs = graceMs;
-          const update = this.stageStmt(
-            job,
-            'UPDATE $stage SET show_id = ?, segment_id = ?, off_air = ?, attribution = ? WHERE seq = ?',
-          );
-          const rows = this.stageStmt(
-            job,
-            'SELECT seq, ordered_at, date_only, product_id FROM $stage ORDER BY seq',
-          ).all() as { seq: number; ordered_at: number; date_only: number; product_id: string | null }[];
-          for (const r of rows) {
-            const a = this.attributeStaged(job, r.ordered_at, r.date_only === 1, r.product_id);
-            update.run(a.showId, a.segmentId, a.isOffAir ? 1 : 0, a.how, r.seq);
-          }
-        }
-        this.stmt(
-          `INSERT INTO imports (id, file_name, platform, rows_imported, rows_duplicate, rows_skipped, at)
-           VALUES (?, ?, ?, 0, 0, ?, ?)`,
-        ).run(jobId, job.fileName, job.platform, skippedBadRows, now);
+        const lastId = (this.stmt('SELECT ifnull(max(id), 0) id FROM sales').get() as { id: number }).id;
         // One statement: rows already in the log (same platform, order and line) are skipped.
         const inserted = this.stageStmt(
           job,
@@ -1182,32 +996,51 @@ export class SalesDb {
            SELECT show_id, segment_id, product_id, product_title, quantity, unit_price_fen, amount_fen,
              @platform, 'import', order_id, line_key, ordered_at, @now, status, off_air, attribution,
              '', order_count, @job
-           FROM $stage ORDER BY seq
+           FROM $stage WHERE seq BETWEEN @from AND @to ORDER BY seq
            ON CONFLICT (platform, external_order_id, external_line) WHERE external_order_id IS NOT NULL DO NOTHING`,
-        ).run({ platform: job.platform, now, job: jobId });
-        result.imported = inserted.changes;
-        const staged = this.stageStmt(job, 'SELECT count(*) n FROM $stage').get() as { n: number };
-        result.duplicates = staged.n - inserted.changes;
-        // With no duplicate every staged row went in as it is: sum the staging table, read in
-        // order, rather than look each new sale up again through the import index.
-        const isAllNew = result.duplicates === 0;
-        if (isAllNew && job.rollup !== undefined) {
-          const add = this.stmt(rollupAddSql);
-          for (const sums of job.rollup.values()) add.run(...sums);
-        } else if (isAllNew) this.stageStmt(job, rollupInsertSql('true', '$stage')).run();
-        else this.stmt(rollupInsertSql('import_id = ?')).run(jobId);
-        const perShow = (
-          isAllNew
-            ? this.stageStmt(job, importTotalsSql('$stage', 'true')).all()
-            : this.stmt(importTotalsSql('sales', 'import_id = ?')).all(jobId)
-        ) as { show_id: string | null; attributed: number; off_air: number; amount: number }[];
+        ).run({ platform: job.platform, now: commit.now, job: jobId, from, to });
+        const staged = (
+          this.stageStmt(job, 'SELECT count(*) n FROM $stage WHERE seq BETWEEN ? AND ?').get(from, to) as { n: number }
+        ).n;
+        commit.imported += inserted.changes;
+        commit.staged += staged;
+        // Roll-up and totals of exactly the rows this chunk added (the sales_import index, by id).
+        this.stmt(rollupInsertSql('import_id = ? AND id > ?')).run(jobId, lastId);
+        const perShow = this.stmt(importTotalsSql('sales', 'import_id = ? AND id > ?')).all(jobId, lastId) as {
+          show_id: string | null;
+          attributed: number;
+          off_air: number;
+          amount: number;
+        }[];
         for (const r of perShow) {
-          result.attributed += r.attributed;
-          result.offAir += r.off_air;
-          result.amountFen = (result.amountFen + r.amount) as Fen;
-          if (r.show_id !== null) showIds.push(r.show_id);
+          commit.attributed += r.attributed;
+          commit.offAir += r.off_air;
+          commit.amountFen += r.amount;
+          if (r.show_id !== null) commit.showIds.add(r.show_id);
         }
-        this.stmt('UPDATE imports SET rows_imported = ?, rows_duplicate = ? WHERE id = ?').run(
+      })
+      .immediate();
+    // A small checkpoint per chunk: the WAL never holds the whole import, so no later checkpoint
+    // (between requests, in this same thread) has hundreds of megabytes to copy at once.
+    this.db.pragma('wal_checkpoint(PASSIVE)');
+  }
+
+  /** Marks a chunked import done; its result. */
+  commitEnd(jobId: string): ImportResult & { showIds: string[] } {
+    const job = this.job(jobId);
+    const commit = job.commit;
+    if (commit === undefined) throw new StudioError('sales/import-expired', 'This import is not being committed.');
+    const result = {
+      imported: commit.imported,
+      duplicates: commit.staged - commit.imported,
+      skippedBadRows: commit.skippedBadRows,
+      attributed: commit.attributed,
+      offAir: commit.offAir,
+      amountFen: commit.amountFen as Fen,
+    };
+    this.db
+      .transaction(() => {
+        this.stmt("UPDATE imports SET rows_imported = ?, rows_duplicate = ?, state = 'done' WHERE id = ?").run(
           result.imported,
           result.duplicates,
           jobId,
@@ -1215,8 +1048,46 @@ export class SalesDb {
         this.audit('import', 'import', jobId, { file: job.fileName, platform: job.platform, ...result });
       })
       .immediate();
+    job.commit = undefined;
     this.dropJob(jobId, job);
-    return { ...result, showIds };
+    return { ...result, showIds: [...commit.showIds] };
+  }
+
+  /** Takes a half-committed import out again (a failed chunk, or found 'committing' at open). */
+  rollbackImport(importId: string): void {
+    this.db
+      .transaction(() => {
+        const state = this.stmt('SELECT state FROM imports WHERE id = ?').get(importId) as
+          { state: string } | undefined;
+        if (state?.state !== 'committing') return;
+        this.stmt(rollupInsertSql('import_id = ?', 'sales', '-')).run(importId);
+        this.stmt('DELETE FROM sales WHERE import_id = ?').run(importId);
+        this.stmt('DELETE FROM imports WHERE id = ?').run(importId);
+        this.audit('import-rolled-back', 'import', importId, {});
+      })
+      .immediate();
+    const job = this.jobs.get(importId);
+    if (job !== undefined) job.commit = undefined;
+  }
+
+  /** Imports a crash left half-committed are rolled back (at open). */
+  private recoverImports(): void {
+    const open = this.stmt("SELECT id FROM imports WHERE state = 'committing'").all() as { id: string }[];
+    for (const { id } of open) this.rollbackImport(id);
+  }
+
+  /** Moves a staged file into the log, all chunks in one call (tests, small files). */
+  commitImport(jobId: string, skippedBadRows: number): ImportResult & { showIds: string[] } {
+    const { firstSeq, lastSeq } = this.commitBegin(jobId, skippedBadRows);
+    try {
+      for (let from = firstSeq; from <= lastSeq; from += importChunkRows) {
+        this.commitChunk(jobId, from, Math.min(lastSeq, from + importChunkRows - 1));
+      }
+    } catch (error) {
+      this.rollbackImport(jobId);
+      throw error;
+    }
+    return this.commitEnd(jobId);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -1250,89 +1121,11 @@ export class SalesDb {
   // Analytics
 
   showAnalytics(showId: string): ShowAnalytics {
-    const show = this.getShow(showId);
-    const segments = (this.stmt(SalesDb.queries.showSegments).all(showId) as SegmentRow[]).map(toSegment);
-    const rows = (
-      this.stmt(SalesDb.queries.showRollup).all(showId) as {
-        segment_id: string;
-        product_id: string;
-        minute: number;
-        gmv_fen: number;
-        orders: number;
-        units: number;
-        refunded_fen: number;
-        refunded_orders: number;
-        off_air_orders: number;
-      }[]
-    ).map((r): RollupRow => ({
-      segmentId: r.segment_id === '' ? null : r.segment_id,
-      productId: r.product_id === '' ? null : r.product_id,
-      minute: r.minute,
-      gmvFen: r.gmv_fen,
-      orders: r.orders,
-      units: r.units,
-      refundedFen: r.refunded_fen,
-      refundedOrders: r.refunded_orders,
-      offAirOrders: r.off_air_orders,
-    }));
-    const products = new Map(this.listProducts(true).map((p) => [p.id, p]));
-    return buildShowAnalytics({ show, segments, products, rows, now: this.now() });
+    return this.analytics.showAnalytics(showId);
   }
 
   productAnalytics(productId: string): ProductAnalytics {
-    const product = this.getProduct(productId);
-    const now = this.now();
-    const rows = this.stmt(SalesDb.queries.productRollup).all(productId) as {
-      show_id: string;
-      segment_id: string;
-      gmv_fen: number;
-      orders: number;
-      units: number;
-      refunded_fen: number;
-      refunded_orders: number;
-      off_air_orders: number;
-    }[];
-    const onAir = new Map(
-      (
-        this.stmt(SalesDb.queries.productSegments).all(now, productId) as {
-          show_id: string;
-          n: number;
-          ms: number;
-        }[]
-      ).map((r) => [r.show_id, r]),
-    );
-    const totals = emptyTotals();
-    const byShow = new Map<string, ReturnType<typeof emptyTotals>>();
-    for (const r of rows) {
-      const row = {
-        gmvFen: r.gmv_fen,
-        orders: r.orders,
-        units: r.units,
-        refundedFen: r.refunded_fen,
-        refundedOrders: r.refunded_orders,
-        offAirOrders: r.off_air_orders,
-      };
-      addTotals(totals, row);
-      if (r.show_id === '') continue;
-      let t = byShow.get(r.show_id);
-      if (t === undefined) byShow.set(r.show_id, (t = emptyTotals()));
-      addTotals(t, row);
-    }
-    for (const showId of onAir.keys()) if (!byShow.has(showId)) byShow.set(showId, emptyTotals());
-    const shows = [...byShow.entries()]
-      .map(([showId, t]) => {
-        const air = onAir.get(showId);
-        const onAirMs = air?.ms ?? 0;
-        return {
-          show: this.getShow(showId),
-          totals: t,
-          segments: air?.n ?? 0,
-          onAirMs,
-          gmvPerMinuteFen: perMinute(t.gmvFen, onAirMs),
-        };
-      })
-      .sort((a, b) => b.show.createdAt - a.show.createdAt);
-    return { product, totals, shows };
+    return this.analytics.productAnalytics(productId);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -1382,59 +1175,8 @@ export class SalesDb {
     }));
   }
 
-  // -------------------------------------------------------------------------------------------
-  // Backups
-
-  /** Copies the live database with SQLite's online backup API (consistent while writes go on). */
-  async backupTo(file: string): Promise<void> {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const partial = `${file}.partial`;
-    fs.rmSync(partial, { force: true });
-    await this.db.backup(partial);
-    fs.renameSync(partial, file);
-  }
-
-  /**
-   * Bulk insert for benchmarks: `count` paid sales spread evenly over the given segments, in one
-   * transaction, rolled up in one grouped pass (as an import is). No audit rows.
-   */
-  bulkInsertForBench(input: {
-    showId: string;
-    segments: readonly { id: string; productId: string; startedAt: number; endedAt: number }[];
-    count: number;
-  }): void {
-    const importId = `bench-${randomUUID()}`;
-    const now = this.now();
-    const insert = this.stmt(
-      `INSERT INTO sales (show_id, segment_id, product_id, product_title, quantity, unit_price_fen, amount_fen,
-         source, ordered_at, entered_at, status, attribution, import_id)
-       VALUES (?, ?, ?, '', ?, ?, ?, 'import', ?, ?, 'paid', 'live', ?)`,
-    );
-    // Only to make the fixture quickly: a large cache and no fsync while generating.
-    this.db.pragma('cache_size = -262144');
-    this.db.pragma('synchronous = OFF');
-    this.db.pragma('foreign_keys = OFF');
-    this.db.transaction(() => {
-      this.stmt(
-        `INSERT INTO imports (id, file_name, platform, rows_imported, rows_duplicate, rows_skipped, at)
-         VALUES (?, 'bench', 'other', ?, 0, 0, ?)`,
-      ).run(importId, input.count, now);
-      const segments = input.segments;
-      for (let i = 0; i < input.count; i++) {
-        const seg = segments[Math.floor((i * segments.length) / input.count)];
-        if (seg === undefined) continue;
-        const span = seg.endedAt - seg.startedAt;
-        const at = seg.startedAt + ((i * 7919) % span);
-        const quantity = 1 + (i % 3);
-        const unit = 990 + ((i * 37) % 9000);
-        insert.run(input.showId, seg.id, seg.productId, quantity, unit, unit * quantity, at, now, importId);
-      }
-      this.stmt(rollupInsertSql('import_id = ?')).run(importId);
-    })();
-    this.db.pragma('wal_checkpoint(TRUNCATE)');
-    this.db.pragma('foreign_keys = ON');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('cache_size = -16000');
+  backupTo(file: string): Promise<void> {
+    return this.conn.backupTo(file);
   }
 }
 

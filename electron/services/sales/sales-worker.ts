@@ -27,10 +27,59 @@ if (port === null) throw new Error('sales-worker must run as a worker thread');
 let db: SalesDb | undefined;
 let file = '';
 
-/** SalesDb methods the main thread may call; anything else is refused. */
-const callable = new Set<string>(
-  Object.getOwnPropertyNames(SalesDb.prototype).filter((name) => name !== 'constructor'),
-);
+/**
+ * The SalesDb methods the main thread may call, as two explicit lists (reads, writes); any other
+ * name, private helpers included, is refused. Adding a method to SalesDb exposes nothing until it
+ * is listed here.
+ */
+export const readMethods = [
+  'config',
+  'getSetting',
+  'listProducts',
+  'getProduct',
+  'getShow',
+  'listShows',
+  'liveSegment',
+  'listSales',
+  'feedMappings',
+  'stageSummary',
+  'listMappings',
+  'showAnalytics',
+  'productAnalytics',
+  'exportPage',
+  'recordedTotals',
+] as const satisfies readonly (keyof SalesDb)[];
+
+export const writeMethods = [
+  'updateConfig',
+  'setSetting',
+  'saveProduct',
+  'archiveProduct',
+  'createShow',
+  'startSegment',
+  'endSegment',
+  'recordSale',
+  'undoLast',
+  'setStatus',
+  'mapFeedProduct',
+  'ingestFeedOrder',
+  'stageBegin',
+  'stageBatch',
+  'dropStage',
+  'commitImport',
+  'commitBegin',
+  'commitChunk',
+  'commitEnd',
+  'rollbackImport',
+  'saveMapping',
+  'deleteMapping',
+  'backupTo',
+] as const satisfies readonly (keyof SalesDb)[];
+
+export type ReadMethod = (typeof readMethods)[number];
+export type WriteMethod = (typeof writeMethods)[number];
+
+const callable = new Set<string>([...readMethods, ...writeMethods]);
 
 async function handle(message: WorkerRequest): Promise<WorkerReply> {
   const { id, method, args } = message;
@@ -75,6 +124,7 @@ async function handle(message: WorkerRequest): Promise<WorkerReply> {
 let lastMessageAt = 0;
 let lastCheckpointAt = 0;
 let isDirty = false;
+const writes = new Set<string>(writeMethods);
 const checkpointTimer = setInterval(() => {
   const now = Date.now();
   if (db === undefined || !isDirty) return;
@@ -91,6 +141,6 @@ checkpointTimer.unref();
 
 port.on('message', (message: WorkerRequest) => {
   lastMessageAt = Date.now();
-  isDirty = true;
+  if (writes.has(message.method)) isDirty = true;
   void handle(message).then((reply) => port.postMessage(reply));
 });

@@ -12,6 +12,9 @@ export interface StagedColumns {
   readonly texts: string[];
 }
 
+/** Staged rows per commit chunk: each chunk is one short transaction between other requests. */
+export const importChunkRows = 2_500;
+
 /** Numbers and texts per order in {@link StagedColumns}. */
 export const stagedNumbers = 7;
 export const stagedTexts = 6;

@@ -6,11 +6,11 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { StudioError } from '../../../shared/api/result';
+import type { SalesKit } from '../../../test/support/sales/test-kit';
+import { cst, makeSalesKit, seedShow } from '../../../test/support/sales/test-kit';
 import { latestVersion, migrate, migrations } from './migrations';
 import { SalesDb } from './sales-db';
 import { toSalesError } from './store-errors';
-import type { SalesKit } from './test-kit';
-import { cst, makeSalesKit, seedShow } from './test-kit';
 
 const dirs: string[] = [];
 const kits: SalesKit[] = [];

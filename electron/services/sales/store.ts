@@ -1,45 +1,16 @@
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
 import { StudioError } from '../../../shared/api/result';
 import type { Logger } from '../logger';
 import type { SalesDb, SalesDbOptions } from './sales-db';
-import type { WorkerReply, WorkerRequest } from './sales-worker';
+import type { ReadMethod, WorkerReply, WorkerRequest, WriteMethod } from './sales-worker';
+import { workerEntry } from './worker-entry';
 
-/** The SalesDb methods callable through the worker. */
-type DbMethod = {
-  [K in keyof SalesDb]: SalesDb[K] extends (...args: never[]) => unknown ? K : never;
-}[keyof SalesDb];
+/** The SalesDb methods callable through the worker: its explicit read and write lists. */
+type DbMethod = ReadMethod | WriteMethod;
 
 type DbArgs<K extends DbMethod> = SalesDb[K] extends (...args: infer A) => unknown ? A : never;
 type DbResult<K extends DbMethod> = SalesDb[K] extends (...args: never[]) => infer R ? Awaited<R> : never;
-
-/**
- * Where the worker's code is: the bundle the build puts beside the main bundle
- * (dist/node/sales-worker.mjs), else the TypeScript source run through tsx (tests, dev).
- * A `--import tsx` in the worker's execArgv does not register the loader in time on Node 20,
- * so the source is started from a one-line bootstrap that registers tsx first.
- */
-function workerEntry(): URL {
-  const built = new URL('./sales-worker.mjs', import.meta.url);
-  if (built.protocol === 'file:' && fs.existsSync(fileURLToPath(built))) {
-    // In an installed app the worker is unpacked from the asar (worker threads cannot read asar files).
-    const unpacked = fileURLToPath(built).replace(/app\.asar([\\/])/u, 'app.asar.unpacked$1');
-    return unpacked !== fileURLToPath(built) && fs.existsSync(unpacked) ? pathToFileURL(unpacked) : built;
-  }
-  const source = new URL('./sales-worker.ts', import.meta.url);
-  const tsxApi = pathToFileURL(
-    createRequire(import.meta.url)
-      .resolve('tsx/esm/api')
-      .replace(/\.cjs$/u, '.mjs'),
-  );
-  const boot = `import { register } from ${JSON.stringify(tsxApi.href)};
-register();
-await import(${JSON.stringify(source.href)});`;
-  return new URL(`data:text/javascript,${encodeURIComponent(boot)}`);
-}
 
 interface Pending {
   resolve(value: unknown): void;
@@ -103,7 +74,7 @@ export class SalesStore {
   }
 
   private spawn(): Worker {
-    const worker = new Worker(workerEntry(), { name: 'sales-db' });
+    const worker = new Worker(workerEntry('sales-worker'), { name: 'sales-db' });
     worker.on('message', (reply: WorkerReply) => {
       const pending = this.pending.get(reply.id);
       if (pending === undefined) return;

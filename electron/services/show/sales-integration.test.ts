@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
-import type { SalesKit } from '../sales/test-kit';
-import { makeSalesKit } from '../sales/test-kit';
+import type { SalesKit } from '../../../test/support/sales/test-kit';
+import { makeSalesKit } from '../../../test/support/sales/test-kit';
 import { createShowDomain } from '.';
 import { FakeObs, recordEvents, rundownInput, segmentInput, testDeps } from './test-fakes';
 

@@ -88,20 +88,45 @@ export function AnalyticsPage() {
     loadProduct().catch(showError);
   }, [loadProduct]);
 
-  // New sales during a live show: refresh at most once a second.
+  // New sales during a live show: each event carries its show's and segment's new totals, which
+  // update the counters at once; the charts (per minute, top products) catch up at most every
+  // 15 s rather than refetching the show's analytics per sale. Bulk changes refresh within a second.
   useEffect(() => {
-    const schedule = () => {
+    const schedule = (delayMs: number) => {
       if (reloadTimer.current !== undefined) return;
       reloadTimer.current = setTimeout(() => {
         reloadTimer.current = undefined;
         Promise.all([loadShow(), loadProduct()]).catch(showError);
-      }, 1000);
+      }, delayMs);
     };
     const offs = [
-      studio.on('sales:recorded', schedule),
-      studio.on('sales:changed', schedule),
+      studio.on('sales:recorded', (sale) => {
+        const totals = sale.totals;
+        if (totals === null) return;
+        setAnalytics((current) =>
+          current === null || current.show.id !== totals.showId
+            ? current
+            : {
+                ...current,
+                totals: totals.show,
+                segments: current.segments.map((s) =>
+                  totals.segment !== null && s.segment.id === totals.segmentId
+                    ? {
+                        ...s,
+                        totals: totals.segment,
+                        gmvPerMinuteFen: (s.durationMs > 0
+                          ? Math.round(totals.segment.gmvFen / (s.durationMs / 60_000))
+                          : 0) as typeof s.gmvPerMinuteFen,
+                      }
+                    : s,
+                ),
+              },
+        );
+        schedule(15_000);
+      }),
+      studio.on('sales:changed', () => schedule(1000)),
       studio.on('sales:segment-changed', () => {
-        schedule();
+        schedule(1000);
         loadLists().catch(showError);
       }),
     ];

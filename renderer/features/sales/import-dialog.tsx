@@ -21,6 +21,16 @@ import { showError } from '../../state/errors';
 type Phase = 'pick' | 'reading' | 'preview' | 'committing' | 'done';
 
 /**
+ * One file, or the two of a 淘宝/千牛 pair (order file and item file, in either order), as paths on
+ * the studio's disk: the files' own (desktop) or the staged uploads (browser).
+ */
+interface PickedFiles {
+  name: string;
+  path: string;
+  companion?: { name: string; path: string };
+}
+
+/**
  * Import platform order files: pick a file, see what was recognised (platform, encoding, header
  * row), the bad rows with their row numbers, duplicates and a sample, map columns by hand when
  * the table is unknown, then commit with a progress bar. Modal; `onClose` hides it.
@@ -28,7 +38,7 @@ type Phase = 'pick' | 'reading' | 'preview' | 'committing' | 'done';
 export function ImportDialog({ onClose, onImported }: { onClose: () => void; onImported?: (r: ImportResult) => void }) {
   const { t } = useTranslation('sales');
   const [phase, setPhase] = useState<Phase>('pick');
-  const [file, setFile] = useState<{ name: string; path: string } | null>(null);
+  const [file, setFile] = useState<PickedFiles | null>(null);
   const [platform, setPlatform] = useState<ImportPlatform | 'auto'>('auto');
   const [preview, setPreview] = useState<ImportPreview | null>(null);
   const [mapping, setMapping] = useState<ColumnMapping | null>(null);
@@ -39,17 +49,15 @@ export function ImportDialog({ onClose, onImported }: { onClose: () => void; onI
 
   useEffect(() => studio.on('sales:import-progress', setProgress), []);
 
-  const runPreview = async (
-    source: { name: string; path: string },
-    chosen: ImportPlatform | 'auto',
-    withMapping?: ColumnMapping,
-  ) => {
+  const runPreview = async (source: PickedFiles, chosen: ImportPlatform | 'auto', withMapping?: ColumnMapping) => {
     setPhase('reading');
     setProgress(null);
     try {
       const next = await studio.call('sales:import-preview', {
-        // A path on the studio's disk: the file's own (desktop) or the staged upload (browser).
         source: { kind: 'path', path: source.path },
+        ...(source.companion === undefined
+          ? {}
+          : { companion: { kind: 'path' as const, path: source.companion.path } }),
         platform: withMapping === undefined ? chosen : 'generic',
         ...(withMapping === undefined ? {} : { mapping: withMapping }),
       });
@@ -63,14 +71,17 @@ export function ImportDialog({ onClose, onImported }: { onClose: () => void; onI
     }
   };
 
-  const onPick = async (picked: File | undefined) => {
+  const onPick = async (list: FileList | null) => {
+    const picked = list?.[0];
     if (picked === undefined) return;
+    const second = list?.[1];
     // No size cap here: the desktop app imports by path, a browser uploads (stageFile refuses past its limit).
     setPreview(null);
     setResult(null);
     try {
       setPhase('reading');
-      const source = { name: picked.name, path: await stageFile(picked) };
+      const source: PickedFiles = { name: picked.name, path: await stageFile(picked) };
+      if (second !== undefined) source.companion = { name: second.name, path: await stageFile(second) };
       setFile(source);
       await runPreview(source, platform);
     } catch (error) {
@@ -122,12 +133,17 @@ export function ImportDialog({ onClose, onImported }: { onClose: () => void; onI
                 type="file"
                 hidden
                 accept=".csv,.xlsx,.xls,.txt,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                multiple
                 data-testid="import-file"
                 disabled={isBusy}
-                onChange={(e) => void onPick(e.target.files?.[0])}
+                onChange={(e) => void onPick(e.target.files)}
               />
             </label>
-            {file !== null && <span data-testid="import-file-name">{file.name}</span>}
+            {file !== null && (
+              <span data-testid="import-file-name">
+                {file.companion === undefined ? file.name : `${file.name} + ${file.companion.name}`}
+              </span>
+            )}
             <small>{t('import.pickHint')}</small>
           </div>
           <label className="field">
@@ -246,6 +262,21 @@ function PreviewView({ preview }: { preview: ImportPreview }) {
           })}
         </strong>
       </p>
+      {preview.gmv !== null && (
+        <p className="import-gmv">
+          {t(
+            preview.gmv.field === 'orderAmount'
+              ? 'import.gmvOrder'
+              : preview.gmv.field === 'unitPrice'
+                ? 'import.gmvUnit'
+                : 'import.gmvLine',
+            {
+              column: preview.gmv.column,
+              meaning: t(`import.amountMeaning.${preview.gmv.meaning}`),
+            },
+          )}
+        </p>
+      )}
       <ul className="import-notes">
         {preview.duplicateRows > 0 && <li>{t('import.duplicates', { count: preview.duplicateRows })}</li>}
         {preview.repeatedRows > 0 && <li>{t('import.repeated', { count: preview.repeatedRows })}</li>}

@@ -1,7 +1,7 @@
 import type { BadRow, BadRowCode, ColumnMapping, ImportField, SaleStatus } from '../../api/sales';
 import type { Fen } from '../../money';
 import type { ZonedClock } from '../time';
-import { parseOrderTime } from '../time';
+import { isPlausibleOrderTime, parseOrderTime } from '../time';
 import type { AmountCell, CellValue } from './cells';
 import { cellText, isEmptyCell, isSummaryText, readAmountCell, readIdCell, readQuantityCell } from './cells';
 import { normaliseHeader } from './presets';
@@ -60,7 +60,12 @@ export interface NormaliserOptions {
   readonly clock: ZonedClock;
   /** Spreadsheet row number of the header row. */
   readonly headerLine: number;
+  /** Orders must be within ten years of this (default: the clock now). */
+  readonly now?: number;
 }
+
+/** Sense limits on one imported line: 10,000,000 yuan, 100,000 units. */
+export const importLimits = { maxLineFen: 1_000_000_000, maxQuantity: 100_000 } as const;
 
 /**
  * Turns file rows into order lines. Stateful only in the small way exports need: rows of one
@@ -71,6 +76,7 @@ export function createRowNormaliser(
   options: NormaliserOptions,
 ): (cells: readonly CellValue[], line: number) => RowOutcome {
   const { mapping, clock, headers, headerLine } = options;
+  const now = options.now ?? Date.now();
   const index = new Map<string, number>();
   headers.forEach((h, i) => {
     const key = normaliseHeader(h);
@@ -137,6 +143,9 @@ export function createRowNormaliser(
       if (!isEmptyCell(cellText(rawPaid))) return bad(line, 'bad-time', 'paidAt', rawPaid);
       return bad(line, 'missing-time', cols.orderedAt !== undefined ? 'orderedAt' : 'paidAt', rawTime);
     }
+    if (!isPlausibleOrderTime(time.utcMs, now)) {
+      return bad(line, 'time-out-of-range', cols.orderedAt !== undefined ? 'orderedAt' : 'paidAt', rawTime ?? rawPaid);
+    }
 
     const rawQty = cols.quantity === undefined ? undefined : cells[cols.quantity];
     const qtyCell = readQuantityCell(rawQty);
@@ -153,6 +162,18 @@ export function createRowNormaliser(
     if (unitPrice.kind === 'bad') return bad(line, 'bad-amount', 'unitPrice', cells[cols.unitPrice ?? 0]);
     if (lineAmount.kind === 'bad') return bad(line, 'bad-amount', 'lineAmount', cells[cols.lineAmount ?? 0]);
     if (orderAmount.kind === 'bad') return bad(line, 'bad-amount', 'orderAmount', cells[cols.orderAmount ?? 0]);
+    for (const [field, cell] of [
+      ['unitPrice', unitPrice],
+      ['lineAmount', lineAmount],
+      ['orderAmount', orderAmount],
+    ] as const) {
+      if (cell.kind === 'ok' && Math.abs(cell.fen) > importLimits.maxLineFen) {
+        return bad(line, 'amount-out-of-range', field, cells[cols[field] ?? 0]);
+      }
+    }
+    if (typeof qtyCell === 'number' && qtyCell > importLimits.maxQuantity) {
+      return bad(line, 'amount-out-of-range', 'quantity', rawQty);
+    }
 
     const status = statusFromText(text(cells, cols.status), text(cells, cols.afterSale));
     const title = text(cells, cols.productTitle);
@@ -195,7 +216,13 @@ export function createRowNormaliser(
       else if (orderAmount.kind === 'ok') amount = isFirstLine ? orderAmount.fen : 0;
       else if (unitFen !== undefined) amount = unitFen * quantity;
       else amount = 0;
-      if (!Number.isSafeInteger(amount)) return bad(line, 'bad-amount', 'unitPrice', cells[cols.unitPrice ?? 0]);
+      if (
+        !Number.isSafeInteger(amount) ||
+        Math.abs(amount) > importLimits.maxLineFen ||
+        quantity > importLimits.maxQuantity
+      ) {
+        return bad(line, 'amount-out-of-range', 'unitPrice', cells[cols.unitPrice ?? 0]);
+      }
       linesOfPrevious += 1;
       const lineTitle = titles[i] ?? '';
       const explicitLine = lineIds[i] ?? '';

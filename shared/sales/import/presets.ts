@@ -1,4 +1,11 @@
-import type { ColumnMapping, ImportField, ImportPlatform, SalesPlatform } from '../../api/sales';
+import type {
+  AmountMeaning,
+  ColumnMapping,
+  GmvColumn,
+  ImportField,
+  ImportPlatform,
+  SalesPlatform,
+} from '../../api/sales';
 
 // Column presets per platform, from the header lists in ../shared/order-exports.md. Columns are
 // matched by (normalised) name, never by position: platforms add and rename columns often.
@@ -127,12 +134,74 @@ const presets: readonly Preset[] = [
       externalProductId: ['商品ID', '小红书编码'],
       sku: ['商家编码'],
       quantity: ['SKU件数'],
-      orderAmount: ['用户应付金额(元)', '商家应收金额(元)(支付金额)', '商品总价(元)'],
+      // One row per SKU, and every money column is that SKU line's own (not the order's repeated):
+      // summed per line, not once per order, or every further SKU of an order is lost.
+      lineAmount: ['用户应付金额(元)', '商家应收金额(元)(支付金额)', '商品总价(元)'],
       status: ['订单状态'],
       afterSale: ['售后状态'],
     },
   },
 ];
+
+/**
+ * What each platform's money columns mean, from the platforms' own field descriptions
+ * (/work/shared/order-exports.md and the 商家后台 help): the GMV a seller compares with the
+ * platform's 成交金额 is what buyers paid, so every preset sums a buyer-paid column first.
+ *
+ * - 抖店 订单应付金额: the sub-order's payable after every discount (buyer paid), one row per 子订单.
+ * - 淘宝/千牛 买家实付金额 (买家实际支付金额 in the legacy file): buyer paid, postage included; 总金额 is
+ *   货款 + 邮费 before discounts (list price).
+ * - 快手 实付款: buyer paid (one product per order).
+ * - 拼多多 用户实付金额(元): buyer paid; 商家实收金额(元) adds back platform subsidies (merchant
+ *   received); 商品总价(元) is the list price.
+ * - 视频号 商品实际价格(总共): the line's price after discounts (buyer paid, per SKU row);
+ *   订单实际支付金额: the order's buyer-paid total; 订单实际收款金额: merchant received.
+ * - 小红书 用户应付金额(元): what the buyer pays for that SKU row after platform and shop discounts;
+ *   商家应收金额(元)（支付金额）: what the merchant receives (platform-funded discounts added back);
+ *   商品总价(元): list price × SKU件数. One row per SKU, each row its own amounts.
+ */
+const amountMeanings: ReadonlyMap<string, AmountMeaning> = new Map(
+  (
+    [
+      ['订单应付金额', 'buyer-paid'],
+      ['买家实付金额', 'buyer-paid'],
+      ['买家实际支付金额', 'buyer-paid'],
+      ['总金额', 'list-price'],
+      ['实付款', 'buyer-paid'],
+      ['用户实付金额(元)', 'buyer-paid'],
+      ['商家实收金额(元)', 'merchant-received'],
+      ['商品总价(元)', 'list-price'],
+      ['商品实际价格(总共)', 'buyer-paid'],
+      ['订单实际支付金额', 'buyer-paid'],
+      ['订单实际收款金额', 'merchant-received'],
+      ['用户应付金额(元)', 'buyer-paid'],
+      ['商家应收金额(元)(支付金额)', 'merchant-received'],
+      ['商品单价', 'list-price'],
+      ['商品金额', 'list-price'],
+      ['商品价格', 'list-price'],
+      ['价格', 'list-price'],
+      ['商品实际价格(单件)', 'buyer-paid'],
+      ['商品价格(单件)', 'list-price'],
+    ] as const
+  ).map(([header, meaning]) => [normaliseHeader(header), meaning]),
+);
+
+/** The meaning of a money column by its header (unknown for a user's own mapping of another column). */
+export function amountMeaningOf(header: string): AmountMeaning {
+  return amountMeanings.get(normaliseHeader(header)) ?? 'unknown';
+}
+
+/**
+ * The column a mapping's GMV sums, as the normaliser picks it: a line amount per line, else an
+ * order amount once per order, else the unit price times the quantity.
+ */
+export function gmvColumnOf(mapping: ColumnMapping): GmvColumn | null {
+  for (const field of ['lineAmount', 'orderAmount', 'unitPrice'] as const) {
+    const column = mapping.columns[field];
+    if (column !== undefined) return { column, field, meaning: amountMeaningOf(column) };
+  }
+  return null;
+}
 
 /** The platform a sale from this import preset is recorded under. */
 export function platformOf(preset: ImportPlatform): SalesPlatform {

@@ -2,19 +2,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+import { createApiRouter } from '../../../electron/services/api-router';
+import type { Domain } from '../../../electron/services/domain';
+import { createEventBus } from '../../../electron/services/event-bus';
+import { createNullLogger } from '../../../electron/services/logger';
+import type { SalesDomainOptions, SalesService } from '../../../electron/services/sales/index';
+import { createSalesDomain } from '../../../electron/services/sales/index';
+import { createSecretStore } from '../../../electron/services/secret-store';
+import { SettingsStore } from '../../../electron/services/settings-store';
 import type { EventName, EventPayload, RequestInput, RequestName, RequestOutput } from '../../../shared/api/contract';
 import { StudioError } from '../../../shared/api/result';
 import type { Product, Segment, Show } from '../../../shared/api/sales';
 import { createZonedClock } from '../../../shared/sales/time';
-import { createApiRouter } from '../api-router';
-import type { Domain } from '../domain';
-import { createEventBus } from '../event-bus';
-import { createNullLogger } from '../logger';
-import { createSecretStore } from '../secret-store';
-import { SettingsStore } from '../settings-store';
-import type { SalesDomainOptions, SalesService } from './index';
-import { createSalesDomain } from './index';
-import type { SalesStore } from './store';
 
 // Shared by the sales tests: a real sales domain on a temp folder, called through the real
 // router (so inputs are parsed by the contract exactly as in the app), with its events recorded.
@@ -144,26 +143,7 @@ export async function seedShow(kit: SalesKit): Promise<{
 
 /** Absolute path of an order fixture. */
 export function fixture(name: string): string {
-  return path.resolve(import.meta.dirname, '../../../test/fixtures/orders', name);
+  return path.resolve(import.meta.dirname, '../../fixtures/orders', name);
 }
 
-/** Gives a bare store one product, one show and a live segment, so `recordSale` has somewhere to land. */
-export async function seedLiveSegment(store: SalesStore, title: string): Promise<void> {
-  const product = await store.call('saveProduct', {
-    name: '赣南脐橙',
-    sku: 'A01',
-    unit: '箱',
-    priceFen: 5990 as never,
-    origin: '',
-    certifications: [],
-    shopLinks: {},
-  });
-  const show = await store.call('createShow', {
-    title,
-    platforms: ['douyin'],
-    hosts: [],
-    plannedStart: null,
-    timeZone: 'Asia/Shanghai',
-  });
-  await store.call('startSegment', { showId: show.id, productId: product.id, host: 'h', guest: null, presetId: null });
-}
+export { seedLiveSegment } from './bench-seed';

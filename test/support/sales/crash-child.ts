@@ -1,9 +1,9 @@
 // Child process of the crash test: records sales through the real store (worker thread,
 // WAL, synchronous=FULL) as fast as it can, printing each id once the store acknowledged it.
 // The parent SIGKILLs this process at random moments.
-import { createNullLogger } from '../logger';
-import { SalesStore } from './store';
-import { seedLiveSegment } from './test-kit';
+import { createNullLogger } from '../../../electron/services/logger';
+import { SalesStore } from '../../../electron/services/sales/store';
+import { seedLiveSegment } from './bench-seed';
 
 const file = process.argv[2];
 if (file === undefined) throw new Error('usage: crash-child <db file>');

@@ -1,0 +1,125 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+
+import type { StagedOrder } from '../../../shared/sales/import/normalise';
+import { writeDouyinOrders } from '../../../test/fixtures/orders/make-fixtures';
+import { makeSalesKit, seedShow } from '../../../test/support/sales/test-kit';
+import { rollupInsertSql } from './migrations';
+import { SalesDb } from './sales-db';
+import { packStaged } from './staged-columns';
+
+// A large import is committed in chunks, each its own transaction, so other requests get in
+// between; a crash between chunks leaves the import 'committing', and the next open takes it
+// out again (rows and roll-up), so the log never keeps half a file.
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'harvest-chunks-'));
+  dirs.push(dir);
+  return dir;
+}
+
+function orders(count: number): StagedOrder[] {
+  return Array.from({ length: count }, (_, i) => ({
+    line: i + 2,
+    orderId: `O${i}`,
+    lineKey: '#1',
+    orderCount: 1,
+    orderedAt: Date.UTC(2026, 3, 15, 12) + i * 1000,
+    isDateOnly: false,
+    productTitle: '赣南脐橙',
+    externalProductId: '',
+    sku: 'A01',
+    quantity: 1,
+    unitPriceFen: 5990,
+    amountFen: 5990,
+    status: 'paid',
+  })) as StagedOrder[];
+}
+
+/** The roll-up table as it is, and as grouped again from the sales table. */
+function rollups(file: string): { stored: unknown[]; fromSales: unknown[] } {
+  const db = new Database(file);
+  try {
+    const read = () =>
+      db.prepare('SELECT * FROM sales_minute WHERE orders <> 0 OR gmv_fen <> 0 ORDER BY 1, 2, 3, 4').all();
+    const stored = read();
+    db.exec('SAVEPOINT check_rollup');
+    db.exec('DELETE FROM sales_minute');
+    db.prepare(rollupInsertSql('true')).run();
+    const fromSales = read();
+    db.exec('ROLLBACK TO check_rollup');
+    return { stored, fromSales };
+  } finally {
+    db.close();
+  }
+}
+
+describe('chunked import commit', () => {
+  it('rolls back an import a crash left half-committed, rows and roll-up, at the next open', () => {
+    const file = path.join(tempDir(), 'sales.db');
+    let db = new SalesDb({ file });
+    db.stageBegin('job-1', 'orders.csv', 'douyin');
+    db.stageBatch('job-1', packStaged(orders(25_000)));
+    const { firstSeq } = db.commitBegin('job-1', 0);
+    db.commitChunk('job-1', firstSeq, firstSeq + 9_999);
+    // Committed and durable, but not finished: what a power cut between chunks leaves.
+    db.close();
+    const half = new Database(file);
+    expect((half.prepare("SELECT count(*) n FROM sales WHERE import_id = 'job-1'").get() as { n: number }).n).toBe(
+      10_000,
+    );
+    half.close();
+
+    db = new SalesDb({ file });
+    db.close();
+    const after = new Database(file);
+    expect((after.prepare('SELECT count(*) n FROM sales').get() as { n: number }).n).toBe(0);
+    expect(after.prepare('SELECT * FROM imports').all()).toEqual([]);
+    after.close();
+    const { stored, fromSales } = rollups(file);
+    expect(stored).toEqual(fromSales);
+    expect(stored).toEqual([]);
+  });
+
+  it('a finished chunked commit has every row once and a roll-up equal to the sales table', () => {
+    const file = path.join(tempDir(), 'sales.db');
+    const db = new SalesDb({ file });
+    db.stageBegin('job-2', 'orders.csv', 'douyin');
+    db.stageBatch('job-2', packStaged(orders(25_000)));
+    const result = db.commitImport('job-2', 0);
+    expect(result).toMatchObject({ imported: 25_000, duplicates: 0, amountFen: 25_000 * 5990 });
+    db.close();
+    const { stored, fromSales } = rollups(file);
+    expect(stored).toEqual(fromSales);
+  });
+
+  it('a sale entered during a large commit is answered between its chunks', async () => {
+    const kit = await makeSalesKit({ dir: tempDir() });
+    try {
+      const seed = await seedShow(kit);
+      const csv = path.join(kit.dir, 'orders.csv');
+      await writeDouyinOrders(csv, { rows: 30_000 });
+      const preview = await kit.call('sales:import-preview', { source: { kind: 'path', path: csv } });
+      let isCommitted = false;
+      const commit = kit.call('sales:import-commit', { previewId: preview.previewId }).then((r) => {
+        isCommitted = true;
+        return r;
+      });
+      const sale = await kit.call('sales:record', { productId: seed.orange.id, quantity: 1 });
+      expect(sale.id).toBeGreaterThan(0);
+      expect(isCommitted).toBe(false);
+      expect((await commit).imported).toBe(30_000);
+    } finally {
+      await kit.close();
+    }
+  });
+});

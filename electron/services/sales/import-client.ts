@@ -1,0 +1,141 @@
+import { Worker } from 'node:worker_threads';
+
+import { StudioError } from '../../../shared/api/result';
+import type { SalesPlatform } from '../../../shared/api/sales';
+import type { Logger } from '../logger';
+import type { ScanRequest, ScanResult } from './import-scan';
+import type { ImportWorkerMessage, ImportWorkerRequest } from './import-worker';
+import type { StagedColumns } from './staged-columns';
+import { workerEntry } from './worker-entry';
+
+/** What the main thread does with one file's scan as it arrives. */
+export interface ScanHandlers {
+  begin(fileName: string, platform: SalesPlatform): Promise<void>;
+  batch(columns: StagedColumns): Promise<void>;
+  progress(bytesRead: number, rows: number): void;
+}
+
+interface RunningScan {
+  readonly handlers: ScanHandlers;
+  resolve(result: ScanResult): void;
+  reject(error: StudioError): void;
+  /** begin/batch handling is serial per job, in arrival order. */
+  chain: Promise<void>;
+  failed: StudioError | undefined;
+}
+
+/**
+ * The main thread's side of the import worker: one worker thread, started on the first import,
+ * reads every file; this side only forwards batches to the database worker. A crashed worker
+ * fails the scans it was running (sales/import-unreadable) and the next import starts a new one.
+ */
+export class ImportWorkerClient {
+  private worker: Worker | undefined;
+  private readonly scans = new Map<string, RunningScan>();
+
+  constructor(private readonly logger: Logger) {}
+
+  scan(job: string, request: ScanRequest, handlers: ScanHandlers): Promise<ScanResult> {
+    const worker = (this.worker ??= this.spawn());
+    return new Promise<ScanResult>((resolve, reject) => {
+      this.scans.set(job, { handlers, resolve, reject, chain: Promise.resolve(), failed: undefined });
+      const transfer: ArrayBuffer[] = [];
+      const message: ImportWorkerRequest = { type: 'scan', job, request };
+      worker.postMessage(message, transfer);
+    });
+  }
+
+  private send(message: ImportWorkerRequest): void {
+    this.worker?.postMessage(message);
+  }
+
+  private spawn(): Worker {
+    // A small young generation: the reader allocates short-lived strings per row, and a large
+    // nursery only lets the process's resident memory grow before each scavenge. The old
+    // generation cap bounds what one hostile file can take (past it the worker ends, the import
+    // fails with a coded error, the studio stays up).
+    const worker = new Worker(workerEntry('import-worker'), {
+      name: 'sales-import',
+      resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 384 },
+    });
+    worker.on('message', (message: ImportWorkerMessage) => this.onMessage(message));
+    worker.on('error', (error) => {
+      this.logger.error('import worker failed', { error: error.stack ?? error.message });
+    });
+    worker.on('exit', (code) => {
+      if (this.worker === worker) this.worker = undefined;
+      if (this.scans.size === 0) return;
+      this.logger.error('import worker exited during an import', { code });
+      for (const [job, scan] of this.scans) {
+        this.scans.delete(job);
+        scan.reject(
+          new StudioError('sales/import-unreadable', 'Reading the file stopped; try again.', {
+            detail: `import worker exited with ${code}`,
+            params: { file: '' },
+          }),
+        );
+      }
+    });
+    worker.unref();
+    return worker;
+  }
+
+  private onMessage(message: ImportWorkerMessage): void {
+    const scan = this.scans.get(message.job);
+    if (scan === undefined) return;
+    const step = (work: () => Promise<void>) => {
+      scan.chain = scan.chain.then(async () => {
+        if (scan.failed !== undefined) return;
+        try {
+          await work();
+          this.send({ type: 'ack', job: message.job });
+        } catch (error) {
+          scan.failed =
+            error instanceof StudioError
+              ? error
+              : new StudioError('sales/db-unavailable', String(error), { cause: error });
+          this.send({ type: 'cancel', job: message.job });
+          this.scans.delete(message.job);
+          scan.reject(scan.failed);
+        }
+      });
+    };
+    switch (message.type) {
+      case 'begin':
+        step(() => scan.handlers.begin(message.fileName, message.platform));
+        break;
+      case 'batch': {
+        // The transferred Float64Array arrives as one; texts as a plain array.
+        step(() => scan.handlers.batch(message.columns));
+        break;
+      }
+      case 'progress':
+        scan.handlers.progress(message.bytesRead, message.rows);
+        break;
+      case 'done':
+        void scan.chain.then(() => {
+          if (scan.failed !== undefined) return;
+          this.scans.delete(message.job);
+          scan.resolve(message.result);
+        });
+        break;
+      case 'error':
+        void scan.chain.then(() => {
+          this.scans.delete(message.job);
+          if (scan.failed === undefined) scan.reject(StudioError.fromData(message.error));
+        });
+        break;
+    }
+  }
+
+  /** Ends the worker (running scans fail). */
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    for (const [job, scan] of this.scans) {
+      this.scans.delete(job);
+      scan.reject(new StudioError('sales/db-unavailable', 'The sales log is closing.'));
+    }
+    if (worker !== undefined) await worker.terminate();
+  }
+}

@@ -1,0 +1,28 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+/**
+ * Where a sales worker's code is: the bundle the build puts beside the main bundle
+ * (dist/node/<name>.mjs), else the TypeScript source run through tsx (tests, dev).
+ * A `--import tsx` in the worker's execArgv does not register the loader in time on Node 20,
+ * so the source is started from a one-line bootstrap that registers tsx first.
+ */
+export function workerEntry(name: 'sales-worker' | 'import-worker'): URL {
+  const built = new URL(`./${name}.mjs`, import.meta.url);
+  if (built.protocol === 'file:' && fs.existsSync(fileURLToPath(built))) {
+    // In an installed app the worker is unpacked from the asar (worker threads cannot read asar files).
+    const unpacked = fileURLToPath(built).replace(/app\.asar([\\/])/u, 'app.asar.unpacked$1');
+    return unpacked !== fileURLToPath(built) && fs.existsSync(unpacked) ? pathToFileURL(unpacked) : built;
+  }
+  const source = new URL(`./${name}.ts`, import.meta.url);
+  const tsxApi = pathToFileURL(
+    createRequire(import.meta.url)
+      .resolve('tsx/esm/api')
+      .replace(/\.cjs$/u, '.mjs'),
+  );
+  const boot = `import { register } from ${JSON.stringify(tsxApi.href)};
+register();
+await import(${JSON.stringify(source.href)});`;
+  return new URL(`data:text/javascript,${encodeURIComponent(boot)}`);
+}
