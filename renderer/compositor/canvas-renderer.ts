@@ -246,7 +246,7 @@ export class CanvasRenderer implements TierRenderer {
   private drawProduct(ctx: CanvasRenderingContext2D, frame: FrameInputs): void {
     const p = frame.product;
     if (this.view?.usable === true) {
-      this.view.draw(ctx, p.pose, p.scale, p.visible, this.scale);
+      this.view.draw(ctx, p.pose, p.scale, p.visible, this.scale, frame.productFps);
       this.view.lastBox(this.box);
       return;
     }

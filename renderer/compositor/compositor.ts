@@ -204,6 +204,7 @@ export class Compositor {
       guest: null,
       product: { visible: false, pose: this.pose, scale: 1 },
       overlays: [],
+      productFps: 15,
     };
     this.vision = this.createVision(options.urls, options.onVisionModel);
     this.applySize();
@@ -572,7 +573,11 @@ export class Compositor {
     this.raf = requestAnimationFrame(this.frame);
     if (this.contextLost) return;
     const newCameraFrame = this.mainFrameSeq !== this.renderedSeq;
-    const maxFps = this.options.maxFps ?? 30;
+    // A preview beside the program (which runs the vision engine) is a monitor: it draws at a
+    // third of the rate and asks for few product boxes, leaving the CPU to the program.
+    const following = this.options.visionRole === 'preview' && !this.vision.isLeader;
+    const maxFps = following ? Math.min(this.options.maxFps ?? 30, 10) : (this.options.maxFps ?? 30);
+    this.frameInputs.productFps = following ? 4 : 15;
     // The program draws every camera frame; a preview (lower maxFps) draws at most maxFps, and
     // without new camera frames only animations (turntable, countdown) ask for frames.
     const early = now - this.lastRenderAt < 1000 / maxFps - 2;

@@ -51,6 +51,8 @@ export interface FrameInputs {
   /** The product this frame; `visible` false hides it. */
   product: { visible: boolean; pose: AnchorPose; scale: number };
   overlays: OverlayDraw[];
+  /** At most this many new 3D product boxes per second (software tier). */
+  productFps: number;
 }
 
 /** A parsed product model, owned by the renderer that loaded it. */

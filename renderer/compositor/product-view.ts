@@ -100,10 +100,17 @@ export class ProductView {
   }
 
   /** Places the product for this frame and pastes its latest box onto `ctx` (output pixels). */
-  draw(ctx: CanvasRenderingContext2D, pose: AnchorPose, scale: number, visible: boolean, pixelScale: number): void {
+  draw(
+    ctx: CanvasRenderingContext2D,
+    pose: AnchorPose,
+    scale: number,
+    visible: boolean,
+    pixelScale: number,
+    maxFps = 15,
+  ): void {
     this.box.width = 0;
     if (!visible || this.shown === undefined || this.lost || this.broken || pose.opacity <= 0.01) return;
-    if (!this.inFlight && this.needsRender(pose, scale)) {
+    if (!this.inFlight && this.needsRender(pose, scale, maxFps)) {
       this.inFlight = true;
       this.postedAt = performance.now();
       this.post({
@@ -138,13 +145,13 @@ export class ProductView {
   /**
    * Whether the box must be drawn again: moving it is free (it is pasted where the pose is), so
    * only turning, resizing or a long way across the picture (perspective) asks three.js for a new
-   * one, and at most 15 times a second. A software rasteriser serves MediaPipe's WebGL work from
+   * one, and at most `maxFps` times a second. A software rasteriser serves MediaPipe's WebGL work from
    * the same queue: every box not drawn is inference time.
    */
-  private needsRender(pose: AnchorPose, scale: number): boolean {
+  private needsRender(pose: AnchorPose, scale: number, maxFps: number): boolean {
     const f = this.last;
     if (f === undefined) return true;
-    if (performance.now() - this.postedAt < 1000 / 15) return false;
+    if (performance.now() - this.postedAt < 1000 / maxFps) return false;
     const s0 = f.pose.size * f.pose.pinchScale * f.scale;
     const s1 = pose.size * pose.pinchScale * scale;
     const turned =
