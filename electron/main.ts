@@ -7,8 +7,8 @@ import { app, BrowserWindow, globalShortcut, ipcMain, protocol, safeStorage, scr
 
 import type { GlobalShortcutAction, ShortcutStatus } from '../shared/api/app';
 import { ipcChannels } from '../shared/api/bridge';
-import { setupGraphics } from './graphics';
 import { reloadWhenPageGone } from './crash-recovery';
+import { setupGraphics } from './graphics';
 import { registerIpc } from './ipc';
 import { createAppProtocolHandler } from './protocol';
 import { appHost, appOrigin, appScheme, installPermissionHandlers, lockNavigation } from './security/window-security';
