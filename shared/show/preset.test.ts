@@ -47,7 +47,7 @@ describe('resolvePreset', () => {
     expect(compositorSceneSchema.safeParse(scene).success).toBe(true);
     expect(scene.presetId).toBe('p1');
     expect(scene.layout).toBe('pip');
-    expect(scene.model).toEqual({ assetId: 'model-orange-crate', anchor: 'hand', scale: 1.5 });
+    expect(scene.model).toEqual({ assetId: 'model-orange-crate', anchor: 'hand', scale: 1.5, photoAssetId: null });
     expect(scene.overlays.productCard).toMatchObject({
       visible: true,
       name: '赣南脐橙 5斤装',

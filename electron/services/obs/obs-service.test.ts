@@ -339,7 +339,7 @@ describe.skipIf(!obs.available)('ObsService with the real OBS', () => {
     it('says obs/stream-failed when the RTMP server is not there', async () => {
       const s = await connected();
       // The shared OBS may still be winding down the previous test's stream on a loaded machine.
-      await waitForState(s, (st) => st.stream.state === 'stopped', 15_000, 'stream stopped');
+      await waitForState(s, (st) => st.stream.state === 'stopped', 30_000, 'stream stopped');
       await s.setStreamDestination({ server: `rtmp://127.0.0.1:${await freePort()}/live`, key: 'k' });
       expect((await rejection(s.startStream())).code).toBe('obs/stream-failed');
       expect(s.getState().stream.state).toBe('stopped');

@@ -57,7 +57,9 @@ export function waitForState(
       unsubscribe();
       const s = service.getState();
       reject(
-        new Error(`timed out after ${timeoutMs} ms waiting for ${what}; connection ${JSON.stringify(s.connection)}`),
+        new Error(
+          `timed out after ${timeoutMs} ms waiting for ${what}; connection ${JSON.stringify(s.connection)}, stream ${JSON.stringify(s.stream)}`,
+        ),
       );
     }, timeoutMs);
     const unsubscribe = service.onStateChange((state) => {
