@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 
 import type { OutputFormat } from '../../shared/api/app';
 import { outputFormats } from '../../shared/api/app';
@@ -26,6 +26,7 @@ import {
   snapshot,
   studioContext,
   waitForTracking,
+  windowPage,
 } from './compositor/studio';
 import type { BenchContext, BenchFigure, BenchModule } from './types';
 import { percentile } from './types';
@@ -35,11 +36,12 @@ import { percentile } from './types';
  * everything on, a naive serial pipeline (MediaPipe's web sample: segmenter then full hand model on
  * the main thread every frame, composite in 2D) and camera passthrough (2D canvas), in alternating
  * rounds so that the shared machine's load falls on all three alike; medians of the rounds.
- * Only the contender being measured runs: the program page is frozen (CDP) meanwhile, and the
- * baseline pages, in a second browser, let go of the camera (a frozen page would keep its capture
- * buffers and starve the other pages of its browser; the frozen program's browser still runs its
- * fake camera, a cost the baselines bear and the program does not). Frames are counted the same
- * way in all three (./compositor/frame-counter.ts). Adaptive resolution is off: the figures are for
+ * All three are pages of ONE browser (one fake camera), each in its own window (`windowPage`: a
+ * page in a background tab draws about once a second). Only the contender being measured runs:
+ * the program page is frozen (CDP) meanwhile, and the baseline pages let go of the camera (a page
+ * frozen while it holds the camera keeps its capture buffers and slows the others: passthrough
+ * 19.6 fps, program 21.5 beside two frozen holders, 29–31 when the baselines let go). Frames are
+ * counted the same way in all three (./compositor/frame-counter.ts). Adaptive resolution is off: the figures are for
  * the full output size. With `--soak`, runs the long soak instead (./compositor/soak.ts).
  *
  * The camera: a 1280×720 fake webcam made from the only real footage here, fingerpose's
@@ -57,14 +59,17 @@ export function benchCamera(root: string): string {
   return makeFakeCamera(root, { input: footage.person, width: 1280, height: 720, seconds: 6, fps: 30 });
 }
 
-/** Opens a baseline page (./compositor/baseline-page.ts) at the output size and waits for its first frame. */
+/**
+ * Opens a baseline page (./compositor/baseline-page.ts) at the output size, in its own window of
+ * the program's browser context, and waits for its first frame.
+ */
 async function openBaseline(
-  context: BrowserContext,
+  program: Page,
   origin: string,
   mode: 'naive' | 'passthrough',
   size: { width: number; height: number },
 ): Promise<Page> {
-  const page = await context.newPage();
+  const page = await windowPage(program.context(), program);
   await page.setViewportSize(size);
   await page.goto(`${origin}/?mode=${mode}&w=${size.width}&h=${size.height}`);
   await page.waitForFunction(
@@ -126,7 +131,6 @@ async function sideBySide(
   ctx: BenchContext,
   api: ApiSocket,
   program: Page,
-  baselineContext: BrowserContext,
   origin: string,
   freezer: Freezer,
   format: OutputFormat,
@@ -135,8 +139,8 @@ async function sideBySide(
   const size = outputFormats[format];
   await setFormat(api, program, format, fullScene(base));
   await freezer.freeze(program);
-  const naivePage = await openBaseline(baselineContext, origin, 'naive', size);
-  const passthroughPage = await openBaseline(baselineContext, origin, 'passthrough', size);
+  const naivePage = await openBaseline(program, origin, 'naive', size);
+  const passthroughPage = await openBaseline(program, origin, 'passthrough', size);
   const contenders: Record<Who, Contender> = {
     program: programContender(freezer, program),
     naive: baselineContender(naivePage),
@@ -241,7 +245,8 @@ async function withControlWindow(
 ): Promise<BenchFigure[]> {
   await setFormat(api, program, '1280x720', fullScene(base));
   const alone: Measured[] = [await measureOne(program)];
-  const control = await program.context().newPage();
+  // Its own window, as in the studio (a second tab would leave the program a background tab).
+  const control = await windowPage(program.context(), program);
   await control.setViewportSize({ width: 1440, height: 900 });
   const errors = collectErrors(control);
   await control.goto(host.url);
@@ -305,9 +310,8 @@ const bench: BenchModule = async (ctx) => {
   const host = await startHost({ dataDir: ctx.tmpDir });
   const api = await openApi(host);
   const server = await startBaselineServer(ctx.root);
-  // Two browsers, each with its own fake camera: the program's, and the baselines'.
+  // One browser, one fake camera, for the program and both baselines.
   let browser: Browser | undefined = await launchBrowser({ fakeCamera: camera });
-  let baselineBrowser: Browser | undefined = await launchBrowser({ fakeCamera: camera });
   const freezer = new Freezer();
   const figures: BenchFigure[] = [];
   try {
@@ -321,18 +325,14 @@ const bench: BenchModule = async (ctx) => {
     figures.push({ name: 'compositor models loaded to first tracked frame', value: Date.now() - t0, unit: 'ms' });
     ctx.log(`tracking after ${Date.now() - t0} ms; tier ${(await snapshot(program)).tier ?? '(no tier field)'}`);
 
-    const baselineContext = await studioContext(baselineBrowser, outputFormats['1280x720']);
     for (const format of sizes)
-      figures.push(...(await sideBySide(ctx, api, program, baselineContext, server.origin, freezer, format, base)));
-    await baselineBrowser.close();
-    baselineBrowser = undefined;
+      figures.push(...(await sideBySide(ctx, api, program, server.origin, freezer, format, base)));
     figures.push(...(await withControlWindow(ctx, api, host, program, base)));
     await browser.close();
     browser = undefined;
     figures.push(...(await withoutWebGl(ctx, camera, host)));
   } finally {
     await browser?.close();
-    await baselineBrowser?.close();
     await server.close();
     api.close();
     await host.stop();
