@@ -10,7 +10,7 @@ import { launchBrowser } from '../support/browser';
 import type { RunningHost } from '../support/host';
 import { startHost } from '../support/host';
 import type { FrameWindow } from './compositor/frame-counter';
-import { Freezer, startCounting, stopCounting } from './compositor/frame-counter';
+import { framesRate, startCounting, stopCounting, TabCover } from './compositor/frame-counter';
 import type { CpuMark } from './compositor/proc';
 import { cpuMark, cpuShare } from './compositor/proc';
 import { fullScene } from './compositor/scenes';
@@ -38,9 +38,10 @@ import { percentile } from './types';
  * rounds so that the shared machine's load falls on all three alike; medians of the rounds.
  * All three are pages of ONE browser (one fake camera), each in its own window (`windowPage`: a
  * page in a background tab draws about once a second). Only the contender being measured runs:
- * the program page is frozen (CDP) meanwhile, and the baseline pages let go of the camera (a page
- * frozen while it holds the camera keeps its capture buffers and slows the others: passthrough
- * 19.6 fps, program 21.5 beside two frozen holders, 29–31 when the baselines let go). Frames are
+ * the program page is set behind a blank tab meanwhile (`TabCover`; CDP freezing did not stop its
+ * workers), and the baseline pages let go of the camera (a page frozen while it holds the camera
+ * slowed the others: passthrough 19.6 fps, program 21.5 beside two frozen holders, 29–31 when the
+ * baselines let go). Frames are
  * counted the same way in all three (./compositor/frame-counter.ts). Adaptive resolution is off: the figures are for
  * the full output size. With `--soak`, runs the long soak instead (./compositor/soak.ts).
  *
@@ -97,10 +98,10 @@ interface Contender {
   pause(): Promise<unknown>;
 }
 
-const programContender = (freezer: Freezer, page: Page): Contender => ({
-  page,
-  resume: () => freezer.thaw(page),
-  pause: () => freezer.freeze(page),
+const programContender = (cover: TabCover): Contender => ({
+  page: cover.page,
+  resume: () => cover.uncover(),
+  pause: () => cover.cover(),
 });
 
 const baselineContender = (page: Page): Contender => ({
@@ -132,22 +133,23 @@ async function sideBySide(
   api: ApiSocket,
   program: Page,
   origin: string,
-  freezer: Freezer,
+  cover: TabCover,
   format: OutputFormat,
   base: CompositorScene,
 ): Promise<BenchFigure[]> {
   const size = outputFormats[format];
   await setFormat(api, program, format, fullScene(base));
-  await freezer.freeze(program);
+  await cover.cover();
   const naivePage = await openBaseline(program, origin, 'naive', size);
   const passthroughPage = await openBaseline(program, origin, 'passthrough', size);
   const contenders: Record<Who, Contender> = {
-    program: programContender(freezer, program),
+    program: programContender(cover),
     naive: baselineContender(naivePage),
     passthrough: baselineContender(passthroughPage),
   };
   await contenders.naive.pause();
   await contenders.passthrough.pause();
+  ctx.log(`${format}: the program draws ${round1(await cover.rate())} frames/s while set aside`);
   const fps: Record<Who, number[]> = { program: [], naive: [], passthrough: [] };
   const cpu: Record<Who, number[]> = { program: [], naive: [], passthrough: [] };
   const ratios: number[] = [];
@@ -190,7 +192,7 @@ async function sideBySide(
   } finally {
     await naivePage.close();
     await passthroughPage.close();
-    await freezer.thaw(program);
+    await cover.uncover();
   }
   const pick = (f: (s: Snapshot) => number | undefined) =>
     median(snaps.map(f).filter((v): v is number => v !== undefined && Number.isFinite(v)));
@@ -257,6 +259,7 @@ async function withControlWindow(
     .catch(() => ctx.log(`control window: no preview canvas (errors: ${errors.join(' | ')})`));
   // The preview loads its models (and, with one shared engine, elects the program) first.
   await sleep(8000);
+  ctx.log(`control window: the program draws ${round1(await framesRate(program))} frames/s beside it`);
   const open: Measured[] = [];
   try {
     for (let r = 0; r < Math.max(2, rounds - 1); r++) open.push(await measureOne(program));
@@ -312,12 +315,12 @@ const bench: BenchModule = async (ctx) => {
   const server = await startBaselineServer(ctx.root);
   // One browser, one fake camera, for the program and both baselines.
   let browser: Browser | undefined = await launchBrowser({ fakeCamera: camera });
-  const freezer = new Freezer();
   const figures: BenchFigure[] = [];
   try {
     await api.value('settings:update', { outputFormat: '1280x720' });
     const programContext = await studioContext(browser, outputFormats['1280x720']);
     const { page: program } = await openProgram(programContext, host);
+    const cover = await TabCover.over(program);
     const base = await api.value<CompositorScene>('show:get-scene');
     const t0 = Date.now();
     await api.value('show:set-scene', fullScene(base));
@@ -326,7 +329,7 @@ const bench: BenchModule = async (ctx) => {
     ctx.log(`tracking after ${Date.now() - t0} ms; tier ${(await snapshot(program)).tier ?? '(no tier field)'}`);
 
     for (const format of sizes)
-      figures.push(...(await sideBySide(ctx, api, program, server.origin, freezer, format, base)));
+      figures.push(...(await sideBySide(ctx, api, program, server.origin, cover, format, base)));
     figures.push(...(await withControlWindow(ctx, api, host, program, base)));
     await browser.close();
     browser = undefined;
