@@ -152,6 +152,7 @@ async function sideBySide(
   ctx.log(`${format}: the program draws ${round1(await cover.rate())} frames/s while set aside`);
   const fps: Record<Who, number[]> = { program: [], naive: [], passthrough: [] };
   const cpu: Record<Who, number[]> = { program: [], naive: [], passthrough: [] };
+  const drawnFps: Record<Who, number[]> = { program: [], naive: [], passthrough: [] };
   const ratios: number[] = [];
   const intervals: number[] = [];
   const snaps: Snapshot[] = [];
@@ -170,6 +171,7 @@ async function sideBySide(
         }
         await c.pause();
         fps[who].push(m.window.fps);
+        drawnFps[who].push((m.window.drawn * 1000) / m.window.ms);
         cpu[who].push(m.cpu.percent);
         round[who] = m.window.fps;
       }
@@ -187,6 +189,7 @@ async function sideBySide(
     const per = (ms: number) => round1(ms / naive.frames);
     ctx.log(
       `${format} naive page means: segment ${per(naive.segmentMs)} ms, hands ${per(naive.handsMs)} ms, draw ${per(naive.drawMs)} ms; ` +
+        `frames drawn/s (median, counted or not) program ${round1(median(drawnFps.program))}, naive ${round1(median(drawnFps.naive))}, passthrough ${round1(median(drawnFps.passthrough))}; ` +
         `studio CPU % (median) program ${round1(median(cpu.program))}, naive ${round1(median(cpu.naive))}, passthrough ${round1(median(cpu.passthrough))}`,
     );
   } finally {

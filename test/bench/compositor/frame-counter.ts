@@ -5,7 +5,12 @@ import type { BrowserContext, Page } from 'playwright-core';
  * scripts run. On each requestAnimationFrame it reads the page's count of drawn frames (the
  * baseline page's `__benchPage.frames`, or the compositor snapshot's `frames`) and, while
  * recording, keeps the interval between the rAF timestamps at which the count moved: frame times
- * as the page presented them. A string, not a function: the test transform would add helpers to a
+ * as the page presented them. It also counts the distinct camera frames the page took up through
+ * requestVideoFrameCallback (per video element, by `presentedFrames`; the most of any element),
+ * which all three pages use to take camera frames: a window's fps is the lower of the two, i.e.
+ * new camera frames drawn per second. The program draws at 30/s even without a new camera frame,
+ * and once more when one comes between two such ticks, so its drawn count alone ran above the
+ * 30 fps camera (31–35 fps) and above passthrough. A string, not a function: the test transform would add helpers to a
  * function's source that do not exist in the page.
  */
 const counterScript = `(() => {
@@ -16,6 +21,18 @@ const counterScript = `(() => {
     return -1;
   };
   const s = { recording: false, frames0: 0, t0: 0, last: -1, lastAt: 0, intervals: [] };
+  const cams = new Map();
+  const rvfc = HTMLVideoElement.prototype.requestVideoFrameCallback;
+  if (rvfc) HTMLVideoElement.prototype.requestVideoFrameCallback = function (callback) {
+    const video = this;
+    return rvfc.call(this, function (now, metadata) {
+      let c = cams.get(video);
+      if (!c) cams.set(video, (c = { last: -1, n: 0, n0: 0 }));
+      if (metadata && metadata.presentedFrames !== c.last) { c.last = metadata.presentedFrames; c.n++; }
+      return callback.call(this, now, metadata);
+    });
+  };
+  const camFrames = () => { let m = -1; for (const c of cams.values()) m = Math.max(m, c.n - c.n0); return m; };
   const tick = (t) => {
     const f = read();
     if (f >= 0 && f !== s.last) {
@@ -30,19 +47,27 @@ const counterScript = `(() => {
   };
   requestAnimationFrame(tick);
   window.__benchFrames = {
-    start() { s.recording = true; s.intervals = []; s.frames0 = read(); s.t0 = performance.now(); },
+    start() {
+      s.recording = true; s.intervals = []; s.frames0 = read(); s.t0 = performance.now();
+      for (const c of cams.values()) c.n0 = c.n;
+    },
     stop() {
       s.recording = false;
-      const frames = read() - s.frames0;
+      const drawn = read() - s.frames0;
+      const camera = camFrames();
       const ms = performance.now() - s.t0;
-      return { frames, ms, intervals: s.intervals };
+      return { frames: camera >= 0 ? Math.min(drawn, camera) : drawn, drawn, camera, ms, intervals: s.intervals };
     },
     now() { return { frames: read(), t: performance.now() }; },
   };
 })();`;
 
 export interface FrameWindow {
+  /** New camera frames drawn: the lower of `drawn` and `camera` (`drawn` where no camera was read). */
   frames: number;
+  /** Frames the page drew, and distinct camera frames it took up (-1: none through rVFC). */
+  drawn: number;
+  camera: number;
   ms: number;
   fps: number;
   /** Frame-to-frame intervals (ms) seen in the window. */
