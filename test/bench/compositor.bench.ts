@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 
 import type { OutputFormat } from '../../shared/api/app';
 import { outputFormats } from '../../shared/api/app';
@@ -10,7 +10,7 @@ import { launchBrowser } from '../support/browser';
 import type { RunningHost } from '../support/host';
 import { startHost } from '../support/host';
 import type { FrameWindow } from './compositor/frame-counter';
-import { Freezer, startCounting, stopCounting } from './compositor/frame-counter';
+import { framesRate, startCounting, stopCounting, TabCover } from './compositor/frame-counter';
 import type { CpuMark } from './compositor/proc';
 import { cpuMark, cpuShare } from './compositor/proc';
 import { fullScene } from './compositor/scenes';
@@ -26,6 +26,7 @@ import {
   snapshot,
   studioContext,
   waitForTracking,
+  windowPage,
 } from './compositor/studio';
 import type { BenchContext, BenchFigure, BenchModule } from './types';
 import { percentile } from './types';
@@ -35,11 +36,13 @@ import { percentile } from './types';
  * everything on, a naive serial pipeline (MediaPipe's web sample: segmenter then full hand model on
  * the main thread every frame, composite in 2D) and camera passthrough (2D canvas), in alternating
  * rounds so that the shared machine's load falls on all three alike; medians of the rounds.
- * Only the contender being measured runs: the program page is frozen (CDP) meanwhile, and the
- * baseline pages, in a second browser, let go of the camera (a frozen page would keep its capture
- * buffers and starve the other pages of its browser; the frozen program's browser still runs its
- * fake camera, a cost the baselines bear and the program does not). Frames are counted the same
- * way in all three (./compositor/frame-counter.ts). Adaptive resolution is off: the figures are for
+ * All three are pages of ONE browser (one fake camera), each in its own window (`windowPage`: a
+ * page in a background tab draws about once a second). Only the contender being measured runs:
+ * the program page is set behind a blank tab meanwhile (`TabCover`; CDP freezing did not stop its
+ * workers), and the baseline pages let go of the camera (a page frozen while it holds the camera
+ * slowed the others: passthrough 19.6 fps, program 21.5 beside two frozen holders, 29–31 when the
+ * baselines let go). Frames are
+ * counted the same way in all three (./compositor/frame-counter.ts). Adaptive resolution is off: the figures are for
  * the full output size. With `--soak`, runs the long soak instead (./compositor/soak.ts).
  *
  * The camera: a 1280×720 fake webcam made from the only real footage here, fingerpose's
@@ -57,14 +60,17 @@ export function benchCamera(root: string): string {
   return makeFakeCamera(root, { input: footage.person, width: 1280, height: 720, seconds: 6, fps: 30 });
 }
 
-/** Opens a baseline page (./compositor/baseline-page.ts) at the output size and waits for its first frame. */
+/**
+ * Opens a baseline page (./compositor/baseline-page.ts) at the output size, in its own window of
+ * the program's browser context, and waits for its first frame.
+ */
 async function openBaseline(
-  context: BrowserContext,
+  program: Page,
   origin: string,
   mode: 'naive' | 'passthrough',
   size: { width: number; height: number },
 ): Promise<Page> {
-  const page = await context.newPage();
+  const page = await windowPage(program.context(), program);
   await page.setViewportSize(size);
   await page.goto(`${origin}/?mode=${mode}&w=${size.width}&h=${size.height}`);
   await page.waitForFunction(
@@ -92,10 +98,10 @@ interface Contender {
   pause(): Promise<unknown>;
 }
 
-const programContender = (freezer: Freezer, page: Page): Contender => ({
-  page,
-  resume: () => freezer.thaw(page),
-  pause: () => freezer.freeze(page),
+const programContender = (cover: TabCover): Contender => ({
+  page: cover.page,
+  resume: () => cover.uncover(),
+  pause: () => cover.cover(),
 });
 
 const baselineContender = (page: Page): Contender => ({
@@ -126,26 +132,27 @@ async function sideBySide(
   ctx: BenchContext,
   api: ApiSocket,
   program: Page,
-  baselineContext: BrowserContext,
   origin: string,
-  freezer: Freezer,
+  cover: TabCover,
   format: OutputFormat,
   base: CompositorScene,
 ): Promise<BenchFigure[]> {
   const size = outputFormats[format];
   await setFormat(api, program, format, fullScene(base));
-  await freezer.freeze(program);
-  const naivePage = await openBaseline(baselineContext, origin, 'naive', size);
-  const passthroughPage = await openBaseline(baselineContext, origin, 'passthrough', size);
+  await cover.cover();
+  const naivePage = await openBaseline(program, origin, 'naive', size);
+  const passthroughPage = await openBaseline(program, origin, 'passthrough', size);
   const contenders: Record<Who, Contender> = {
-    program: programContender(freezer, program),
+    program: programContender(cover),
     naive: baselineContender(naivePage),
     passthrough: baselineContender(passthroughPage),
   };
   await contenders.naive.pause();
   await contenders.passthrough.pause();
+  ctx.log(`${format}: the program draws ${round1(await cover.rate())} frames/s while set aside`);
   const fps: Record<Who, number[]> = { program: [], naive: [], passthrough: [] };
   const cpu: Record<Who, number[]> = { program: [], naive: [], passthrough: [] };
+  const drawnFps: Record<Who, number[]> = { program: [], naive: [], passthrough: [] };
   const ratios: number[] = [];
   const intervals: number[] = [];
   const snaps: Snapshot[] = [];
@@ -164,6 +171,7 @@ async function sideBySide(
         }
         await c.pause();
         fps[who].push(m.window.fps);
+        drawnFps[who].push((m.window.drawn * 1000) / m.window.ms);
         cpu[who].push(m.cpu.percent);
         round[who] = m.window.fps;
       }
@@ -181,12 +189,13 @@ async function sideBySide(
     const per = (ms: number) => round1(ms / naive.frames);
     ctx.log(
       `${format} naive page means: segment ${per(naive.segmentMs)} ms, hands ${per(naive.handsMs)} ms, draw ${per(naive.drawMs)} ms; ` +
+        `frames drawn/s (median, counted or not) program ${round1(median(drawnFps.program))}, naive ${round1(median(drawnFps.naive))}, passthrough ${round1(median(drawnFps.passthrough))}; ` +
         `studio CPU % (median) program ${round1(median(cpu.program))}, naive ${round1(median(cpu.naive))}, passthrough ${round1(median(cpu.passthrough))}`,
     );
   } finally {
     await naivePage.close();
     await passthroughPage.close();
-    await freezer.thaw(program);
+    await cover.uncover();
   }
   const pick = (f: (s: Snapshot) => number | undefined) =>
     median(snaps.map(f).filter((v): v is number => v !== undefined && Number.isFinite(v)));
@@ -241,7 +250,8 @@ async function withControlWindow(
 ): Promise<BenchFigure[]> {
   await setFormat(api, program, '1280x720', fullScene(base));
   const alone: Measured[] = [await measureOne(program)];
-  const control = await program.context().newPage();
+  // Its own window, as in the studio (a second tab would leave the program a background tab).
+  const control = await windowPage(program.context(), program);
   await control.setViewportSize({ width: 1440, height: 900 });
   const errors = collectErrors(control);
   await control.goto(host.url);
@@ -252,6 +262,7 @@ async function withControlWindow(
     .catch(() => ctx.log(`control window: no preview canvas (errors: ${errors.join(' | ')})`));
   // The preview loads its models (and, with one shared engine, elects the program) first.
   await sleep(8000);
+  ctx.log(`control window: the program draws ${round1(await framesRate(program))} frames/s beside it`);
   const open: Measured[] = [];
   try {
     for (let r = 0; r < Math.max(2, rounds - 1); r++) open.push(await measureOne(program));
@@ -305,15 +316,14 @@ const bench: BenchModule = async (ctx) => {
   const host = await startHost({ dataDir: ctx.tmpDir });
   const api = await openApi(host);
   const server = await startBaselineServer(ctx.root);
-  // Two browsers, each with its own fake camera: the program's, and the baselines'.
+  // One browser, one fake camera, for the program and both baselines.
   let browser: Browser | undefined = await launchBrowser({ fakeCamera: camera });
-  let baselineBrowser: Browser | undefined = await launchBrowser({ fakeCamera: camera });
-  const freezer = new Freezer();
   const figures: BenchFigure[] = [];
   try {
     await api.value('settings:update', { outputFormat: '1280x720' });
     const programContext = await studioContext(browser, outputFormats['1280x720']);
     const { page: program } = await openProgram(programContext, host);
+    const cover = await TabCover.over(program);
     const base = await api.value<CompositorScene>('show:get-scene');
     const t0 = Date.now();
     await api.value('show:set-scene', fullScene(base));
@@ -321,18 +331,14 @@ const bench: BenchModule = async (ctx) => {
     figures.push({ name: 'compositor models loaded to first tracked frame', value: Date.now() - t0, unit: 'ms' });
     ctx.log(`tracking after ${Date.now() - t0} ms; tier ${(await snapshot(program)).tier ?? '(no tier field)'}`);
 
-    const baselineContext = await studioContext(baselineBrowser, outputFormats['1280x720']);
     for (const format of sizes)
-      figures.push(...(await sideBySide(ctx, api, program, baselineContext, server.origin, freezer, format, base)));
-    await baselineBrowser.close();
-    baselineBrowser = undefined;
+      figures.push(...(await sideBySide(ctx, api, program, server.origin, cover, format, base)));
     figures.push(...(await withControlWindow(ctx, api, host, program, base)));
     await browser.close();
     browser = undefined;
     figures.push(...(await withoutWebGl(ctx, camera, host)));
   } finally {
     await browser?.close();
-    await baselineBrowser?.close();
     await server.close();
     api.close();
     await host.stop();

@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 
 import type { ProbeInfo } from '../../fixtures/camera/studio-api';
 import { probe, waitForProbe } from '../../fixtures/camera/studio-api';
@@ -29,6 +29,34 @@ export async function studioContext(
   const context = await browser.newContext({ viewport, locale: 'zh-CN', permissions: ['camera'] });
   await installFrameCounter(context);
   return context;
+}
+
+const browserSessions = new WeakMap<Browser, Promise<CDPSession>>();
+
+/**
+ * A new page of `context` in its OWN window, as the studio's windows are. `context.newPage()` opens
+ * a tab in the window of the context's first page, and in headless Chromium only the front tab of a
+ * window draws: a page behind another tab gets rAF and requestVideoFrameCallback about once a
+ * second (measured here: the naive page 12.8 fps alone, 1.0 fps once a second tab was opened, 11.7
+ * after bringToFront), while document.visibilityState still says "visible". `near` is a page of
+ * `context` (Playwright does not expose the context's CDP id).
+ */
+export async function windowPage(context: BrowserContext, near: Page): Promise<Page> {
+  const browser = context.browser()!;
+  let root = browserSessions.get(browser);
+  if (root === undefined) browserSessions.set(browser, (root = browser.newBrowserCDPSession()));
+  const session = await context.newCDPSession(near);
+  const { targetInfo } = await session.send('Target.getTargetInfo');
+  await session.detach();
+  const [page] = await Promise.all([
+    context.waitForEvent('page'),
+    (await root).send('Target.createTarget', {
+      url: 'about:blank',
+      browserContextId: targetInfo.browserContextId,
+      newWindow: true,
+    }),
+  ]);
+  return page;
 }
 
 /** Page errors and console errors of `page`, for the log when something does not draw. */
