@@ -339,6 +339,10 @@ export class CanvasRenderer implements TierRenderer {
     ctx.restore();
   }
 
+  productPending(): boolean {
+    return this.view?.awaitingFirstBox ?? false;
+  }
+
   stages(): Record<string, number> {
     const m = this.stageMs;
     return {

@@ -144,6 +144,7 @@ export class Compositor {
   private photo: ImageBitmap | null = null;
   private maskArrivedAt = 0;
   private drawFailedGeneration = 0;
+  private readySince = 0;
 
   // Per-frame state, allocated once.
   private readonly frameInputs: FrameInputs;
@@ -363,6 +364,7 @@ export class Compositor {
     }
     if (backKey === '' && this.backKey !== '') this.swapBackground(null, undefined, '');
     this.readyGeneration = generation;
+    this.readySince = performance.now();
   }
 
   private async loadModel(assetId: string): Promise<ModelHandle | undefined> {
@@ -606,7 +608,10 @@ export class Compositor {
     }
     this.frames++;
     this.adapt(now);
-    if (this.readyGeneration !== 0) {
+    // Ready once the scene is on screen with its product: the product's first 3D box comes from
+    // a worker a few frames later (given up on after 1.5 s, e.g. a hand not yet in view).
+    const productWait = this.renderer.productPending?.() === true && now - this.readySince < 1500;
+    if (this.readyGeneration !== 0 && !productWait) {
       this.readyGeneration = 0;
       this.options.onSceneReady();
     }

@@ -84,6 +84,8 @@ export interface TierRenderer {
   memory(): { geometries: number; textures: number; programs: number };
   /** A WebGL context this renderer owns (context-loss tests), if any. */
   readonly gl: WebGLRenderingContext | WebGL2RenderingContext | undefined;
+  /** A model is shown but its first 3D box has not been drawn yet (software tier). */
+  productPending?(): boolean;
   /** Per-stage milliseconds (picture, product, overlays), where the renderer measures them. */
   stages?(): Record<string, number>;
   /** The context was lost / restored (GPU tiers). */

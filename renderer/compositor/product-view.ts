@@ -95,6 +95,11 @@ export class ProductView {
     this.post({ type: 'discard', id: (model as ProductModel).id });
   }
 
+  /** A model is shown and its first box is still being drawn. */
+  get awaitingFirstBox(): boolean {
+    return this.shown !== undefined && this.last === undefined && !this.broken && !this.lost;
+  }
+
   get loadedUrl(): string | undefined {
     return this.shown?.url;
   }

@@ -18,7 +18,8 @@ export function PerformanceHud({ compositor }: { compositor: Compositor }) {
   }, [compositor]);
   if (snapshot === undefined) return null;
   const rows: [string, string][] = [
-    [t('hud.tier'), t(`tier.${snapshot.tier}`)],
+    // Short: the HUD must not cover the picture it reports on (the status line has the long name).
+    [t('hud.tier'), t(`tierShort.${snapshot.tier}`)],
     [t('hud.fps'), snapshot.fps.toFixed(0)],
     [t('hud.capture'), ms(snapshot.captureMs)],
     [t('hud.segmentation'), ms(snapshot.segmentMs)],
