@@ -276,18 +276,20 @@ export class StudioHost {
 
   /** `POST /upload?token=…&name=…`: stages a file from the browser; answers a Result of StagedUpload. */
   private upload(req: http.IncomingMessage, res: http.ServerResponse, url: URL, headers: Record<string, string>): void {
-    const answer = (status: number, result: Result<unknown>) => {
+    const answer = (status: number, result: Result<unknown>, close = false) => {
       if (res.headersSent) return;
       res.writeHead(status, {
         ...headers,
         'Content-Type': 'application/json; charset=utf-8',
         'Cache-Control': 'no-store',
+        // A refused body may still be on its way: the connection cannot carry another request.
+        ...(close ? { Connection: 'close' } : {}),
       });
       res.end(JSON.stringify(result));
     };
     const refuse = (status: number, error: StudioError) => {
-      answer(status, { ok: false, error: error.toData() });
-      // Do not read the rest of a refused body.
+      answer(status, { ok: false, error: error.toData() }, true);
+      // Drop what is left of a refused body; the socket closes after the answer.
       req.resume();
     };
     if (req.method !== 'POST') return refuse(405, new StudioError('app/invalid-payload', 'Uploads are POSTed.'));
