@@ -25,11 +25,13 @@ export class CanvasRenderer implements TierRenderer {
   private readonly personCanvas = document.createElement('canvas');
   private readonly maskPlateCanvas = document.createElement('canvas');
   private readonly maskPlateContext: CanvasRenderingContext2D;
-  private maskPlateKey = '';
+  /** What the mask plate was drawn for: mask version, crop (the fit object; a new one per layout) and size. */
+  private maskPlateVersion = -1;
+  private maskPlateFit: CoverFit | undefined;
   private maskVersion = 0;
   private readonly backPlateCanvas = document.createElement('canvas');
   private readonly backPlateContext: CanvasRenderingContext2D;
-  private backPlateKey = '';
+  private backPlateFit: CoverFit | null | undefined;
   private backPlateImage: ImageBitmap | undefined;
   private readonly personContext: CanvasRenderingContext2D;
   private readonly blurCanvas = document.createElement('canvas');
@@ -39,6 +41,7 @@ export class CanvasRenderer implements TierRenderer {
   private scale = 1;
   private hasMask = false;
   private readonly box: Box = { x: 0, y: 0, width: 0, height: 0 };
+  private readonly cutBox: Box = { x: 0, y: 0, width: 0, height: 0 };
   private contextHandler: ((lost: boolean) => void) | undefined;
 
   constructor(
@@ -212,7 +215,9 @@ export class CanvasRenderer implements TierRenderer {
       canvas.width = pw;
       canvas.height = ph;
     }
-    const box = { x: 0, y: 0, width: pw, height: ph };
+    const box = this.cutBox;
+    box.width = pw;
+    box.height = ph;
     const plate = this.maskPlate(fit, pw, ph, box);
     p.globalCompositeOperation = 'copy';
     drawCover(p, camera, vw, vh, fit, box);
@@ -229,9 +234,14 @@ export class CanvasRenderer implements TierRenderer {
    */
   private maskPlate(fit: CoverFit, pw: number, ph: number, box: Rect): HTMLCanvasElement {
     const plate = this.maskPlateCanvas;
-    const key = `${this.maskVersion}:${pw}x${ph}:${fit.uvOffsetX}:${fit.uvOffsetY}:${fit.uvScaleX}:${fit.uvScaleY}`;
-    if (key === this.maskPlateKey) return plate;
-    this.maskPlateKey = key;
+    const same =
+      this.maskPlateVersion === this.maskVersion &&
+      this.maskPlateFit === fit &&
+      plate.width === pw &&
+      plate.height === ph;
+    if (same) return plate;
+    this.maskPlateVersion = this.maskVersion;
+    this.maskPlateFit = fit;
     if (plate.width !== pw || plate.height !== ph) {
       plate.width = pw;
       plate.height = ph;
@@ -283,16 +293,17 @@ export class CanvasRenderer implements TierRenderer {
     if (back.kind === 'video') return drawBack(ctx, back, fit, r);
     const pw = Math.max(1, Math.round(r.width * this.scale));
     const ph = Math.max(1, Math.round(r.height * this.scale));
-    const key = `${pw}x${ph}:${fit?.uvOffsetX}:${fit?.uvOffsetY}:${fit?.uvScaleX}:${fit?.uvScaleY}`;
-    if (back.image !== this.backPlateImage || key !== this.backPlateKey) {
+    const plate = this.backPlateCanvas;
+    const same =
+      back.image === this.backPlateImage && fit === this.backPlateFit && plate.width === pw && plate.height === ph;
+    if (!same) {
       this.backPlateImage = back.image;
-      this.backPlateKey = key;
-      const plate = this.backPlateCanvas;
+      this.backPlateFit = fit;
       plate.width = pw;
       plate.height = ph;
       drawBack(this.backPlateContext, back, fit, { x: 0, y: 0, width: pw, height: ph });
     }
-    ctx.drawImage(this.backPlateCanvas, r.x, r.y, r.width, r.height);
+    ctx.drawImage(plate, r.x, r.y, r.width, r.height);
   }
 
   private drawBlurred(

@@ -7,9 +7,10 @@ import type { Rect } from '../../shared/compositor/safe-areas';
 import { orientationOf, safeArea } from '../../shared/compositor/safe-areas';
 import type { Anchor, CompositorScene } from '../../shared/compositor/scene';
 import { CanvasRenderer } from './canvas-renderer';
-import type { BackSource, Box, FrameInputs, ModelHandle, OverlayDraw, TierRenderer } from './frame';
+import type { BackSource, Box, FrameInputs, ModelHandle, TierRenderer } from './frame';
 import { GlRenderer } from './gl-renderer';
 import type { OverlayTexts } from './overlay-draw';
+import type { OverlayAvoid } from './overlay-stack';
 import { OverlayStack } from './overlay-stack';
 import type { Tier, TierInfo } from './tier';
 import { detectTier, isSoftwareRenderer } from './tier';
@@ -152,6 +153,8 @@ export class Compositor {
   private readonly guestRect = { x: 0, y: 0, width: 0, height: 0 };
   /** The guest's picture, which overlays keep clear of (one array, not one per frame). */
   private readonly guestKeepOut: readonly Rect[] = [this.guestRect];
+  /** What the overlays keep clear of this frame (filled per frame, never reallocated). */
+  private readonly avoid: OverlayAvoid = { face: null, product: null };
   private readonly pose: AnchorPose = emptyPose();
   private readonly handTracker = new HandAnchorTracker();
   private readonly faceTracker = new HandAnchorTracker(faceAnchor);
@@ -640,18 +643,11 @@ export class Compositor {
     }
     // Overlays are laid out around where the product and the face were in the last frame.
     const productBox = this.renderer.productBox(this.productRect);
-    f.overlays = this.overlays.update(
-      scene,
-      this.safe,
-      this.size,
-      this.options.texts,
-      {
-        face: this.faceBox(now),
-        product: productBox.width > 0 ? productBox : null,
-        keepOut: f.guest === null ? undefined : this.guestKeepOut,
-      },
-      now,
-    );
+    const avoid = this.avoid;
+    avoid.face = this.faceBox(now);
+    avoid.product = productBox.width > 0 ? productBox : null;
+    avoid.keepOut = f.guest === null ? undefined : this.guestKeepOut;
+    f.overlays = this.overlays.update(scene, this.safe, this.size, this.options.texts, avoid, now);
     this.renderer.draw(f);
   }
 
@@ -851,5 +847,3 @@ function asStudioError(error: unknown): StudioError {
   if (error instanceof StudioError) return error;
   return new StudioError('compositor/failed', 'The program picture could not show this.', { detail: String(error) });
 }
-
-export type { OverlayDraw };
