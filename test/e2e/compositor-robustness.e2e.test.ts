@@ -9,7 +9,7 @@ import { buildGlb } from '../../shared/compositor/glb-builder';
 import type { CompositorScene } from '../../shared/compositor/scene';
 import type { ApiSocket } from '../fixtures/camera/studio-api';
 import { decodePng, openApi, probe, showScene, waitForProbe, waitForScene } from '../fixtures/camera/studio-api';
-import { launchBrowser, screenshotPath, tmpDir } from '../support/browser';
+import { keepWebGlPixels, launchBrowser, screenshotPath, tmpDir } from '../support/browser';
 import type { RunningHost } from '../support/host';
 import { repoRoot, startHost } from '../support/host';
 
@@ -129,6 +129,7 @@ describe('compositor robustness (no camera on this machine)', () => {
     // No fake camera: getUserMedia finds no device, as on a laptop with its camera unplugged.
     browser = await launchBrowser();
     const context = await browser.newContext({ viewport: { width: W, height: H } });
+    await keepWebGlPixels(context);
     page = await context.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.goto(host.programUrl);

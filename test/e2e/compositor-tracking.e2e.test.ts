@@ -19,7 +19,7 @@ import {
   waitForProbe,
   waitForScene,
 } from '../fixtures/camera/studio-api';
-import { launchBrowser, screenshotPath } from '../support/browser';
+import { keepWebGlPixels, launchBrowser, screenshotPath } from '../support/browser';
 import type { RunningHost } from '../support/host';
 import { repoRoot, startHost } from '../support/host';
 
@@ -37,6 +37,7 @@ function hostLog(host: RunningHost): string {
 
 async function openProgram(browser: Browser, host: RunningHost, tier?: Tier): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: W, height: H } });
+  await keepWebGlPixels(context);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));

@@ -6,7 +6,7 @@ import type { Fen } from '../../shared/money';
 import { footage, makeFakeCamera } from '../fixtures/camera/fake-camera';
 import type { ApiSocket } from '../fixtures/camera/studio-api';
 import { openApi, probe, showScene, waitForProbe, waitForScene } from '../fixtures/camera/studio-api';
-import { launchBrowser, screenshotPath } from '../support/browser';
+import { keepWebGlPixels, launchBrowser, screenshotPath } from '../support/browser';
 import type { RunningHost } from '../support/host';
 import { repoRoot, startHost } from '../support/host';
 
@@ -44,6 +44,7 @@ describe('program overlays around the detected face', () => {
       const browser = await launchBrowser({ fakeCamera: camera });
       try {
         const page = await browser.newPage({ viewport: { width: 1080, height: 1920 } });
+        await keepWebGlPixels(page);
         await page.goto(`${host.programUrl}&tier=${tier}`);
         await waitForScene(page, 1);
         const base = await api.value<CompositorScene>('show:get-scene');

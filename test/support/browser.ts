@@ -66,6 +66,22 @@ export async function openPage(
   return { page, context, errors };
 }
 
+/**
+ * Makes the WebGL canvases of pages opened from here keep their pixels, so a screenshot shows them.
+ * Without `preserveDrawingBuffer` headless Chromium now and then photographs a WebGL canvas black
+ * (the buffer is cleared after compositing). The studio itself does not need it: OBS captures the
+ * window, not the buffer. Call it on a context or a page before the page loads.
+ */
+export async function keepWebGlPixels(target: BrowserContext | Page): Promise<void> {
+  await target.addInitScript(() => {
+    const original = HTMLCanvasElement.prototype.getContext;
+    HTMLCanvasElement.prototype.getContext = function (this: HTMLCanvasElement, kind: string, options?: object) {
+      const keep = kind === 'webgl' || kind === 'webgl2' ? { ...options, preserveDrawingBuffer: true } : options;
+      return original.call(this, kind as '2d', keep);
+    } as typeof original;
+  });
+}
+
 /** Where screenshots go (test-results/, gitignored); look at them after a run. */
 export function screenshotPath(name: string): string {
   const dir = path.join(repoRoot, 'test-results', 'screenshots');
