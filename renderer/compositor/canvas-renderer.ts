@@ -5,6 +5,8 @@ import type { BackSource, Box, FrameInputs, ModelHandle, TierRenderer } from './
 import { ProductView } from './product-view';
 import { RollingAverage } from './vision/vision-client';
 
+type ImageBack = Extract<BackSource, { kind: 'image' }>;
+
 /** Where a mask value becomes person: the same soft edge as the GPU tier's shader. */
 const edgeLow = 0.35;
 const edgeHigh = 0.75;
@@ -33,6 +35,16 @@ export class CanvasRenderer implements TierRenderer {
   private readonly backPlateContext: CanvasRenderingContext2D;
   private backPlateFit: CoverFit | null | undefined;
   private backPlateImage: ImageBitmap | undefined;
+  /** Bumped whenever the background plate is redrawn. */
+  private backPlateVersion = 0;
+  /**
+   * The background plate with the host's shape cut out of it (`destination-out`): laid over the
+   * camera it gives the same picture as the host cut out and laid over the background, but it
+   * changes only when a mask arrives, so a frame costs one camera draw and one blend.
+   */
+  private readonly holeCanvas = document.createElement('canvas');
+  private readonly holeContext: CanvasRenderingContext2D;
+  private holeKey = { mask: -1, back: -1, fit: undefined as CoverFit | undefined };
   private readonly personContext: CanvasRenderingContext2D;
   private readonly blurCanvas = document.createElement('canvas');
   private readonly blurContext: CanvasRenderingContext2D;
@@ -56,7 +68,16 @@ export class CanvasRenderer implements TierRenderer {
     const maskPlate = this.maskPlateCanvas.getContext('2d');
     const backPlate = this.backPlateCanvas.getContext('2d', { alpha: false });
     const blur = this.blurCanvas.getContext('2d');
-    if (ctx === null || mask === null || person === null || maskPlate === null || backPlate === null || blur === null)
+    const hole = this.holeCanvas.getContext('2d');
+    if (
+      ctx === null ||
+      mask === null ||
+      person === null ||
+      maskPlate === null ||
+      backPlate === null ||
+      blur === null ||
+      hole === null
+    )
       throw new StudioError('compositor/webgl-unavailable', 'This computer cannot draw the program picture.');
     this.ctx = ctx;
     this.maskContext = mask;
@@ -64,6 +85,7 @@ export class CanvasRenderer implements TierRenderer {
     this.maskPlateContext = maskPlate;
     this.backPlateContext = backPlate;
     this.blurContext = blur;
+    this.holeContext = hole;
     let view: ProductView | undefined;
     if (tier === 'software') {
       try {
@@ -168,7 +190,21 @@ export class CanvasRenderer implements TierRenderer {
         frame.mode !== 'camera' && this.hasMask && frame.maskMix > 0 && (frame.mode === 'blur' || frame.back !== null);
       if (!effect) {
         drawCover(ctx, camera, camera.videoWidth, camera.videoHeight, frame.mainFit, r);
+      } else if (frame.mode !== 'blur' && frame.back?.kind === 'image') {
+        // A still background: the camera, then the background with the host's hole over it
+        // (faded in after the first mask).
+        drawCover(ctx, camera, camera.videoWidth, camera.videoHeight, frame.mainFit, r);
+        ctx.globalAlpha = frame.maskMix;
+        ctx.drawImage(
+          this.backWithHole(frame.back, frame.backFit, frame.mainFit, r),
+          r.x,
+          r.y,
+          r.width,
+          r.height,
+        );
+        ctx.globalAlpha = 1;
       } else {
+        // A moving background (video, blurred camera): the host cut out and laid over it.
         if (frame.maskMix < 1) {
           // Easing in after the first mask: the background fades in behind the host.
           drawCover(ctx, camera, camera.videoWidth, camera.videoHeight, frame.mainFit, r);
@@ -291,6 +327,10 @@ export class CanvasRenderer implements TierRenderer {
    */
   private drawBack(ctx: CanvasRenderingContext2D, back: BackSource, fit: CoverFit | null, r: Rect): void {
     if (back.kind === 'video') return drawBack(ctx, back, fit, r);
+    ctx.drawImage(this.backPlate(back, fit, r), r.x, r.y, r.width, r.height);
+  }
+
+  private backPlate(back: ImageBack, fit: CoverFit | null, r: Rect): HTMLCanvasElement {
     const pw = Math.max(1, Math.round(r.width * this.scale));
     const ph = Math.max(1, Math.round(r.height * this.scale));
     const plate = this.backPlateCanvas;
@@ -299,11 +339,45 @@ export class CanvasRenderer implements TierRenderer {
     if (!same) {
       this.backPlateImage = back.image;
       this.backPlateFit = fit;
+      this.backPlateVersion++;
       plate.width = pw;
       plate.height = ph;
       drawBack(this.backPlateContext, back, fit, { x: 0, y: 0, width: pw, height: ph });
     }
-    ctx.drawImage(plate, r.x, r.y, r.width, r.height);
+    return plate;
+  }
+
+  /** The background plate less the host (see `holeCanvas`), redrawn when a mask or the layout changes. */
+  private backWithHole(back: ImageBack, backFit: CoverFit | null, mainFit: CoverFit, r: Rect): HTMLCanvasElement {
+    const plate = this.backPlate(back, backFit, r);
+    const hole = this.holeCanvas;
+    const key = this.holeKey;
+    if (
+      key.mask === this.maskVersion &&
+      key.back === this.backPlateVersion &&
+      key.fit === mainFit &&
+      hole.width === plate.width &&
+      hole.height === plate.height
+    )
+      return hole;
+    key.mask = this.maskVersion;
+    key.back = this.backPlateVersion;
+    key.fit = mainFit;
+    if (hole.width !== plate.width || hole.height !== plate.height) {
+      hole.width = plate.width;
+      hole.height = plate.height;
+    }
+    const h = this.holeContext;
+    h.globalCompositeOperation = 'copy';
+    h.drawImage(plate, 0, 0);
+    // The mask is of the whole camera frame: cropped as the camera is, upscaled by the draw.
+    h.globalCompositeOperation = 'destination-out';
+    const box = this.cutBox;
+    box.width = hole.width;
+    box.height = hole.height;
+    drawCover(h, this.maskCanvas, this.maskCanvas.width, this.maskCanvas.height, mainFit, box);
+    h.globalCompositeOperation = 'source-over';
+    return hole;
   }
 
   private drawBlurred(
@@ -375,6 +449,7 @@ export class CanvasRenderer implements TierRenderer {
     this.maskPlateCanvas.width = this.maskPlateCanvas.height = 0;
     this.backPlateCanvas.width = this.backPlateCanvas.height = 0;
     this.backPlateImage = undefined;
+    this.holeCanvas.width = this.holeCanvas.height = 0;
     this.blurCanvas.width = this.blurCanvas.height = 0;
   }
 }

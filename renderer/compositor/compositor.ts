@@ -75,6 +75,8 @@ export interface CompositorSnapshot {
   handsMs: number;
   faceMs: number;
   visionRate: number;
+  /** Camera frames the vision engine skipped because they barely changed, per second. */
+  skippedRate: number;
   /** Segmentation masks and hand results per second (real inferences). */
   maskRate: number;
   handRate: number;
@@ -721,6 +723,7 @@ export class Compositor {
       handsMs: stats.hands.average,
       faceMs: stats.face.average,
       visionRate: stats.rate.average,
+      skippedRate: stats.skipped.average,
       maskRate: stats.maskRate.average,
       handRate: stats.handRate.average,
       visionLeader: this.vision.isLeader,
