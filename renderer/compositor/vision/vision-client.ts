@@ -58,13 +58,20 @@ interface WorkerSlot {
   role: WorkerRole;
   worker: Worker;
   ready: boolean;
-  /** A frame is in the worker: the next one waits (never a queue). */
-  busy: boolean;
+  /**
+   * Frames given to the worker and not yet answered: at most two, the one it is working on and the
+   * next, so it starts the next the moment it finishes instead of waiting for the camera's next
+   * frame (a 41 ms inference would otherwise run at most every 66 ms at 30 fps).
+   */
+  inFlight: number;
   loaded: Set<ModelKey>;
   lastSentAt: number;
   /** Camera frame number last given to this worker. */
   lastSeq: number;
 }
+
+/** Frames one worker holds at most: the one it infers and the next (see `WorkerSlot.inFlight`). */
+const maxInFlight = 2;
 
 /** Face boxes are wanted a few times a second; a worker that does only faces gets frames this often. */
 const faceOnlyIntervalMs = 200;
@@ -75,9 +82,9 @@ const randomId = () =>
 /**
  * The studio's vision engine, as one window sees it. Exactly one window of the browser (elected
  * by Web Locks, the program first) runs inference: two workers, segmentation and hands, in
- * parallel, each given the newest camera frame as a transferred VideoFrame as soon as it has
- * finished the last one, so a slow machine gets fewer results, never a queue, and the render loop
- * never waits. The leader publishes every result on a BroadcastChannel; the other windows apply
+ * parallel, each given the newest camera frames as transferred VideoFrames, one being worked on
+ * and one waiting, so a worker never idles for the camera and a slow machine gets fewer results,
+ * never a backlog; the render loop never waits. The leader publishes every result on a BroadcastChannel; the other windows apply
  * them and start no workers. When the leader closes, the next window takes over by itself.
  */
 export class VisionClient {
@@ -215,7 +222,7 @@ export class VisionClient {
         role,
         worker,
         ready: false,
-        busy: false,
+        inFlight: 0,
         loaded: new Set(),
         lastSentAt: 0,
         lastSeq: 0,
@@ -264,7 +271,7 @@ export class VisionClient {
 
   /** Whether `slot` has work for the current wants, and how often it may take a frame. */
   private interval(slot: WorkerSlot, wants: VisionWants): number | undefined {
-    if (!slot.ready || slot.busy) return undefined;
+    if (!slot.ready || slot.inFlight >= maxInFlight) return undefined;
     if (slot.role === 'hands') return wants.hands && slot.loaded.has('hands') ? this.minIntervalMs : undefined;
     if (wants.segment && slot.loaded.has('segmenter')) return this.minIntervalMs;
     if (wants.face && slot.loaded.has('face')) return Math.max(this.minIntervalMs, faceOnlyIntervalMs);
@@ -305,7 +312,7 @@ export class VisionClient {
     }
     targets.forEach((slot, i) => {
       const f = i === targets.length - 1 ? frame : frame.clone();
-      slot.busy = true;
+      slot.inFlight++;
       slot.lastSentAt = now;
       slot.lastSeq = this.cameraSeq;
       slot.worker.postMessage({ type: 'frame', time: now, frame: f, wants }, [f]);
@@ -327,14 +334,14 @@ export class VisionClient {
         this.publishStatus();
         break;
       case 'result':
-        slot.busy = false;
+        slot.inFlight = Math.max(0, slot.inFlight - 1);
         this.bus.publishResult(message);
         this.apply(message, message.time);
         // A camera frame may have come while this worker was busy: it gets it now, not at the next one.
         this.feed();
         break;
       case 'error':
-        slot.busy = false;
+        slot.inFlight = Math.max(0, slot.inFlight - 1);
         this.onError(message.message);
         break;
     }

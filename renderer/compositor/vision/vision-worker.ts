@@ -380,6 +380,26 @@ async function runFrame(message: VisionFrame): Promise<void> {
   post(result, transfer);
 }
 
+/** The frame being inferred is running; the client sends at most one more, which waits here. */
+let running = false;
+let next: VisionFrame | undefined;
+
+function take(message: VisionFrame): void {
+  if (running) {
+    // The client keeps at most two frames here; should a third come, the newest wins.
+    next?.frame.close();
+    next = message;
+    return;
+  }
+  running = true;
+  void runFrame(message).finally(() => {
+    running = false;
+    const queued = next;
+    next = undefined;
+    if (queued !== undefined) take(queued);
+  });
+}
+
 self.onmessage = (event: MessageEvent<ToVision>) => {
   const message = event.data;
   switch (message.type) {
@@ -387,12 +407,14 @@ self.onmessage = (event: MessageEvent<ToVision>) => {
       init(message).catch((error: unknown) => post({ type: 'error', message: messageOf(error) }));
       break;
     case 'frame':
-      void runFrame(message);
+      take(message);
       break;
     case 'prepare':
       prepare(message.wants);
       break;
     case 'close':
+      next?.frame.close();
+      next = undefined;
       slots.hands.task?.close();
       slots.segmenter.task?.close();
       slots.face.task?.close();
