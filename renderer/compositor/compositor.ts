@@ -58,6 +58,8 @@ export interface CompositorOptions {
   adaptive?: boolean;
   /** Force a tier ('gpu' | 'software' | 'none'; support and tests); otherwise probed. */
   tier?: string | null;
+  /** `gpu` or `cpu` forces MediaPipe's delegate (support, tests); otherwise GPU on a hardware GPU tier. */
+  visionDelegate?: string | null;
   /** A model finished loading (error null) or failed. */
   onVisionModel?: (model: ModelName, error: string | null) => void;
 }
@@ -77,6 +79,8 @@ export interface CompositorSnapshot {
   visionRate: number;
   /** Camera frames the vision engine skipped because they barely changed, per second. */
   skippedRate: number;
+  /** What runs each loaded model: MediaPipe's 'GPU' or 'CPU' delegate. */
+  visionDelegates: Partial<Record<'hands' | 'segmenter' | 'face', 'GPU' | 'CPU'>>;
   /** Segmentation masks and hand results per second (real inferences). */
   maskRate: number;
   handRate: number;
@@ -256,6 +260,7 @@ export class Compositor {
         ...(urls.handsLite === undefined ? {} : { handsLite: urls.handsLite }),
         ...(urls.segmenterLandscape === undefined ? {} : { segmenterLandscape: urls.segmenterLandscape }),
         preferLite: this.tierInfo.tier !== 'gpu',
+        gpuDelegate: this.wantsGpuDelegate(),
       },
       this.onVision,
       (message) =>
@@ -706,6 +711,13 @@ export class Compositor {
     }
   }
 
+  /** MediaPipe on the GPU where the picture is drawn by a real one (a software GL would be slower than the CPU path). */
+  private wantsGpuDelegate(): boolean {
+    const forced = this.options.visionDelegate;
+    if (forced === 'gpu' || forced === 'cpu') return forced === 'gpu';
+    return this.tierInfo.tier === 'gpu' && !isSoftwareRenderer(this.tierInfo.glRenderer);
+  }
+
   /** For the HUD and tests; allocates, so call it at most a few times per second. */
   snapshot(): CompositorSnapshot {
     const stats = this.vision.stats;
@@ -724,6 +736,7 @@ export class Compositor {
       faceMs: stats.face.average,
       visionRate: stats.rate.average,
       skippedRate: stats.skipped.average,
+      visionDelegates: { ...this.vision.delegates },
       maskRate: stats.maskRate.average,
       handRate: stats.handRate.average,
       visionLeader: this.vision.isLeader,

@@ -65,6 +65,8 @@ export interface VisionInit {
     segmenterLandscape?: string;
   };
   preferLite: boolean;
+  /** Ask for MediaPipe's GPU delegate (hardware WebGL in the worker); CPU where it does not start. */
+  gpuDelegate: boolean;
   /** Longest side of the frame the hand model gets. */
   handSide: number;
 }
@@ -115,6 +117,8 @@ export interface VisionModelLoaded {
   type: 'model';
   model: ModelKey;
   error: string | null;
+  /** What runs it: 'GPU' when the GPU delegate started, 'CPU' otherwise. */
+  delegate?: 'GPU' | 'CPU';
 }
 
 export interface VisionFailure {

@@ -17,6 +17,8 @@ export interface VisionModelUrls {
   segmenterLandscape?: string;
   /** Use the lite hand model (no usable GPU here, so the CPU is the bottleneck). */
   preferLite: boolean;
+  /** Try MediaPipe's GPU delegate first (a hardware GPU); CPU otherwise or where it fails. */
+  gpuDelegate?: boolean;
 }
 
 export interface VisionStats {
@@ -104,6 +106,8 @@ export class VisionClient {
   private readonly onModel: ((model: ModelKey, error: string | null) => void) | undefined;
   private readonly election: VisionElection;
   private readonly bus: VisionBus;
+  /** What runs each loaded model on the leader: 'GPU' or 'CPU'. */
+  readonly delegates: Partial<Record<ModelKey, 'GPU' | 'CPU'>> = {};
   private readonly cache = new ResultCache();
   private repeatTimer: ReturnType<typeof setInterval> | undefined;
   readonly stats: VisionStats = {
@@ -241,6 +245,7 @@ export class VisionClient {
           ...(this.urls.segmenterLandscape === undefined ? {} : { segmenterLandscape: this.urls.segmenterLandscape }),
         },
         preferLite: this.urls.preferLite,
+        gpuDelegate: this.urls.gpuDelegate ?? false,
         handSide: this.inferenceSide,
       });
       this.slots.push(slot);
@@ -329,6 +334,7 @@ export class VisionClient {
         break;
       case 'model':
         slot.loaded.add(message.model);
+        if (message.delegate !== undefined) this.delegates[message.model] = message.delegate;
         this.bus.publishModel(message.model, message.error);
         this.modelLoaded(message.model, message.error);
         this.publishStatus();

@@ -43,6 +43,7 @@ let role: WorkerRole = 'segment';
 let fileset: Awaited<ReturnType<typeof FilesetResolver.forVisionTasks>> | undefined;
 let models: VisionInit['models'] | undefined;
 let preferLite = false;
+let gpuDelegate = false;
 let handSide = 480;
 /** Width / height of the camera frames; picks the segmenter variant. */
 let frameAspect = 16 / 9;
@@ -153,12 +154,27 @@ async function init(message: VisionInit): Promise<void> {
   fileset = await FilesetResolver.forVisionTasks(message.wasmBase, moduleWorker);
   models = message.models;
   preferLite = message.preferLite;
+  gpuDelegate = message.gpuDelegate;
   handSide = message.handSide;
   if (pendingWants !== undefined) prepare(pendingWants);
   post({ type: 'ready' });
 }
 
-function create(key: ModelKey): Promise<HandLandmarker | ImageSegmenter | FaceDetector> {
+type Task = HandLandmarker | ImageSegmenter | FaceDetector;
+
+/** The GPU delegate where asked for and it starts (hardware WebGL in this worker); CPU otherwise. */
+async function createTask(key: ModelKey): Promise<{ task: Task; delegate: 'GPU' | 'CPU' }> {
+  if (gpuDelegate) {
+    try {
+      return { task: await create(key, 'GPU'), delegate: 'GPU' };
+    } catch {
+      // No WebGL2 in workers, a blocked driver: the CPU path below.
+    }
+  }
+  return { task: await create(key, 'CPU'), delegate: 'CPU' };
+}
+
+function create(key: ModelKey, delegate: 'GPU' | 'CPU'): Promise<Task> {
   const fs = fileset!;
   const m = models!;
   switch (key) {
@@ -166,7 +182,7 @@ function create(key: ModelKey): Promise<HandLandmarker | ImageSegmenter | FaceDe
       return HandLandmarker.createFromOptions(fs, {
         baseOptions: {
           modelAssetPath: preferLite && m.handsLite !== undefined ? m.handsLite : m.hands,
-          delegate: 'CPU',
+          delegate,
         },
         runningMode: 'VIDEO',
         // One hand: with two, the palm detector re-runs on every frame (twice the cost).
@@ -178,14 +194,14 @@ function create(key: ModelKey): Promise<HandLandmarker | ImageSegmenter | FaceDe
     case 'segmenter':
       segmenterIsLandscape = frameAspect > 1.2 && m.segmenterLandscape !== undefined;
       return ImageSegmenter.createFromOptions(fs, {
-        baseOptions: { modelAssetPath: segmenterIsLandscape ? m.segmenterLandscape! : m.segmenter, delegate: 'CPU' },
+        baseOptions: { modelAssetPath: segmenterIsLandscape ? m.segmenterLandscape! : m.segmenter, delegate },
         runningMode: 'VIDEO',
         outputConfidenceMasks: true,
         outputCategoryMask: false,
       });
     case 'face':
       return FaceDetector.createFromOptions(fs, {
-        baseOptions: { modelAssetPath: m.face, delegate: 'CPU' },
+        baseOptions: { modelAssetPath: m.face, delegate },
         runningMode: 'VIDEO',
         minDetectionConfidence: 0.5,
       });
@@ -201,11 +217,11 @@ function ensure<K extends ModelKey>(key: K): (typeof slots)[K]['task'] {
   if (slot.state === 'idle' && fileset !== undefined) {
     slot.state = 'loading';
     loading = loading.then(() =>
-      create(key).then(
-        (task) => {
+      createTask(key).then(
+        ({ task, delegate }) => {
           slot.task = task;
           slot.state = 'ready';
-          post({ type: 'model', model: key, error: null });
+          post({ type: 'model', model: key, error: null, delegate });
         },
         (error: unknown) => {
           slot.state = 'failed';

@@ -134,6 +134,8 @@ export function useCompositor(options: UseCompositorOptions): {
         adaptive: adaptive ?? false,
         // `tier=gpu|software|none` forces a tier (support, tests); otherwise it is probed.
         tier: new URLSearchParams(location.search).get('tier'),
+        // `delegate=gpu|cpu` forces MediaPipe's delegate the same way.
+        visionDelegate: new URLSearchParams(location.search).get('delegate'),
         visionRole: isProgram ? 'program' : 'preview',
         onTier: (info) => useHud.setState({ tier: info.tier }),
         ...(visionIntervalMs === undefined ? {} : { visionIntervalMs }),
