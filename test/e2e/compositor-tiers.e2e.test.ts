@@ -147,6 +147,28 @@ describe('compositor tiers', () => {
     }
   }, 300_000);
 
+  it('runs MediaPipe on its GPU delegate where asked, and on the CPU where that cannot start', async () => {
+    // `delegate=gpu` asks for it on this machine's software GL (a hardware GPU tier asks by itself).
+    const cases = [
+      { args: [], want: 'GPU' },
+      { args: ['--disable-webgl', '--disable-webgl2'], want: 'CPU' },
+    ] as const;
+    for (const { args, want } of cases) {
+      const browser = await launchBrowser({ fakeCamera: stillCamera(), args: [...args] });
+      try {
+        const page = await browser.newPage({ viewport: { width: W, height: H } });
+        await page.goto(`${host.programUrl}&delegate=gpu`);
+        await waitForScene(page, 1);
+        await settled(api, page, stillScene(await api.value<CompositorScene>('show:get-scene'), null));
+        const info = await probe(page);
+        expect(info.visionDelegates.segmenter, args.join(' ') || 'with WebGL').toBe(want);
+        expect(info.maskRate).toBeGreaterThan(0);
+      } finally {
+        await browser.close();
+      }
+    }
+  }, 300_000);
+
   it('without WebGL still draws camera, background and overlays, with the product as its photo', async () => {
     // A product photo in the library (the app icon stands in for a photo of the crate).
     const photoPath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'harvest-photo-')), '脐橙.png');
