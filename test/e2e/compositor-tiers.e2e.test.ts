@@ -151,7 +151,8 @@ describe('compositor tiers', () => {
     // `delegate=gpu` asks for it on this machine's software GL (a hardware GPU tier asks by itself).
     const cases = [
       { args: [], want: 'GPU' },
-      { args: ['--disable-webgl', '--disable-webgl2'], want: 'CPU' },
+      // No GL anywhere (--disable-webgl leaves workers' OffscreenCanvas their WebGL; this does not).
+      { args: ['--disable-software-rasterizer'], want: 'CPU' },
     ] as const;
     for (const { args, want } of cases) {
       const browser = await launchBrowser({ fakeCamera: stillCamera(), args: [...args] });
