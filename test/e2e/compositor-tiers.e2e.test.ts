@@ -155,7 +155,7 @@ describe('compositor tiers', () => {
       await page.goto(`${host.programUrl}&delegate=gpu`);
       await waitForScene(page, 1);
       await settled(api, page, stillScene(await api.value<CompositorScene>('show:get-scene'), null));
-      const info = await probe(page);
+      const info = await waitForProbe(page, (i) => i.visionDelegates.face !== undefined, 60_000, 'the face model');
       expect(info.visionDelegates).toMatchObject({ segmenter: 'GPU', face: 'GPU' });
       expect(info.maskRate).toBeGreaterThan(0);
     } finally {
