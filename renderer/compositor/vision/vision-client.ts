@@ -75,6 +75,13 @@ interface WorkerSlot {
 /** Frames one worker holds at most: the one it infers and the next (see `WorkerSlot.inFlight`). */
 const maxInFlight = 2;
 
+/**
+ * The hand model takes a frame at most this often (15 a second): the product follows the palm
+ * smoothly between results (One Euro filter and velocity), while the segmenter beside it needs
+ * every spare cycle of a two-core PC for a clean edge at 15 masks a second.
+ */
+const handsIntervalMs = 66;
+
 /** Face boxes are wanted a few times a second; a worker that does only faces gets frames this often. */
 const faceOnlyIntervalMs = 200;
 
@@ -277,7 +284,8 @@ export class VisionClient {
   /** Whether `slot` has work for the current wants, and how often it may take a frame. */
   private interval(slot: WorkerSlot, wants: VisionWants): number | undefined {
     if (!slot.ready || slot.inFlight >= maxInFlight) return undefined;
-    if (slot.role === 'hands') return wants.hands && slot.loaded.has('hands') ? this.minIntervalMs : undefined;
+    if (slot.role === 'hands')
+      return wants.hands && slot.loaded.has('hands') ? Math.max(this.minIntervalMs, handsIntervalMs) : undefined;
     if (wants.segment && slot.loaded.has('segmenter')) return this.minIntervalMs;
     if (wants.face && slot.loaded.has('face')) return Math.max(this.minIntervalMs, faceOnlyIntervalMs);
     return undefined;
