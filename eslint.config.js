@@ -91,6 +91,25 @@ export default tseslint.config(
     },
   },
   {
+    // Test doubles and fixtures live under test/support/<domain>/; app code never reaches them (its own
+    // rule name, so the direction rules above still apply to tests beside the code).
+    files: ['electron/**/*.{ts,tsx}', 'renderer/**/*.{ts,tsx}', 'shared/**/*.{ts,tsx}'],
+    ignores: ['**/*.test.{ts,tsx}', '**/*.test-support.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)test/',
+              message: 'Production code never imports test code: test/ is for tests and the bench.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['scripts/**/*.{js,mjs}', 'test/**/*.ts', '*.config.{js,ts}', 'build/**/*.{js,mjs,cjs}'],
     languageOptions: { globals: { ...globals.node } },
     rules: { 'no-console': 'off' },
