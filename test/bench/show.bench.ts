@@ -13,6 +13,7 @@ import { createSalesDomain } from '../../electron/services/sales';
 import { createSecretStore } from '../../electron/services/secret-store';
 import { SettingsStore } from '../../electron/services/settings-store';
 import type { EventName } from '../../shared/api/contract';
+import { completeHandlers } from '../support/api-handlers';
 import { connectRaw, createTestService, waitForState } from '../support/obs/test-kit';
 import { showDomainOnSales } from '../support/show/test-fakes';
 import type { BenchContext, BenchFigure, BenchModule } from './types';
@@ -46,7 +47,7 @@ const bench: BenchModule = async (ctx: BenchContext): Promise<BenchFigure[]> => 
   const sales = createSalesDomain(deps('sales'));
   await sales.start?.();
   const show = showDomainOnSales(deps('show'), { obs: obsMade.service, sales: sales.service });
-  const router = createApiRouter({ ...sales.handlers, ...show.handlers }, logger);
+  const router = createApiRouter(completeHandlers({ ...sales.handlers, ...show.handlers }), logger);
   const call = async (name: string, payload?: unknown) => {
     const result = await router.call(name, payload, { transport: 'ws' });
     if (!result.ok) throw new Error(`${name}: ${result.error.code} ${result.error.message}`);

@@ -23,6 +23,7 @@ import type { DeviceRole } from '../../../shared/api/lan';
 import type { StudioErrorData } from '../../../shared/api/result';
 import { StudioError } from '../../../shared/api/result';
 import type { PanelState } from '../../../shared/lan/panel';
+import { completeHandlers } from '../api-handlers';
 import { showDomainOnSales } from '../show/test-fakes';
 
 export interface LanStudio {
@@ -83,7 +84,7 @@ export async function startLanStudio(options: {
     rendererDir: options.rendererDir ?? fakeRendererDir(),
     ...(options.now === undefined ? {} : { now: options.now }),
   });
-  const router = createApiRouter({ ...sales.handlers, ...show.handlers, ...lan.handlers }, logger);
+  const router = createApiRouter(completeHandlers({ ...sales.handlers, ...show.handlers, ...lan.handlers }), logger);
   for (const d of [sales, show, lan]) await d.start?.();
   const r = router;
   return {
