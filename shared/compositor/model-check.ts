@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../api/contract';
 import { StudioError } from '../api/result';
 
 // Checks a product model BEFORE three.js sees it: a broken or huge file must give a clear coded
@@ -123,7 +124,7 @@ const kindName: Record<SniffedKind, string> = {
   unknown: 'an unknown file',
 };
 
-function fail(code: string, message: string, params?: Record<string, string | number>, detail?: string): never {
+function fail(code: ErrorCode, message: string, params?: Record<string, string | number>, detail?: string): never {
   throw new StudioError(code, message, {
     ...(params === undefined ? {} : { params }),
     ...(detail === undefined ? {} : { detail }),

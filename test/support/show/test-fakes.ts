@@ -48,7 +48,7 @@ export class FakeObs implements ShowObsPort {
     if (this.status !== 'connected') throw new StudioError('obs/not-connected', 'down');
     if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
     if (this.status !== 'connected') throw new StudioError('obs/not-connected', 'dropped');
-    if (this.failScenes.has(name)) throw new StudioError('obs/scene-not-found', 'no such scene');
+    if (this.failScenes.has(name)) throw new StudioError('obs/not-found', 'no such scene');
     this.program = name;
     this.switches.push(name);
   }
