@@ -38,6 +38,22 @@ export default tseslint.config(
     },
   },
   {
+    // Type-aware rules over the three TS projects (node side, web side, tests): a switch over a union
+    // names every case (then `assertNever`, shared/assert-never.ts), and no promise is dropped unawaited
+    // (`void` says on purpose).
+    files: ['**/*.{ts,tsx}'],
+    languageOptions: {
+      parserOptions: {
+        project: ['./tsconfig.json', './tsconfig.web.json', './tsconfig.test.json'],
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/no-floating-promises': 'error',
+    },
+  },
+  {
     files: ['shared/**/*.ts'],
     rules: {
       'no-restricted-imports': [

@@ -1,4 +1,5 @@
 import { StudioError } from '../../shared/api/result';
+import { assertNever } from '../../shared/assert-never';
 import type { AnchorPose, HandAnchorOptions, Landmark, PalmObservation } from '../../shared/compositor/anchor';
 import { defaultHandAnchor, emptyPose, HandAnchorTracker, observePalm } from '../../shared/compositor/anchor';
 import type { Size } from '../../shared/compositor/coords';
@@ -700,7 +701,7 @@ export class Compositor {
         return;
       }
       default:
-        assertNever(anchor);
+        assertNever(anchor, 'anchor');
     }
   }
 
@@ -820,10 +821,6 @@ export class Compositor {
 }
 
 const adaptiveScales = [1, 0.75, 0.5] as const;
-
-function assertNever(value: never): never {
-  throw new StudioError('compositor/failed', 'Unknown scene value.', { detail: String(value) });
-}
 
 function percentile(values: Float64Array, p: number): number {
   if (values.length === 0) return 0;
