@@ -19,6 +19,7 @@ import { adaptSales } from '../../../electron/services/show/sales-adapter';
 import { defaultSettings } from '../../../shared/api/app';
 import type { EventName, EventPayload, ParsedInput } from '../../../shared/api/contract';
 import { StudioError } from '../../../shared/api/result';
+import { fen } from '../../../shared/money';
 import { createFolderAssets } from './folder-assets';
 
 type Status = 'connected' | 'disconnected';
@@ -75,16 +76,16 @@ export class FakeSales implements ShowSalesPort {
   failNext = false;
   private n = 0;
 
-  addProduct(p: Partial<SalesProductLike> & { name: string }): SalesProductLike {
+  addProduct(p: Partial<Omit<SalesProductLike, 'priceFen'>> & { name: string; priceFen?: number }): SalesProductLike {
     const product: SalesProductLike = {
       id: String(++this.n),
       sku: '',
       unit: '箱',
-      priceFen: 3990,
       origin: '江西赣州',
       certifications: [],
       shopLinks: {},
       ...p,
+      priceFen: fen(p.priceFen ?? 3990),
     };
     this.products.push(product);
     return product;
