@@ -38,6 +38,22 @@ export default tseslint.config(
     },
   },
   {
+    // Type-aware rules over the three TS projects (node side, web side, tests): a switch over a union
+    // names every case (then `assertNever`, shared/assert-never.ts), and no promise is dropped unawaited
+    // (`void` says on purpose).
+    files: ['**/*.{ts,tsx}'],
+    languageOptions: {
+      parserOptions: {
+        project: ['./tsconfig.json', './tsconfig.web.json', './tsconfig.test.json'],
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/no-floating-promises': 'error',
+    },
+  },
+  {
     files: ['shared/**/*.ts'],
     rules: {
       'no-restricted-imports': [
@@ -84,6 +100,25 @@ export default tseslint.config(
             {
               group: ['electron', '**/electron/services/**', '**/electron/host/**', '**/electron/main*'],
               message: 'The renderer talks to services only through the API contract.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Test doubles and fixtures live under test/support/<domain>/; app code never reaches them (its own
+    // rule name, so the direction rules above still apply to tests beside the code).
+    files: ['electron/**/*.{ts,tsx}', 'renderer/**/*.{ts,tsx}', 'shared/**/*.{ts,tsx}'],
+    ignores: ['**/*.test.{ts,tsx}', '**/*.test-support.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)test/',
+              message: 'Production code never imports test code: test/ is for tests and the bench.',
             },
           ],
         },

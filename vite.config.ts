@@ -10,6 +10,9 @@ export default defineConfig({
   base: './',
   plugins: [react()],
   publicDir: path.resolve(import.meta.dirname, 'renderer/public'),
+  // The program page's test probe (window.__harvestCompositor, the WebGL context) is for tests and the
+  // bench: `npm run build` keeps it, `npm run dist` (HARVEST_BUILD=production) compiles it out.
+  define: { __HARVEST_TEST_PROBE__: JSON.stringify(process.env.HARVEST_BUILD !== 'production') },
   build: {
     outDir: path.resolve(import.meta.dirname, 'dist/renderer'),
     emptyOutDir: true,

@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // with the shared electron mock) and `e2e` (Playwright driving Debian's Chromium against the
 // built studio host). e2e files run one at a time: the machine has 2 cores.
 export default defineConfig({
-  define: { __APP_VERSION__: JSON.stringify('0.0.0-test') },
+  define: { __APP_VERSION__: JSON.stringify('0.0.0-test'), __HARVEST_TEST_PROBE__: 'true' },
   test: {
     projects: [
       {

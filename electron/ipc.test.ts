@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { defaultSettings } from '../shared/api/app';
 import { ipcChannels } from '../shared/api/bridge';
 import { ipcMain } from '../test/mocks/electron';
+import { completeHandlers } from '../test/support/api-handlers';
 import { registerIpc } from './ipc';
 import { createApiRouter } from './services/api-router';
 import { createNullLogger } from './services/logger';
@@ -11,7 +12,7 @@ vi.mock('electron', () => import('../test/mocks/electron'));
 
 describe('IPC transport', () => {
   const router = createApiRouter(
-    { 'settings:get': () => ({ ...defaultSettings, outputFormat: '1280x720' }) },
+    completeHandlers({ 'settings:get': () => ({ ...defaultSettings, outputFormat: '1280x720' }) }),
     createNullLogger(),
   );
   const control = { id: 'control' };

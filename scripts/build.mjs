@@ -4,6 +4,8 @@
 //   node scripts/build.mjs            full build
 //   node scripts/build.mjs --node     Node-side bundles only
 //   node scripts/build.mjs --if-stale skip what is newer than its sources (used by npm start)
+//   node scripts/build.mjs --production  the installers' build (npm run dist): the renderer without the
+//                                     program page's test probe (HARVEST_BUILD=production, vite.config.ts)
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,6 +15,7 @@ import { build } from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
+if (args.has('--production')) process.env.HARVEST_BUILD = 'production';
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 const outDir = path.join(root, 'dist', 'node');
 

@@ -17,7 +17,10 @@ export type Handler<K extends RequestName> = (
   ctx: CallContext,
 ) => Promise<RequestOutput<K>> | RequestOutput<K>;
 
-/** Handlers for a subset of the contract; services export one of these for their domain. */
+/**
+ * Handlers for a subset of the contract (`Handlers<'obs:connect' | …>`: each domain exports its own);
+ * `Handlers` alone is the whole contract, what the router takes.
+ */
 export type Handlers<K extends RequestName = RequestName> = { [P in K]: Handler<P> };
 
 /** Turns any thrown value into a coded error that can cross a transport. */
@@ -44,10 +47,17 @@ export interface ApiRouter {
   call(name: unknown, payload: unknown, ctx: CallContext): Promise<Result<unknown>>;
 }
 
-export function createApiRouter(handlers: Partial<Handlers>, logger: Logger): ApiRouter {
+/**
+ * The router over the full handler map: a request of the contract without a handler is a compile error
+ * in the composition root, not an 'unknown request' at run time. (Tests that wire a few domains fill the
+ * rest with `completeHandlers` from test/support/api-handlers.ts.)
+ */
+export function createApiRouter(handlers: Handlers, logger: Logger): ApiRouter {
   return {
     async call(name, payload, ctx) {
-      if (typeof name !== 'string' || !isRequestName(name) || handlers[name] === undefined) {
+      // The check on the handler stays: a name from the wire is checked against the contract, and a
+      // handler map spread from a JS object could still lack one at run time.
+      if (typeof name !== 'string' || !isRequestName(name) || (handlers[name] as unknown) === undefined) {
         return {
           ok: false,
           error: { code: 'app/unknown-request', message: `Unknown request: ${String(name).slice(0, 80)}` },

@@ -8,14 +8,10 @@ export const productName = 'Harvest Studio';
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
   if (env.HARVEST_DATA_DIR !== undefined && env.HARVEST_DATA_DIR !== '') return path.resolve(env.HARVEST_DATA_DIR);
   const home = os.homedir();
-  switch (platform) {
-    case 'win32':
-      return path.join(env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), productName);
-    case 'darwin':
-      return path.join(home, 'Library', 'Application Support', productName);
-    default:
-      return path.join(env.XDG_CONFIG_HOME ?? path.join(home, '.config'), productName);
-  }
+  // Not a switch: Node's platforms are an open list, and every one but these two is a Unix (XDG).
+  if (platform === 'win32') return path.join(env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), productName);
+  if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', productName);
+  return path.join(env.XDG_CONFIG_HOME ?? path.join(home, '.config'), productName);
 }
 
 /** The app's root folder (holds dist/ and assets/), from the location of the running bundle. */

@@ -4,6 +4,7 @@ import path from 'node:path';
 
 import { describe, expect, it, vi } from 'vitest';
 
+import { completeHandlers } from '../../test/support/api-handlers';
 import { createApiRouter } from './api-router';
 import { createEventBus } from './event-bus';
 import { createLogger, createNullLogger, redact, RotatingLogSink } from './logger';
@@ -104,11 +105,11 @@ describe('logger', () => {
 describe('api router', () => {
   it('maps thrown disk errors to coded errors the user can act on', async () => {
     const router = createApiRouter(
-      {
+      completeHandlers({
         'settings:get': () => {
           throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
         },
-      },
+      }),
       createNullLogger(),
     );
     await expect(router.call('settings:get', undefined, { transport: 'ws' })).resolves.toMatchObject({

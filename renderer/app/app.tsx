@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { assertNever } from '../../shared/assert-never';
 import { studio } from '../api/client';
 import { FirstRunGuide } from '../features/onboarding/first-run-guide';
 import { isGuideOpen } from '../features/onboarding/onboarding-state';
@@ -24,6 +25,8 @@ function PageBody({ page }: { page: PageId }) {
       return <AnalyticsPageSlot />;
     case 'settings':
       return <SettingsPage />;
+    default:
+      return assertNever(page, 'page');
   }
 }
 

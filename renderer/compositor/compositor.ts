@@ -1,6 +1,7 @@
 import { StudioError } from '../../shared/api/result';
+import { assertNever } from '../../shared/assert-never';
 import type { AnchorPose, HandAnchorOptions, Landmark, PalmObservation } from '../../shared/compositor/anchor';
-import { defaultHandAnchor, emptyPose, HandAnchorTracker, observePalm } from '../../shared/compositor/anchor';
+import { defaultHandAnchor, emptyPose, HandAnchorTracker, landmark, observePalm } from '../../shared/compositor/anchor';
 import type { Size } from '../../shared/compositor/coords';
 import { coverFit } from '../../shared/compositor/coords';
 import type { Rect } from '../../shared/compositor/safe-areas';
@@ -165,7 +166,8 @@ export class Compositor {
   private readonly handTracker = new HandAnchorTracker();
   private readonly faceTracker = new HandAnchorTracker(faceAnchor);
   private readonly palm = { x: 0, y: 0, size: 0, roll: 0, yaw: 0, pinch: 0 } as PalmObservation;
-  private readonly landmarks: Landmark[] = Array.from({ length: 21 }, () => ({ x: 0, y: 0, z: 0 }));
+  // Written in place from each hand result (no allocation per frame): MediaPipe's 0–1 frame coordinates.
+  private readonly landmarks: Landmark[] = Array.from({ length: 21 }, () => landmark(0, 0, 0));
   private readonly lastHand = { found: false, x: 0, y: 0, size: 0, at: 0 };
   private readonly productRect: Box = { x: 0, y: 0, width: 0, height: 0 };
   private readonly faceRect: Box = { x: 0, y: 0, width: 0, height: 0 };
@@ -707,7 +709,7 @@ export class Compositor {
         return;
       }
       default:
-        assertNever(anchor);
+        assertNever(anchor, 'anchor');
     }
   }
 
@@ -836,10 +838,6 @@ export class Compositor {
 }
 
 const adaptiveScales = [1, 0.75, 0.5] as const;
-
-function assertNever(value: never): never {
-  throw new StudioError('compositor/failed', 'Unknown scene value.', { detail: String(value) });
-}
 
 function percentile(values: Float64Array, p: number): number {
   if (values.length === 0) return 0;

@@ -1,4 +1,5 @@
 import { StudioError } from '../../shared/api/result';
+import { assertNever } from '../../shared/assert-never';
 import type { AnchorPose } from '../../shared/compositor/anchor';
 import type { Size } from '../../shared/compositor/coords';
 import type { Box, ModelHandle } from './frame';
@@ -219,6 +220,8 @@ export class ProductView {
         this.inFlight = false;
         this.fail(message.message);
         return;
+      default:
+        assertNever(message, 'product worker message');
     }
   }
 

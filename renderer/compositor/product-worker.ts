@@ -5,6 +5,7 @@
 import * as THREE from 'three';
 
 import { StudioError } from '../../shared/api/result';
+import { assertNever } from '../../shared/assert-never';
 import { emptyPose } from '../../shared/compositor/anchor';
 import type { Box } from './frame';
 import type { LoadedModel } from './product-layer';
@@ -173,6 +174,8 @@ self.onmessage = (event: MessageEvent<ToProductWorker>) => {
         renderer?.dispose();
         self.close();
         break;
+      default:
+        assertNever(message, 'product worker request');
     }
   } catch (error) {
     post({ type: 'failed', message: String((error as Error)?.message ?? error) });

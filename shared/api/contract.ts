@@ -2,6 +2,7 @@ import type { z } from 'zod';
 
 import { appErrorCodes, appEvents, appRequests } from './app';
 import { assetsErrorCodes, assetsEvents, assetsRequests } from './assets';
+import { compositorErrorCodes } from './compositor';
 import type { RequestSpec } from './define';
 import { lanErrorCodes, lanEvents, lanRequests } from './lan';
 import { obsErrorCodes, obsEvents, obsRequests } from './obs';
@@ -39,6 +40,7 @@ export const errorCodes = [
   ...assetsErrorCodes,
   ...showErrorCodes,
   ...lanErrorCodes,
+  ...compositorErrorCodes,
 ] as const;
 
 export type Requests = typeof requests;
@@ -52,6 +54,7 @@ export type RequestOutput<K extends RequestName> = z.output<Requests[K]['output'
 export type Events = typeof events;
 export type EventName = keyof Events;
 export type EventPayload<K extends EventName> = z.output<Events[K]>;
+/** Every error code of the catalogue: what `StudioError.code` may be. */
 export type ErrorCode = (typeof errorCodes)[number];
 
 export function isRequestName(name: string): name is RequestName {

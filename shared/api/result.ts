@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import type { ErrorCode } from './contract';
+
 /**
  * Error codes are `domain/reason`. The UI translates them through i18next as
  * `<domain>:errors.<reason>` and falls back to `message` (English, for logs and support).
@@ -25,12 +27,13 @@ export const resultSchema = z.discriminatedUnion('ok', [
 
 /** A typed, translatable error. Throw it from services; the router turns it into data. */
 export class StudioError extends Error {
-  readonly code: string;
+  /** One of the catalogue's codes (`shared/api/contract.ts` `errorCodes`). */
+  readonly code: ErrorCode;
   readonly detail: string | undefined;
   readonly params: Record<string, string | number> | undefined;
 
   constructor(
-    code: string,
+    code: ErrorCode,
     message: string,
     options: { detail?: string; params?: Record<string, string | number>; cause?: unknown } = {},
   ) {
@@ -49,11 +52,16 @@ export class StudioError extends Error {
     return data;
   }
 
+  /**
+   * Back from the wire. Both ends are built from one contract, so the code is taken as the catalogue's
+   * (the wire schema only checks its form: checking it here would make this file import the catalogue,
+   * which imports this file); a stray code still shows its English message.
+   */
   static fromData(data: StudioErrorData): StudioError {
     const options: { detail?: string; params?: Record<string, string | number> } = {};
     if (data.detail !== undefined) options.detail = data.detail;
     if (data.params !== undefined) options.params = data.params;
-    return new StudioError(data.code, data.message, options);
+    return new StudioError(data.code as ErrorCode, data.message, options);
   }
 }
 

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 
 import type { AnchorPose, Landmark, PalmObservation } from './anchor';
-import { defaultHandAnchor, emptyPose, HandAnchorTracker, observePalm, pinchToScale } from './anchor';
-import { coverFit, toOutputPixels } from './coords';
+import { defaultHandAnchor, emptyPose, HandAnchorTracker, landmark, observePalm, pinchToScale } from './anchor';
+import { coverFit, normalizedPoint, toOutputPixels } from './coords';
 
 /** A flat, upright right hand facing the camera, palm centre at (cx, cy) normalised, `s` palm size. */
 function uprightHand(cx: number, cy: number, s = 0.1, z = 0): Landmark[] {
-  const l: Landmark[] = Array.from({ length: 21 }, () => ({ x: cx, y: cy, z }));
-  const set = (i: number, dx: number, dy: number, dz = z) => (l[i] = { x: cx + dx * s, y: cy + dy * s, z: dz });
+  const l: Landmark[] = Array.from({ length: 21 }, () => landmark(cx, cy, z));
+  const set = (i: number, dx: number, dy: number, dz = z) => (l[i] = landmark(cx + dx * s, cy + dy * s, dz));
   set(0, 0, 0.6); // wrist below
   set(5, -0.35, -0.4); // index knuckle
   set(9, 0, -0.4); // middle knuckle
@@ -43,10 +43,10 @@ describe('observePalm', () => {
     // 480 high scaled to 1920 → scale 4; 640*4 = 2560 wide, cropped by 740 each side.
     expect(fit.scale).toBe(4);
     expect(fit.offsetX).toBe(-740);
-    const p = toOutputPixels({ x: 0.5, y: 0.5 }, cam, fit);
+    const p = toOutputPixels(normalizedPoint(0.5, 0.5), cam, fit);
     expect(p.x).toBe(540);
     expect(p.y).toBe(960);
-    const mirrored = toOutputPixels({ x: 0.25, y: 0 }, cam, fit, true);
+    const mirrored = toOutputPixels(normalizedPoint(0.25, 0), cam, fit, true);
     expect(mirrored.x).toBe(-740 + 0.75 * 640 * 4);
   });
 
@@ -56,7 +56,7 @@ describe('observePalm', () => {
     const h = uprightHand(0.5, 0.5).map((p) => {
       const dx = (p.x - 0.5) * 1280;
       const dy = (p.y - 0.5) * 720;
-      return { x: 0.5 + -dy / 1280, y: 0.5 + dx / 720, z: 0 };
+      return landmark(0.5 + -dy / 1280, 0.5 + dx / 720, 0);
     });
     const obs = observePalm(h, source, fit, false, {} as PalmObservation)!;
     expect(obs.roll).toBeCloseTo(Math.PI / 2, 5);
@@ -66,8 +66,8 @@ describe('observePalm', () => {
     const fit = coverFit(source, output);
     const h = uprightHand(0.5, 0.5);
     // Pinky side comes towards the camera (z smaller = nearer).
-    h[17] = { ...h[17]!, z: -0.05 };
-    h[13] = { ...h[13]!, z: -0.03 };
+    h[17] = landmark(h[17]!.x, h[17]!.y, -0.05);
+    h[13] = landmark(h[13]!.x, h[13]!.y, -0.03);
     const a = observePalm(h, source, fit, false, {} as PalmObservation)!;
     const b = observePalm(h, source, fit, true, {} as PalmObservation)!;
     expect(Math.abs(a.yaw)).toBeGreaterThan(0.2);

@@ -1,13 +1,13 @@
-import type { CoverFit, Size } from './coords';
+import type { CoverFit, NormalizedPoint, PixelPoint, Size } from './coords';
+import { toOutputPixels } from './coords';
 import type { OneEuroOptions } from './one-euro';
 import { OneEuroAngleFilter, OneEuroFilter } from './one-euro';
 
 /** One MediaPipe hand landmark: x, y normalised to the frame, z roughly in units of frame width. */
-export interface Landmark {
-  readonly x: number;
-  readonly y: number;
-  readonly z: number;
-}
+export type Landmark = NormalizedPoint & { readonly z: number };
+
+/** A landmark from MediaPipe's numbers (the one place a plain x, y becomes a normalised point). */
+export const landmark = (x: number, y: number, z: number): Landmark => ({ x, y, z }) as Landmark;
 
 // MediaPipe hand landmark indices.
 const WRIST = 0;
@@ -34,9 +34,8 @@ export interface PalmObservation {
   pinch: number;
 }
 
-function px(l: Landmark, source: Size, fit: CoverFit, mirror: boolean): { x: number; y: number } {
-  const sx = (mirror ? 1 - l.x : l.x) * source.width;
-  return { x: fit.offsetX + sx * fit.scale, y: fit.offsetY + l.y * source.height * fit.scale };
+function px(l: Landmark, source: Size, fit: CoverFit, mirror: boolean): PixelPoint {
+  return toOutputPixels(l, source, fit, mirror);
 }
 
 /**

@@ -53,7 +53,7 @@ export function coverFit(source: Size, output: Size): CoverFit {
 }
 
 /** Maps a source-normalised point to output pixels under `fit`; `mirror` flips the source horizontally. */
-export function toOutputPixels(p: { x: number; y: number }, source: Size, fit: CoverFit, mirror = false): PixelPoint {
+export function toOutputPixels(p: NormalizedPoint, source: Size, fit: CoverFit, mirror = false): PixelPoint {
   const sx = (mirror ? 1 - p.x : p.x) * source.width;
   const sy = p.y * source.height;
   return pixelPoint(fit.offsetX + sx * fit.scale, fit.offsetY + sy * fit.scale);

@@ -1,4 +1,6 @@
+import type { ErrorCode } from '../api/contract';
 import { StudioError } from '../api/result';
+import { assertNever } from '../assert-never';
 
 // Checks a product model BEFORE three.js sees it: a broken or huge file must give a clear coded
 // error, never a frozen studio or a GPU out of memory mid-show. Pure: runs in the asset service
@@ -60,7 +62,8 @@ export function sniffKind(b: Uint8Array): SniffedKind {
 
 /** Width and height of a PNG, JPEG, WebP, GIF or KTX2 image, or undefined if unreadable. */
 export function imageSize(b: Uint8Array): { width: number; height: number; mime: string } | undefined {
-  switch (sniffKind(b)) {
+  const kind = sniffKind(b);
+  switch (kind) {
     case 'png':
       return b.length >= 24 ? { width: u32be(b, 16), height: u32be(b, 20), mime: 'image/png' } : undefined;
     case 'gif':
@@ -107,6 +110,8 @@ export function imageSize(b: Uint8Array): { width: number; height: number; mime:
     case 'webm':
     case 'unknown':
       return undefined;
+    default:
+      return assertNever(kind, 'file kind');
   }
 }
 
@@ -123,7 +128,7 @@ const kindName: Record<SniffedKind, string> = {
   unknown: 'an unknown file',
 };
 
-function fail(code: string, message: string, params?: Record<string, string | number>, detail?: string): never {
+function fail(code: ErrorCode, message: string, params?: Record<string, string | number>, detail?: string): never {
   throw new StudioError(code, message, {
     ...(params === undefined ? {} : { params }),
     ...(detail === undefined ? {} : { detail }),

@@ -3,7 +3,7 @@
 // obs-websocket-js client on the same OBS, interleaved so both see the same load.
 import type OBSWebSocket from 'obs-websocket-js';
 
-import { connectRaw, createTestService, waitForState } from '../../electron/services/obs/testing';
+import { connectRaw, createTestService, waitForState } from '../support/obs/test-kit';
 import type { BenchContext, BenchFigure, BenchModule } from './types';
 import { medianAndP95, percentile } from './types';
 

@@ -6,17 +6,11 @@
 import type { Page } from 'playwright-core';
 import WebSocket from 'ws';
 
-import {
-  pairDevice,
-  PanelSocket,
-  postPair,
-  startLanStudio,
-  startSampleShow,
-} from '../../electron/services/lan/testing';
-import { connectRaw, createTestService, waitForState } from '../../electron/services/obs/testing';
 import type { LiveState } from '../../shared/show/live';
 import { launchBrowser } from '../support/browser';
 import { startHost } from '../support/host';
+import { pairDevice, PanelSocket, postPair, startLanStudio, startSampleShow } from '../support/lan/test-kit';
+import { connectRaw, createTestService, waitForState } from '../support/obs/test-kit';
 import { sampleProducts, sampleRundown, sampleTemplates } from '../support/sample-show';
 import type { BenchContext, BenchFigure, BenchModule } from './types';
 import { medianAndP95, percentile } from './types';

@@ -9,12 +9,13 @@ import { createApiRouter } from '../../electron/services/api-router';
 import type { DomainDeps } from '../../electron/services/domain';
 import { createEventBus } from '../../electron/services/event-bus';
 import { createNullLogger } from '../../electron/services/logger';
-import { connectRaw, createTestService, waitForState } from '../../electron/services/obs/testing';
 import { createSalesDomain } from '../../electron/services/sales';
 import { createSecretStore } from '../../electron/services/secret-store';
 import { SettingsStore } from '../../electron/services/settings-store';
-import { createShowDomain } from '../../electron/services/show';
 import type { EventName } from '../../shared/api/contract';
+import { completeHandlers } from '../support/api-handlers';
+import { connectRaw, createTestService, waitForState } from '../support/obs/test-kit';
+import { showDomainOnSales } from '../support/show/test-fakes';
 import type { BenchContext, BenchFigure, BenchModule } from './types';
 import { medianAndP95, percentile } from './types';
 
@@ -45,8 +46,8 @@ const bench: BenchModule = async (ctx: BenchContext): Promise<BenchFigure[]> => 
   const obsMade = createTestService({ statsIntervalMs: 3_600_000 });
   const sales = createSalesDomain(deps('sales'));
   await sales.start?.();
-  const show = createShowDomain(deps('show'), { obs: obsMade.service, sales: sales.service });
-  const router = createApiRouter({ ...sales.handlers, ...show.handlers }, logger);
+  const show = showDomainOnSales(deps('show'), { obs: obsMade.service, sales: sales.service });
+  const router = createApiRouter(completeHandlers({ ...sales.handlers, ...show.handlers }), logger);
   const call = async (name: string, payload?: unknown) => {
     const result = await router.call(name, payload, { transport: 'ws' });
     if (!result.ok) throw new Error(`${name}: ${result.error.code} ${result.error.message}`);

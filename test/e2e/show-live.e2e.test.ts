@@ -7,16 +7,16 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import WebSocket from 'ws';
 
-import type { OwnObs } from '../../electron/services/obs/testing';
-import { freePort, startOwnObs, stopOwnObs } from '../../electron/services/obs/testing';
-import { buildZip } from '../../electron/services/show/zip-fixture';
 import type { EventName, EventPayload, RequestInput, RequestName, RequestOutput } from '../../shared/api/contract';
 import { StudioError } from '../../shared/api/result';
 import type { LiveState } from '../../shared/show/live';
 import { launchBrowser, openPage, screenshotPath } from '../support/browser';
 import type { RunningHost } from '../support/host';
 import { startHost } from '../support/host';
+import type { OwnObs } from '../support/obs/test-kit';
+import { freePort, startOwnObs, stopOwnObs } from '../support/obs/test-kit';
 import { sampleOrangeMedia, sampleProducts, sampleRundown, sampleTemplates } from '../support/sample-show';
+import { buildZip } from '../support/show/zip-fixture';
 
 const obs = inject('obs');
 if (!obs.available && process.env.CI !== undefined) {

@@ -3,6 +3,8 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import type { z } from 'zod';
 
+import { assertNever } from '../../shared/assert-never';
+
 // Generators for the fuzz suite: payloads shaped like a request's zod schema, with hostile values
 // mixed in at every leaf (so cases get past the outer validation and reach the services), and
 // byte-level mutations of real files.
@@ -208,6 +210,8 @@ export function mutatedBytes(base: Uint8Array): fc.Arbitrary<FuzzBytes> {
         case 'u32':
           if (i + 4 <= bytes.length) bytes.writeUInt32LE(m.value, i);
           break;
+        default:
+          assertNever(m, 'mutation');
       }
     }
     return new FuzzBytes(bytes);

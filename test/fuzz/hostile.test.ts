@@ -4,11 +4,11 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { buildZip } from '../../electron/services/show/zip-fixture';
 import type { RequestName } from '../../shared/api/contract';
 import { requests } from '../../shared/api/contract';
 import type { Result } from '../../shared/api/result';
 import { buildGlb } from '../../shared/compositor/glb-builder';
+import { buildZip } from '../support/show/zip-fixture';
 import { anyJson, hostileStrings, mutatedBytes, mutatedGlbJson, payloadFor } from './arbitraries';
 import type { FuzzHost } from './harness';
 import { ApiSocket, rawHttp, repoRoot, startFuzzHost } from './harness';

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import type { OwnObs } from '../../electron/services/obs/testing';
-import { obsHarnessDir, startOwnObs, stopOwnObs } from '../../electron/services/obs/testing';
+import type { OwnObs } from './obs/test-kit';
+import { obsHarnessDir, startOwnObs, stopOwnObs } from './obs/test-kit';
 
 /** Where the test OBS is, as start-obs.sh exports it. */
 export interface ObsInfo {

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { AssetEntry, AssetKind, VisionModelName, VisionModelsStatus } from '../../../shared/api/assets';
 import { assetEntrySchema, uploadMaxBytes, visionModelNames } from '../../../shared/api/assets';
 import { StudioError } from '../../../shared/api/result';
+import { assertNever } from '../../../shared/assert-never';
 import type { SniffedKind } from '../../../shared/compositor/model-check';
 import { imageSize, sniffKind } from '../../../shared/compositor/model-check';
 import type { Domain, DomainDeps } from '../domain';
@@ -182,6 +183,8 @@ export async function checkAssetFile(
         });
       }
       return { kind: 'video', bytes: stat.size, resources: [] };
+    default:
+      return assertNever(meant, 'asset kind');
   }
 }
 

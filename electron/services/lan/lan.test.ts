@@ -4,9 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import type { PanelState } from '../../../shared/lan/panel';
 import { panelCloseCodes } from '../../../shared/lan/panel';
-import { FakeObs } from '../show/test-fakes';
-import type { LanStudio } from './testing';
-import { pairDevice, PanelSocket, postPair, startLanStudio, startSampleShow } from './testing';
+import type { LanStudio } from '../../../test/support/lan/test-kit';
+import { pairDevice, PanelSocket, postPair, startLanStudio, startSampleShow } from '../../../test/support/lan/test-kit';
+import { FakeObs } from '../../../test/support/show/test-fakes';
 
 // LAN mode against loopback aliases standing in for the studio Wi-Fi (127.0.0.2 and up answer on
 // Linux without setup): real sales store on SQLite, the real show domain with a fake OBS, the real

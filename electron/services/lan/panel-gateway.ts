@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { DeviceRole } from '../../../shared/api/lan';
 import type { Result } from '../../../shared/api/result';
 import { StudioError } from '../../../shared/api/result';
+import { assertNever } from '../../../shared/assert-never';
 import type { PanelLive, PanelRequestName, PanelSegment, PanelState } from '../../../shared/lan/panel';
 import { panelRequests, panelRoleRequests } from '../../../shared/lan/panel';
 import { fen } from '../../../shared/money';
@@ -74,6 +75,8 @@ export class PanelGateway {
         return this.move(caller, request === 'panel:next' ? 1 : -1, input.fromIndex as number);
       case 'panel:sale':
         return this.sale(caller, input as { entryKey: string; quantity: number; amountFen?: number });
+      default:
+        return assertNever(request, 'panel request');
     }
   }
 

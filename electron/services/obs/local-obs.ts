@@ -29,20 +29,17 @@ export function obsConfigDirs(
   env: NodeJS.ProcessEnv = process.env,
   home: string = os.homedir(),
 ): string[] {
-  switch (platform) {
-    case 'win32':
-      return [path.win32.join(env.APPDATA ?? path.win32.join(home, 'AppData', 'Roaming'), 'obs-studio')];
-    case 'darwin':
-      return [path.posix.join(home, 'Library', 'Application Support', 'obs-studio')];
-    default: {
-      const xdg = env.XDG_CONFIG_HOME !== undefined && env.XDG_CONFIG_HOME !== '' ? env.XDG_CONFIG_HOME : null;
-      return [
-        ...(xdg === null ? [] : [path.posix.join(xdg, 'obs-studio')]),
-        path.posix.join(home, '.config', 'obs-studio'),
-        path.posix.join(home, '.var', 'app', 'com.obsproject.Studio', 'config', 'obs-studio'),
-      ].filter((dir, i, all) => all.indexOf(dir) === i);
-    }
+  // Not a switch: Node's platforms are an open list, and every one but these two is a Unix (XDG).
+  if (platform === 'win32') {
+    return [path.win32.join(env.APPDATA ?? path.win32.join(home, 'AppData', 'Roaming'), 'obs-studio')];
   }
+  if (platform === 'darwin') return [path.posix.join(home, 'Library', 'Application Support', 'obs-studio')];
+  const xdg = env.XDG_CONFIG_HOME !== undefined && env.XDG_CONFIG_HOME !== '' ? env.XDG_CONFIG_HOME : null;
+  return [
+    ...(xdg === null ? [] : [path.posix.join(xdg, 'obs-studio')]),
+    path.posix.join(home, '.config', 'obs-studio'),
+    path.posix.join(home, '.var', 'app', 'com.obsproject.Studio', 'config', 'obs-studio'),
+  ].filter((dir, i, all) => all.indexOf(dir) === i);
 }
 
 /** The keys of one INI section (OBS writes plain `key=value` lines, UTF-8, maybe with a BOM). */

@@ -6,9 +6,9 @@ import { RequestBatchExecutionType } from 'obs-websocket-js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 import type { StudioError } from '../../../shared/api/result';
+import type { OwnObs } from '../../../test/support/obs/test-kit';
+import { createTestService, freePort, startOwnObs, stopOwnObs, waitForState } from '../../../test/support/obs/test-kit';
 import type { ObsService } from './obs-service';
-import type { OwnObs } from './testing';
-import { createTestService, freePort, startOwnObs, stopOwnObs, waitForState } from './testing';
 
 const obs = inject('obs');
 if (!obs.available && process.env.CI !== undefined) {

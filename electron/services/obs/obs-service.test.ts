@@ -12,8 +12,8 @@ import { WebSocketServer } from 'ws';
 
 import { obsCaptureInputName } from '../../../shared/api/obs';
 import type { StudioError } from '../../../shared/api/result';
+import { connectRaw, createTestService, freePort, waitForState } from '../../../test/support/obs/test-kit';
 import type { ObsService } from './obs-service';
-import { connectRaw, createTestService, freePort, waitForState } from './testing';
 
 const obs = inject('obs');
 if (!obs.available && process.env.CI !== undefined) {

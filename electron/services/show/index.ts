@@ -11,7 +11,6 @@ import type { AssetsService } from '../assets';
 import type { Domain, DomainDeps } from '../domain';
 import type { SalesService } from '../sales';
 import { adaptAssets } from './assets-adapter';
-import { createFolderAssets } from './folder-assets';
 import { ShowLibrary } from './library';
 import { LiveController } from './live-controller';
 import { ObsFollower } from './obs-follower';
@@ -44,19 +43,15 @@ function appVersion(appRoot: string): string {
 /** Builds the show domain from the real OBS and sales services (the composition root's call). */
 export function createShowDomain(
   deps: DomainDeps,
-  ports: { obs: ShowObsPort; sales: SalesService; assets?: AssetsService },
+  ports: { obs: ShowObsPort; sales: SalesService; assets: AssetsService },
 ): Domain<ShowService, ShowRequestName> {
-  return buildShowDomain(deps, {
-    obs: ports.obs,
-    sales: adaptSales(ports.sales),
-    ...(ports.assets === undefined ? {} : { assets: adaptAssets(ports.assets) }),
-  });
+  return buildShowDomain(deps, { obs: ports.obs, sales: adaptSales(ports.sales), assets: adaptAssets(ports.assets) });
 }
 
-/** Builds the show domain from its ports (tests pass fakes). */
+/** Builds the show domain from its ports (tests pass fakes from test/support/show/). */
 export function buildShowDomain(
   deps: DomainDeps,
-  ports: { obs: ShowObsPort; sales: ShowSalesPort; assets?: ShowAssetsPort; now?: () => number },
+  ports: { obs: ShowObsPort; sales: ShowSalesPort; assets: ShowAssetsPort; now?: () => number },
 ): Domain<ShowService, ShowRequestName> {
   const now = ports.now ?? Date.now;
   const orientation = deps.settings.get().outputFormat === '1080x1920' ? '9:16' : '16:9';
@@ -65,7 +60,7 @@ export function buildShowDomain(
     scene = next;
     deps.emit('show:scene-changed', scene);
   };
-  const assets = ports.assets ?? createFolderAssets(path.join(deps.dataDir, 'show', 'assets'));
+  const assets = ports.assets;
   const library = new ShowLibrary({
     dataDir: deps.dataDir,
     logger: deps.logger,

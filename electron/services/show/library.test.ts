@@ -3,8 +3,16 @@ import path from 'node:path';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { buildShowDomain } from '.';
-import { FakeObs, FakeSales, recordEvents, rundownInput, segmentInput, testDeps } from './test-fakes';
+import {
+  FakeObs,
+  FakeSales,
+  fakeShowDomain,
+  recordEvents,
+  rundownInput,
+  segmentInput,
+  testDeps,
+} from '../../../test/support/show/test-fakes';
+import type { buildShowDomain } from '.';
 
 const ctx = { transport: 'ws' } as const;
 const domains: ReturnType<typeof buildShowDomain>[] = [];
@@ -15,7 +23,7 @@ afterEach(async () => {
 function studio(dataDir?: string, sales = new FakeSales()) {
   const rec = recordEvents();
   const deps = testDeps(rec.emit, dataDir);
-  const domain = buildShowDomain(deps, { obs: new FakeObs(), sales });
+  const domain = fakeShowDomain(deps, { obs: new FakeObs(), sales });
   domains.push(domain);
   return { rec, deps, sales, h: domain.handlers };
 }

@@ -4,8 +4,16 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { StudioError } from '../../../shared/api/result';
-import { buildShowDomain } from '.';
-import { FakeObs, FakeSales, recordEvents, rundownInput, segmentInput, testDeps } from './test-fakes';
+import {
+  FakeObs,
+  FakeSales,
+  fakeShowDomain,
+  recordEvents,
+  rundownInput,
+  segmentInput,
+  testDeps,
+} from '../../../test/support/show/test-fakes';
+import type { buildShowDomain } from '.';
 
 type ShowDomain = ReturnType<typeof buildShowDomain>;
 const open: ShowDomain[] = [];
@@ -15,7 +23,7 @@ async function setup(options: { dataDir?: string; obs?: FakeObs; sales?: FakeSal
   const deps = testDeps(rec.emit, options.dataDir);
   const obs = options.obs ?? new FakeObs();
   const sales = options.sales ?? new FakeSales();
-  const domain = buildShowDomain(deps, { obs, sales });
+  const domain = fakeShowDomain(deps, { obs, sales });
   open.push(domain);
   await domain.start?.();
   return { rec, deps, obs, sales, domain, h: domain.handlers };

@@ -7,10 +7,18 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Entry } from 'yauzl';
 
 import type { PackageManifest } from '../../../shared/show/package';
-import { buildShowDomain } from '.';
-import { createFolderAssets } from './folder-assets';
-import { FakeObs, FakeSales, recordEvents, rundownInput, segmentInput, testDeps } from './test-fakes';
-import { buildZip } from './zip-fixture';
+import { createFolderAssets } from '../../../test/support/show/folder-assets';
+import {
+  FakeObs,
+  FakeSales,
+  fakeShowDomain,
+  recordEvents,
+  rundownInput,
+  segmentInput,
+  testDeps,
+} from '../../../test/support/show/test-fakes';
+import { buildZip } from '../../../test/support/show/zip-fixture';
+import type { buildShowDomain } from '.';
 
 const ctx = { transport: 'ws' } as const;
 const domains: ReturnType<typeof buildShowDomain>[] = [];
@@ -23,7 +31,7 @@ function studio(dataDir?: string) {
   const deps = testDeps(rec.emit, dataDir);
   const sales = new FakeSales();
   const assets = createFolderAssets(path.join(deps.dataDir, 'show', 'assets'));
-  const domain = buildShowDomain(deps, { obs: new FakeObs(), sales, assets });
+  const domain = fakeShowDomain(deps, { obs: new FakeObs(), sales, assets });
   domains.push(domain);
   return { deps, sales, assets, domain, h: domain.handlers };
 }

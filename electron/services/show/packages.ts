@@ -9,6 +9,7 @@ import yazl from 'yazl';
 import { z } from 'zod';
 
 import { StudioError } from '../../../shared/api/result';
+import { salesPlatformSchema } from '../../../shared/api/sales';
 import type { PackageFile, PackageManifest } from '../../../shared/show/package';
 import {
   manifestProblems,
@@ -455,7 +456,12 @@ async function commit(
             priceFen: p.priceFen,
             origin: p.origin,
             certifications: p.certifications,
-            shopLinks: Object.fromEntries(p.shopLinks.map((l) => [l.platform, l.url])),
+            // A package's links name platforms as text; only the ones the sales store knows are kept.
+            shopLinks: Object.fromEntries(
+              p.shopLinks
+                .filter((l) => salesPlatformSchema.safeParse(l.platform).success)
+                .map((l) => [l.platform, l.url]),
+            ),
           })
         ).id;
       productMap.set(p.id, id);

@@ -2,6 +2,9 @@
  * What the show domain needs from the OBS, sales and asset services, and nothing more. The
  * composition root passes the real services (or adapters); tests pass fakes.
  */
+import type { z } from 'zod';
+
+import type { Product, productInputSchema } from '../../../shared/api/sales';
 
 /** The OBS service as live mode uses it. */
 export interface ShowObsPort {
@@ -13,29 +16,14 @@ export interface ShowObsPort {
   onStateChange(listener: (state: { connection: { status: string } }) => void): () => void;
 }
 
-/** A product as the sales store keeps it (the fields the show domain reads). */
-export interface SalesProductLike {
-  id: string;
-  name: string;
-  sku: string;
-  unit: string;
-  priceFen: number;
-  origin: string;
-  certifications: string[];
-  /** Shop page per platform (douyin, taobao…). */
-  shopLinks: Partial<Record<string, string>>;
-}
+/** A product as the sales store keeps it (the contract's `Product`, the fields the show domain reads). */
+export type SalesProductLike = Pick<
+  Product,
+  'id' | 'name' | 'sku' | 'unit' | 'priceFen' | 'origin' | 'certifications' | 'shopLinks'
+>;
 
-/** What the sales store needs to create a product from a show package. */
-export interface SalesProductInput {
-  name: string;
-  sku: string;
-  unit: string;
-  priceFen: number;
-  origin: string;
-  certifications: string[];
-  shopLinks: Record<string, string>;
-}
+/** What the sales store needs to create a product from a show package (`products:save`'s input, parsed). */
+export type SalesProductInput = Omit<z.output<typeof productInputSchema>, 'id'>;
 
 /** The sales store as live mode and packages use it. */
 export interface ShowSalesPort {
@@ -84,6 +72,5 @@ export interface ShowAssetsPort {
 export interface ShowPorts {
   obs: ShowObsPort;
   sales: ShowSalesPort;
-  /** Defaults to a folder under the data dir until the asset library service lands. */
-  assets?: ShowAssetsPort;
+  assets: ShowAssetsPort;
 }

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { obsDefaultSceneName } from '../../../shared/api/obs';
-import { buildShowDomain } from '.';
-import { FakeObs, FakeSales, recordEvents, testDeps } from './test-fakes';
+import { FakeObs, FakeSales, fakeShowDomain, recordEvents, testDeps } from '../../../test/support/show/test-fakes';
+import type { buildShowDomain } from '.';
 
 const ctx = { transport: 'ws' } as const;
 const domains: ReturnType<typeof buildShowDomain>[] = [];
@@ -13,7 +13,7 @@ afterEach(async () => {
 describe('"set up OBS" on a fresh studio', () => {
   it("creates one default scene when there are no presets yet, then the presets' scenes", async () => {
     const obs = new FakeObs();
-    const domain = buildShowDomain(testDeps(recordEvents().emit), { obs, sales: new FakeSales() });
+    const domain = fakeShowDomain(testDeps(recordEvents().emit), { obs, sales: new FakeSales() });
     domains.push(domain);
     const h = domain.handlers;
     await expect(h['show:obs-provision'](undefined, ctx)).resolves.toEqual({ scenes: [obsDefaultSceneName] });

@@ -44,7 +44,7 @@ export function adaptSales(service: SalesService): ShowSalesPort {
         priceFen: input.priceFen,
         origin: input.origin,
         certifications: input.certifications,
-        shopLinks: Object.fromEntries(Object.entries(input.shopLinks).filter(([p]) => isPlatform(p))),
+        shopLinks: input.shopLinks,
       }),
   };
 }

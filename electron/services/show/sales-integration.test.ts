@@ -2,8 +2,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import type { SalesKit } from '../../../test/support/sales/test-kit';
 import { makeSalesKit } from '../../../test/support/sales/test-kit';
-import { createShowDomain } from '.';
-import { FakeObs, recordEvents, rundownInput, segmentInput, testDeps } from './test-fakes';
+import {
+  FakeObs,
+  recordEvents,
+  rundownInput,
+  segmentInput,
+  showDomainOnSales,
+  testDeps,
+} from '../../../test/support/show/test-fakes';
 
 // The show domain with the real sales store (SQLite in its worker, on a temp folder): every NEXT
 // opens the segment in the sales log, and sales entered after it land in it.
@@ -23,7 +29,7 @@ describe('live mode with the real sales store', () => {
     kit = await makeSalesKit();
     const rec = recordEvents();
     const obs = new FakeObs();
-    const show = createShowDomain(testDeps(rec.emit, kit.dir), { obs, sales: kit.domain.service });
+    const show = showDomainOnSales(testDeps(rec.emit, kit.dir), { obs, sales: kit.domain.service });
     close = show.close;
     const h = show.handlers;
     const products = [
@@ -90,7 +96,7 @@ describe('live mode with the real sales store', () => {
 
   it('a product the sales store does not know stops the start with a clear code', async () => {
     kit = await makeSalesKit();
-    const show = createShowDomain(testDeps(recordEvents().emit, kit.dir), {
+    const show = showDomainOnSales(testDeps(recordEvents().emit, kit.dir), {
       obs: new FakeObs(),
       sales: kit.domain.service,
     });

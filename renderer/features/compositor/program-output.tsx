@@ -10,9 +10,12 @@ import { useErrors } from '../../state/errors';
 import { useSettings } from '../../state/settings';
 import { useCompositor } from './use-compositor';
 
+/** Set by Vite's `define` (vite.config.ts): true except in `npm run dist`'s production build. */
+declare const __HARVEST_TEST_PROBE__: boolean;
+
 declare global {
   interface Window {
-    /** Read-only probe for tests and support: numbers, not controls. */
+    /** Read-only probe for tests and the bench (test builds only): numbers, not controls. */
     __harvestCompositor?: {
       info(): CompositorSnapshot;
       /** The WebGL context, for WEBGL_lose_context in tests. */
@@ -40,7 +43,8 @@ export function ProgramOutput() {
   });
 
   useEffect(() => {
-    if (compositor === undefined) return;
+    // Only the test build (`npm run build`) has the probe; `npm run dist` compiles this block out.
+    if (!__HARVEST_TEST_PROBE__ || compositor === undefined) return;
     window.__harvestCompositor = { info: () => compositor.snapshot(), gl: () => compositor.gl };
     return () => {
       delete window.__harvestCompositor;

@@ -1,21 +1,15 @@
 import Papa from 'papaparse';
 
-import type { SalesPlatform } from '../../../shared/api/sales';
+import type { Product, SalesPlatform } from '../../../shared/api/sales';
 import { salesPlatformSchema } from '../../../shared/api/sales';
 import type { Fen } from '../../../shared/money';
 import { formatFen, parseYuanToFen } from '../../../shared/money';
 
-/** A product as the products file carries it (the sales record plus its story). */
-export interface ProductRow {
-  name: string;
-  sku: string;
-  unit: string;
-  priceFen: Fen;
-  origin: string;
-  certifications: string[];
-  story: string;
-  shopLinks: Partial<Record<SalesPlatform, string>>;
-}
+/** A product as the products file carries it (the contract's `Product` fields, plus its story). */
+export type ProductRow = Pick<
+  Product,
+  'name' | 'sku' | 'unit' | 'priceFen' | 'origin' | 'certifications' | 'shopLinks'
+> & { story: string };
 
 export interface ParsedProducts {
   rows: ProductRow[];

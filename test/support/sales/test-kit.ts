@@ -14,6 +14,7 @@ import type { EventName, EventPayload, RequestInput, RequestName, RequestOutput 
 import { StudioError } from '../../../shared/api/result';
 import type { Product, Segment, Show } from '../../../shared/api/sales';
 import { createZonedClock } from '../../../shared/sales/time';
+import { completeHandlers } from '../api-handlers';
 
 // Shared by the sales tests: a real sales domain on a temp folder, called through the real
 // router (so inputs are parsed by the contract exactly as in the app), with its events recorded.
@@ -66,7 +67,7 @@ export async function makeSalesKit(options: SalesDomainOptions & { dir?: string 
     options,
   ) as unknown as Domain<SalesService, RequestName>;
   await domain.start?.();
-  const router = createApiRouter(domain.handlers, logger);
+  const router = createApiRouter(completeHandlers(domain.handlers), logger);
   return {
     dir,
     domain,

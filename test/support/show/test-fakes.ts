@@ -1,15 +1,26 @@
-// Test doubles for the show domain's ports (used by *.test.ts and the bench only).
+// Test doubles for the show domain's ports (tests and the bench only; lint keeps app code from importing test/).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+import type { DomainDeps } from '../../../electron/services/domain';
+import { createNullLogger } from '../../../electron/services/logger';
+import type { SalesService } from '../../../electron/services/sales';
+import type { SettingsStore } from '../../../electron/services/settings-store';
+import { buildShowDomain } from '../../../electron/services/show';
+import type {
+  SalesProductInput,
+  SalesProductLike,
+  ShowAssetsPort,
+  ShowObsPort,
+  ShowSalesPort,
+} from '../../../electron/services/show/ports';
+import { adaptSales } from '../../../electron/services/show/sales-adapter';
 import { defaultSettings } from '../../../shared/api/app';
 import type { EventName, EventPayload, ParsedInput } from '../../../shared/api/contract';
 import { StudioError } from '../../../shared/api/result';
-import type { DomainDeps } from '../domain';
-import { createNullLogger } from '../logger';
-import type { SettingsStore } from '../settings-store';
-import type { SalesProductInput, SalesProductLike, ShowObsPort, ShowSalesPort } from './ports';
+import { fen } from '../../../shared/money';
+import { createFolderAssets } from './folder-assets';
 
 type Status = 'connected' | 'disconnected';
 
@@ -38,7 +49,7 @@ export class FakeObs implements ShowObsPort {
     if (this.status !== 'connected') throw new StudioError('obs/not-connected', 'down');
     if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
     if (this.status !== 'connected') throw new StudioError('obs/not-connected', 'dropped');
-    if (this.failScenes.has(name)) throw new StudioError('obs/scene-not-found', 'no such scene');
+    if (this.failScenes.has(name)) throw new StudioError('obs/not-found', 'no such scene');
     this.program = name;
     this.switches.push(name);
   }
@@ -65,16 +76,16 @@ export class FakeSales implements ShowSalesPort {
   failNext = false;
   private n = 0;
 
-  addProduct(p: Partial<SalesProductLike> & { name: string }): SalesProductLike {
+  addProduct(p: Partial<Omit<SalesProductLike, 'priceFen'>> & { name: string; priceFen?: number }): SalesProductLike {
     const product: SalesProductLike = {
       id: String(++this.n),
       sku: '',
       unit: '箱',
-      priceFen: 3990,
       origin: '江西赣州',
       certifications: [],
       shopLinks: {},
       ...p,
+      priceFen: fen(p.priceFen ?? 3990),
     };
     this.products.push(product);
     return product;
@@ -174,4 +185,20 @@ export function testDeps(
     settings: fakeSettings(),
     mode: 'host',
   };
+}
+
+/** The show domain on fakes (or any ports); assets default to a folder library in the data dir. */
+export function fakeShowDomain(
+  deps: DomainDeps,
+  ports: { obs: ShowObsPort; sales: ShowSalesPort; assets?: ShowAssetsPort; now?: () => number },
+) {
+  return buildShowDomain(deps, {
+    ...ports,
+    assets: ports.assets ?? createFolderAssets(path.join(deps.dataDir, 'show', 'assets')),
+  });
+}
+
+/** The show domain on the real sales service (as the composition root wires it), assets in a folder. */
+export function showDomainOnSales(deps: DomainDeps, ports: { obs: ShowObsPort; sales: SalesService }) {
+  return fakeShowDomain(deps, { obs: ports.obs, sales: adaptSales(ports.sales) });
 }

@@ -4,8 +4,8 @@ import path from 'node:path';
 
 import { z } from 'zod';
 
-import { readJsonFile, writeFileAtomic } from '../json-file';
-import type { AssetFile, ShowAssetsPort } from './ports';
+import { readJsonFile, writeFileAtomic } from '../../../electron/services/json-file';
+import type { AssetFile, ShowAssetsPort } from '../../../electron/services/show/ports';
 
 const metaSchema = z.object({
   assetId: z.string(),

@@ -7,23 +7,24 @@ import path from 'node:path';
 
 import WebSocket from 'ws';
 
+import type { ApiRouter } from '../../../electron/services/api-router';
+import { createApiRouter } from '../../../electron/services/api-router';
+import type { DomainDeps } from '../../../electron/services/domain';
+import type { EventBus } from '../../../electron/services/event-bus';
+import { createEventBus } from '../../../electron/services/event-bus';
+import { createLanDomain } from '../../../electron/services/lan';
+import { createNullLogger } from '../../../electron/services/logger';
+import { createSalesDomain } from '../../../electron/services/sales';
+import { createSecretStore } from '../../../electron/services/secret-store';
+import { SettingsStore } from '../../../electron/services/settings-store';
+import type { ShowObsPort } from '../../../electron/services/show/ports';
 import type { EventName, RequestInput, RequestName, RequestOutput } from '../../../shared/api/contract';
 import type { DeviceRole } from '../../../shared/api/lan';
 import type { StudioErrorData } from '../../../shared/api/result';
 import { StudioError } from '../../../shared/api/result';
 import type { PanelState } from '../../../shared/lan/panel';
-import type { ApiRouter } from '../api-router';
-import { createApiRouter } from '../api-router';
-import type { DomainDeps } from '../domain';
-import type { EventBus } from '../event-bus';
-import { createEventBus } from '../event-bus';
-import { createNullLogger } from '../logger';
-import { createSalesDomain } from '../sales';
-import { createSecretStore } from '../secret-store';
-import { SettingsStore } from '../settings-store';
-import { createShowDomain } from '../show';
-import type { ShowObsPort } from '../show/ports';
-import { createLanDomain } from '.';
+import { completeHandlers } from '../api-handlers';
+import { showDomainOnSales } from '../show/test-fakes';
 
 export interface LanStudio {
   dataDir: string;
@@ -76,14 +77,14 @@ export async function startLanStudio(options: {
     mode: 'host',
   });
   const sales = createSalesDomain(deps('sales'));
-  const show = createShowDomain(deps('show'), { obs: options.obs, sales: sales.service });
+  const show = showDomainOnSales(deps('show'), { obs: options.obs, sales: sales.service });
   const lan = createLanDomain(deps('lan'), {
     call: (name, payload) => router.call(name, payload, { transport: 'ws' }),
     subscribe: (listener) => bus.subscribe(listener),
     rendererDir: options.rendererDir ?? fakeRendererDir(),
     ...(options.now === undefined ? {} : { now: options.now }),
   });
-  const router = createApiRouter({ ...sales.handlers, ...show.handlers, ...lan.handlers }, logger);
+  const router = createApiRouter(completeHandlers({ ...sales.handlers, ...show.handlers, ...lan.handlers }), logger);
   for (const d of [sales, show, lan]) await d.start?.();
   const r = router;
   return {

@@ -8,13 +8,13 @@ import path from 'node:path';
 
 import OBSWebSocket from 'obs-websocket-js';
 
+import type { Logger } from '../../../electron/services/logger';
+import { createNullLogger } from '../../../electron/services/logger';
+import { ObsConnectionStore } from '../../../electron/services/obs/connection-store';
+import type { ObsServiceOptions } from '../../../electron/services/obs/obs-service';
+import { ObsService } from '../../../electron/services/obs/obs-service';
+import { createSecretStore } from '../../../electron/services/secret-store';
 import type { ObsState } from '../../../shared/api/obs';
-import type { Logger } from '../logger';
-import { createNullLogger } from '../logger';
-import { createSecretStore } from '../secret-store';
-import { ObsConnectionStore } from './connection-store';
-import type { ObsServiceOptions } from './obs-service';
-import { ObsService } from './obs-service';
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
 /** ../shared/obs next to the repository: start-obs.sh and stop-obs.sh. */
