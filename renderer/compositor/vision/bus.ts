@@ -101,6 +101,7 @@ export class VisionBus {
     this.post({ type: 'model', from: this.id, model, error });
   }
 
+  /** Messages arrive from other windows, maybe of another version: the unknown are dropped. */
   private receive(message: BusMessage): void {
     if (typeof message !== 'object' || message === null || message.from === this.id) return;
     if (this.leader) {
@@ -114,9 +115,14 @@ export class VisionBus {
         case 'bye':
           this.followers.delete(message.from);
           break;
-        default:
+        case 'result':
+        case 'status':
+        case 'model':
+        case 'leader':
           // Another leader's messages, in the moment a steal takes: this window's own engine counts.
           break;
+        default:
+          ignoreUnknown(message);
       }
       return;
     }
@@ -136,6 +142,8 @@ export class VisionBus {
       case 'wants':
       case 'bye':
         break;
+      default:
+        ignoreUnknown(message);
     }
   }
 
@@ -197,4 +205,9 @@ export class ResultCache {
     this.maskWidth = 0;
     this.maskHeight = 0;
   }
+}
+
+/** The compiler proves every known message handled; at run time another version's message is dropped. */
+function ignoreUnknown(_message: never): void {
+  // Nothing to do: a window of another build may speak a message this one does not know.
 }

@@ -1,3 +1,4 @@
+import { assertNever } from '../../../shared/assert-never';
 import type { ChannelLike } from './bus';
 import { noWants, ResultCache, sameWants, VisionBus, wantsRepeatMs } from './bus';
 import type { LockManagerLike, VisionRole } from './election';
@@ -358,6 +359,8 @@ export class VisionClient {
         slot.inFlight = Math.max(0, slot.inFlight - 1);
         this.onError(message.message);
         break;
+      default:
+        assertNever(message, 'vision worker message');
     }
   }
 

@@ -6,6 +6,7 @@
 // skips inference when the picture has barely changed since the last inferred frame.
 import { FaceDetector, FilesetResolver, HandLandmarker, ImageSegmenter } from '@mediapipe/tasks-vision';
 
+import { assertNever } from '../../../shared/assert-never';
 import { ChangeGate, greyThumbnail, HandStability, thumbnailHeight, thumbnailWidth } from './frame-change';
 import type { FrameLayout } from './frame-scale';
 import { canScale, scaleFrame } from './frame-scale';
@@ -205,6 +206,8 @@ function create(key: ModelKey, delegate: 'GPU' | 'CPU'): Promise<Task> {
         runningMode: 'VIDEO',
         minDetectionConfidence: 0.5,
       });
+    default:
+      return assertNever(key, 'model');
   }
 }
 
@@ -436,5 +439,7 @@ self.onmessage = (event: MessageEvent<ToVision>) => {
       slots.face.task?.close();
       self.close();
       break;
+    default:
+      assertNever(message, 'message to the vision worker');
   }
 };
