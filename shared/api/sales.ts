@@ -680,5 +680,6 @@ export const salesErrorCodes = [
   'sales/backup-not-found',
   'sales/folder-unusable',
   'sales/export-too-large',
+  'sales/unknown-method',
 ] as const;
 export type SalesErrorCode = (typeof salesErrorCodes)[number];

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 
 import type { Product } from '../../../shared/api/sales';
 import type { SalesConnection } from './connection';
+import type { ProductSave } from './repo-types';
 import type { ProductRow } from './rows';
 import { notFound, toProduct } from './rows';
-import type { ProductSave } from './sales-db';
 
 // The catalog repository: the studio's products (what a segment sells, what imports match).
 

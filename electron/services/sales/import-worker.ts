@@ -76,7 +76,10 @@ async function run(id: string, request: ScanRequest): Promise<void> {
         async batch(columns) {
           if (job.isCancelled) throw new Cancelled();
           job.inFlight += 1;
-          post({ type: 'batch', job: id, columns }, [columns.numbers.buffer as ArrayBuffer]);
+          post({ type: 'batch', job: id, columns }, [
+            columns.numbers.buffer as ArrayBuffer,
+            columns.lengths.buffer as ArrayBuffer,
+          ]);
           await room(maxInFlight);
         },
         progress(bytesRead, rows) {

@@ -1,6 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 
 import type { StudioErrorData } from '../../../shared/api/result';
+import { StudioError } from '../../../shared/api/result';
 import type { SalesDbOptions } from './sales-db';
 import { SalesDb } from './sales-db';
 import { toSalesError } from './store-errors';
@@ -104,12 +105,18 @@ async function handle(message: WorkerRequest): Promise<WorkerReply> {
     if (db === undefined) {
       return { id, ok: false, error: { code: 'sales/db-unavailable', message: 'The sales log is not open.' } };
     }
-    if (!callable.has(method)) {
-      return { id, ok: false, error: { code: 'app/internal', message: `sales worker has no method ${method}` } };
-    }
-    const fn = (db as unknown as Record<string, (...a: unknown[]) => unknown>)[method];
+    const fn = callable.has(method)
+      ? (db as unknown as Record<string, ((...a: unknown[]) => unknown) | undefined>)[method]
+      : undefined;
     if (typeof fn !== 'function') {
-      return { id, ok: false, error: { code: 'app/internal', message: `sales worker has no method ${method}` } };
+      // Not on the read or write list (a private helper, a typo, a name from a newer build).
+      return {
+        id,
+        ok: false,
+        error: new StudioError('sales/unknown-method', 'The sales log does not do that.', {
+          detail: `sales worker: ${method} is not on its read or write list`,
+        }).toData(),
+      };
     }
     let value = fn.apply(db, [...args]);
     if (value instanceof Promise) value = await value;

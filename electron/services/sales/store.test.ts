@@ -8,8 +8,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { StudioError } from '../../../shared/api/result';
 import type { SalesKit } from '../../../test/support/sales/test-kit';
 import { cst, makeSalesKit, seedShow } from '../../../test/support/sales/test-kit';
+import { createNullLogger } from '../logger';
 import { latestVersion, migrate, migrations } from './migrations';
 import { SalesDb } from './sales-db';
+import { SalesStore } from './store';
 import { toSalesError } from './store-errors';
 
 const dirs: string[] = [];
@@ -275,6 +277,23 @@ describe('quick entry', () => {
       onAirMs: 30 * 60_000,
       gmvPerMinuteFen: Math.round((3 * 5990) / 30),
     });
+  });
+});
+
+describe('the sales worker', () => {
+  it('runs only the methods on its read and write lists; any other name is a coded error', async () => {
+    const store = new SalesStore({ file: path.join(tempDir(), 'sales.db') }, createNullLogger());
+    await store.open();
+    try {
+      // Private helpers of the repositories, SalesDb's own plumbing, and names from Object.prototype.
+      for (const name of ['insertSale', 'recorded', 'checkpoint', 'explain', 'constructor', 'toString', '__proto__']) {
+        expect(await codeOf(store.call(name as never)), name).toBe('sales/unknown-method');
+      }
+      // Still open and answering listed methods.
+      expect(await store.call('listShows', 5)).toEqual([]);
+    } finally {
+      await store.close();
+    }
   });
 });
 

@@ -1,0 +1,508 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+import type Database from 'better-sqlite3';
+
+import { StudioError } from '../../../shared/api/result';
+import type { ColumnMapping, ImportedOrder, ImportResult, SalesPlatform, SaleStatus } from '../../../shared/api/sales';
+import { columnMappingSchema } from '../../../shared/api/sales';
+import type { Fen } from '../../../shared/money';
+import type { AttributableSegment, Attribution } from '../../../shared/sales/attribution';
+import { attributeOrder } from '../../../shared/sales/attribution';
+import { createProductMatcher } from '../../../shared/sales/product-match';
+import type { Catalog } from './catalog';
+import type { ConfigRepo } from './config-repo';
+import type { SalesConnection } from './connection';
+import { rollupInsertSql } from './migrations';
+import type { StageSummary } from './repo-types';
+import { parseJson } from './rows';
+import type { ShowsRepo } from './shows-repo';
+import type { StagedColumns } from './staged-columns';
+import { importChunkRows, stagedNumbers, stagedTexts, unpackTexts } from './staged-columns';
+
+// The import staging repository: a file's order lines are staged in a scratch database beside
+// the log while it is read (bounded memory; quick entry keeps working between batches), then
+// moved into the sales table in chunks, each its own transaction; plus saved column mappings.
+
+interface StageRow {
+  seq: number;
+  line: number;
+  order_id: string;
+  line_key: string;
+  order_count: number;
+  ordered_at: number;
+  date_only: number;
+  product_title: string;
+  product_id: string | null;
+  quantity: number;
+  unit_price_fen: number;
+  amount_fen: number;
+  status: SaleStatus;
+}
+
+interface StageJob {
+  fileName: string;
+  platform: SalesPlatform;
+  match: (hint: { externalProductId: string; sku: string; title: string }) => string | null;
+  segments: AttributableSegment[];
+  segmentsVersion: number;
+  graceMs: number;
+  staged: number;
+  repeated: number;
+  /** Summed as rows are staged, so the preview's summary costs no pass over a million rows. */
+  sums: { orders: number; amount: number; unmatched: number; duplicates: number };
+  /** This job's table in the staging file (one per job: dropping it is cheap, no job column to index). */
+  table: string;
+  /** Prepared statements on that table, dropped with it. */
+  statements: Map<string, Database.Statement>;
+  /** While a commit runs: what the chunks added so far. */
+  commit?:
+    | {
+        now: number;
+        skippedBadRows: number;
+        imported: number;
+        staged: number;
+        attributed: number;
+        offAir: number;
+        amountFen: number;
+        showIds: Set<string>;
+        /** Rows committed since the last checkpoint. */
+        sinceCheckpoint: number;
+      }
+    | undefined;
+}
+
+/** An import's attributed and off-air lines and counted amount, per show, from `table`. */
+function importTotalsSql(table: string, where: string): string {
+  return `SELECT show_id, ifnull(sum(segment_id IS NOT NULL), 0) attributed, ifnull(sum(off_air), 0) off_air,
+      ifnull(sum(CASE WHEN status IN ${countedStatuses} THEN amount_fen ELSE 0 END), 0) amount
+    FROM ${table} WHERE ${where} GROUP BY show_id`;
+}
+
+/** Rows an import commits between two checkpoints of the WAL. */
+const checkpointEveryRows = 25_000;
+const countedStatuses = "('placed', 'paid')";
+
+export class ImportStaging {
+  private readonly jobs = new Map<string, StageJob>();
+  private hasStageTable = false;
+  private stageTables = 0;
+  /** The scratch file: no journal, no fsync, thrown away at every open and close. */
+  private readonly stageFile: string;
+
+  constructor(
+    private readonly conn: SalesConnection,
+    private readonly catalog: Catalog,
+    private readonly shows: ShowsRepo,
+    private readonly settings: ConfigRepo,
+  ) {
+    this.stageFile = path.join(path.dirname(conn.file), 'import-staging.db');
+  }
+
+  /** Detaches and removes the scratch file (before the connection closes). */
+  close(): void {
+    if (!this.hasStageTable) return;
+    try {
+      this.conn.db.exec('DETACH DATABASE stage');
+      for (const suffix of ['', '-journal']) fs.rmSync(this.stageFile + suffix, { force: true });
+    } catch {
+      // Removed at the next open anyway.
+    }
+  }
+
+  private ensureStage(): void {
+    if (this.hasStageTable) return;
+    // Staged rows live in a scratch file beside the log, not in memory and not in the WAL:
+    // no journal, no fsync, thrown away at every open and close.
+    const stageFile = this.stageFile;
+    for (const suffix of ['', '-journal']) fs.rmSync(stageFile + suffix, { force: true });
+    this.conn.db.prepare('ATTACH DATABASE ? AS stage').run(stageFile);
+    this.conn.db.pragma('stage.journal_mode = OFF');
+    this.conn.db.pragma('stage.synchronous = OFF');
+    this.hasStageTable = true;
+  }
+
+  stageBegin(jobId: string, fileName: string, platform: SalesPlatform): void {
+    this.ensureStage();
+    const table = `stage.orders_${++this.stageTables}`;
+    this.conn.db.exec(`
+      CREATE TABLE ${table} (
+        seq INTEGER PRIMARY KEY,
+        line INTEGER NOT NULL,
+        order_id TEXT NOT NULL,
+        line_key TEXT NOT NULL,
+        order_count INTEGER NOT NULL,
+        ordered_at INTEGER NOT NULL,
+        date_only INTEGER NOT NULL,
+        product_title TEXT NOT NULL,
+        product_id TEXT,
+        quantity INTEGER NOT NULL,
+        unit_price_fen INTEGER NOT NULL,
+        amount_fen INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        show_id TEXT,
+        segment_id TEXT,
+        off_air INTEGER NOT NULL,
+        attribution TEXT NOT NULL,
+        UNIQUE (order_id, line_key)
+      )`);
+    this.jobs.set(jobId, {
+      table,
+      statements: new Map(),
+      fileName,
+      platform,
+      match: createProductMatcher(this.catalog.listProducts(true)),
+      segments: this.shows.allSegments(),
+      segmentsVersion: this.shows.version,
+      graceMs: this.settings.config().graceMs,
+      staged: 0,
+      repeated: 0,
+      sums: { orders: 0, amount: 0, unmatched: 0, duplicates: 0 },
+    });
+  }
+
+  /** A statement on a job's staging table (`$stage` in `sql` names it). */
+  private stageStmt(job: StageJob, sql: string): Database.Statement {
+    let statement = job.statements.get(sql);
+    if (statement === undefined) {
+      statement = this.conn.db.prepare(sql.replaceAll('$stage', job.table));
+      job.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /** Throws a job's staged rows away: the whole scratch file when no other preview is pending. */
+  private dropJob(jobId: string, job: StageJob): void {
+    this.jobs.delete(jobId);
+    job.statements.clear();
+    if (this.jobs.size > 0) {
+      this.conn.db.exec(`DROP TABLE IF EXISTS ${job.table}`);
+      return;
+    }
+    try {
+      this.conn.db.exec('DETACH DATABASE stage');
+      this.hasStageTable = false;
+      for (const suffix of ['', '-journal']) fs.rmSync(this.stageFile + suffix, { force: true });
+    } catch {
+      // Still attached (a statement was busy): the table goes now, the file at close or the next open.
+      if (this.hasStageTable) this.conn.db.exec(`DROP TABLE IF EXISTS ${job.table}`);
+    }
+  }
+
+  private job(jobId: string): StageJob {
+    const job = this.jobs.get(jobId);
+    if (job === undefined) {
+      throw new StudioError('sales/import-expired', 'This import preview is gone; preview the file again.');
+    }
+    return job;
+  }
+
+  stageBatch(jobId: string, batch: StagedColumns): void {
+    const job = this.job(jobId);
+    const insert = this.stageStmt(
+      job,
+      `INSERT OR IGNORE INTO $stage (line, order_id, line_key, order_count, ordered_at, date_only,
+         product_title, product_id, quantity, unit_price_fen, amount_fen, status, show_id, segment_id, off_air,
+         attribution)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    // Temp tables are not in the WAL: staging costs no fsync.
+    this.conn.db.transaction(() => {
+      const { numbers } = batch;
+      const texts = unpackTexts(batch);
+      for (let i = 0; i < batch.count; i++) {
+        const n = i * stagedNumbers;
+        const t = i * stagedTexts;
+        const productTitle = texts[t + 2] as string;
+        const productId = job.match({
+          externalProductId: texts[t + 3] as string,
+          sku: texts[t + 4] as string,
+          title: productTitle,
+        });
+        const orderedAt = numbers[n + 2] as number;
+        const isDateOnly = numbers[n + 3] === 1;
+        const a = this.attributeStaged(job, orderedAt, isDateOnly, productId);
+        const info = insert.run(
+          numbers[n],
+          texts[t],
+          texts[t + 1],
+          numbers[n + 1],
+          orderedAt,
+          isDateOnly ? 1 : 0,
+          productTitle,
+          productId,
+          numbers[n + 4],
+          numbers[n + 5],
+          numbers[n + 6],
+          texts[t + 5],
+          a.showId,
+          a.segmentId,
+          a.isOffAir ? 1 : 0,
+          a.how,
+        );
+        if (info.changes === 0) {
+          job.repeated += 1;
+          continue;
+        }
+        job.staged += 1;
+        job.sums.orders += numbers[n + 1] as number;
+        job.sums.amount += numbers[n + 6] as number;
+        if (productId === null) job.sums.unmatched += 1;
+      }
+    })();
+  }
+
+  /** A date without a time of day says nothing about which segment sold it. */
+  private attributeStaged(job: StageJob, at: number, isDateOnly: boolean, productId: string | null): Attribution {
+    if (isDateOnly) return { segmentId: null, showId: null, how: 'none', isOffAir: false };
+    return attributeOrder(job.segments, at, productId, job.graceMs);
+  }
+
+  stageSummary(jobId: string): StageSummary {
+    const job = this.job(jobId);
+    // Lines already in the log (same platform, order and line): importing adds nothing for them.
+    // Counted once here in one statement, not probed per staged row; none at all to look for
+    // when the log holds nothing from this platform.
+    const hasPlatformSales = this.conn
+      .stmt('SELECT 1 FROM sales WHERE platform = ? AND external_order_id IS NOT NULL LIMIT 1')
+      .get(job.platform);
+    job.sums.duplicates =
+      hasPlatformSales === undefined
+        ? 0
+        : (
+            this.stageStmt(
+              job,
+              `SELECT count(*) n FROM $stage s WHERE EXISTS (SELECT 1 FROM sales
+                 WHERE platform = ? AND external_order_id = s.order_id AND external_line = s.line_key)`,
+            ).get(job.platform) as { n: number }
+          ).n;
+    const sample = (this.stageStmt(job, 'SELECT * FROM $stage ORDER BY seq LIMIT 20').all() as StageRow[]).map(
+      (r): ImportedOrder => ({
+        line: r.line,
+        orderId: r.order_id,
+        lineId: r.line_key,
+        orderedAt: r.ordered_at,
+        productTitle: r.product_title,
+        productId: r.product_id,
+        quantity: r.quantity,
+        amountFen: r.amount_fen as Fen,
+        status: r.status,
+      }),
+    );
+    return {
+      staged: job.staged,
+      repeatedRows: job.repeated,
+      duplicateRows: job.sums.duplicates,
+      orders: job.sums.orders,
+      amountFen: job.sums.amount,
+      unmatchedProducts: job.sums.unmatched,
+      sample,
+    };
+  }
+
+  dropStage(jobId: string): void {
+    const job = this.jobs.get(jobId);
+    if (job !== undefined) this.dropJob(jobId, job);
+  }
+
+  /**
+   * Starts moving a staged file into the log. The move is cut into chunks (commitChunk), each
+   * its own short transaction, so quick entry and every other request keep answering during a
+   * million-row import; the import stays 'committing' until commitEnd, and one left so by a
+   * crash is rolled back at the next open (rollbackImport). Returns the staged seq range.
+   */
+  commitBegin(jobId: string, skippedBadRows: number): { firstSeq: number; lastSeq: number } {
+    const job = this.job(jobId);
+    const now = this.conn.now();
+    // Segments changed since the preview (or the grace window did): attribute again.
+    const graceMs = this.settings.config().graceMs;
+    if (job.segmentsVersion !== this.shows.version || job.graceMs !== graceMs) {
+      job.segments = this.shows.allSegments();
+      job.graceMs = graceMs;
+      const update = this.stageStmt(
+        job,
+        'UPDATE $stage SET show_id = ?, segment_id = ?, off_air = ?, attribution = ? WHERE seq = ?',
+      );
+      const rows = this.stageStmt(
+        job,
+        'SELECT seq, ordered_at, date_only, product_id FROM $stage ORDER BY seq',
+      ).all() as {
+        seq: number;
+        ordered_at: number;
+        date_only: number;
+        product_id: string | null;
+      }[];
+      // The staging file has no journal: this costs no fsync and touches nothing in the log.
+      this.conn.db.transaction(() => {
+        for (const r of rows) {
+          const a = this.attributeStaged(job, r.ordered_at, r.date_only === 1, r.product_id);
+          update.run(a.showId, a.segmentId, a.isOffAir ? 1 : 0, a.how, r.seq);
+        }
+      })();
+    }
+    const range = this.stageStmt(
+      job,
+      'SELECT ifnull(min(seq), 1) first, ifnull(max(seq), 0) last FROM $stage',
+    ).get() as {
+      first: number;
+      last: number;
+    };
+    this.conn
+      .stmt(
+        `INSERT INTO imports (id, file_name, platform, rows_imported, rows_duplicate, rows_skipped, at, state)
+       VALUES (?, ?, ?, 0, 0, ?, ?, 'committing')`,
+      )
+      .run(jobId, job.fileName, job.platform, skippedBadRows, now);
+    job.commit = {
+      now,
+      skippedBadRows,
+      imported: 0,
+      staged: 0,
+      attributed: 0,
+      offAir: 0,
+      amountFen: 0,
+      showIds: new Set(),
+      sinceCheckpoint: 0,
+    };
+    return { firstSeq: range.first, lastSeq: range.last };
+  }
+
+  /** Moves staged rows seq ∈ [from, to] into the log, with their roll-up, in one transaction. */
+  commitChunk(jobId: string, from: number, to: number): void {
+    const job = this.job(jobId);
+    const commit = job.commit;
+    if (commit === undefined) throw new StudioError('sales/import-expired', 'This import is not being committed.');
+    this.conn.db
+      .transaction(() => {
+        const lastId = (this.conn.stmt('SELECT ifnull(max(id), 0) id FROM sales').get() as { id: number }).id;
+        // One statement: rows already in the log (same platform, order and line) are skipped.
+        const inserted = this.stageStmt(
+          job,
+          `INSERT INTO sales (show_id, segment_id, product_id, product_title, quantity, unit_price_fen, amount_fen,
+             platform, source, external_order_id, external_line, ordered_at, entered_at, status, off_air, attribution,
+             note, order_count, import_id)
+           SELECT show_id, segment_id, product_id, product_title, quantity, unit_price_fen, amount_fen,
+             @platform, 'import', order_id, line_key, ordered_at, @now, status, off_air, attribution,
+             '', order_count, @job
+           FROM $stage WHERE seq BETWEEN @from AND @to ORDER BY seq
+           ON CONFLICT (platform, external_order_id, external_line) WHERE external_order_id IS NOT NULL DO NOTHING`,
+        ).run({ platform: job.platform, now: commit.now, job: jobId, from, to });
+        const staged = (
+          this.stageStmt(job, 'SELECT count(*) n FROM $stage WHERE seq BETWEEN ? AND ?').get(from, to) as { n: number }
+        ).n;
+        commit.imported += inserted.changes;
+        commit.staged += staged;
+        // Roll-up and totals of exactly the rows this chunk added (the sales_import index, by id).
+        this.conn.stmt(rollupInsertSql('import_id = ? AND id > ?')).run(jobId, lastId);
+        const perShow = this.conn.stmt(importTotalsSql('sales', 'import_id = ? AND id > ?')).all(jobId, lastId) as {
+          show_id: string | null;
+          attributed: number;
+          off_air: number;
+          amount: number;
+        }[];
+        for (const r of perShow) {
+          commit.attributed += r.attributed;
+          commit.offAir += r.off_air;
+          commit.amountFen += r.amount;
+          if (r.show_id !== null) commit.showIds.add(r.show_id);
+        }
+      })
+      .immediate();
+    // A checkpoint every few chunks: the WAL never holds the whole import, so no later
+    // checkpoint (between requests, in this same thread) has hundreds of megabytes to copy at
+    // once. Not after every chunk: the index pages each chunk touches were copied again every
+    // time (a third of the commit's CPU on a 100,000-order file).
+    commit.sinceCheckpoint += to - from + 1;
+    if (commit.sinceCheckpoint >= checkpointEveryRows) {
+      commit.sinceCheckpoint = 0;
+      this.conn.db.pragma('wal_checkpoint(PASSIVE)');
+    }
+  }
+
+  /** Marks a chunked import done; its result. */
+  commitEnd(jobId: string): ImportResult & { showIds: string[] } {
+    const job = this.job(jobId);
+    const commit = job.commit;
+    if (commit === undefined) throw new StudioError('sales/import-expired', 'This import is not being committed.');
+    const result = {
+      imported: commit.imported,
+      duplicates: commit.staged - commit.imported,
+      skippedBadRows: commit.skippedBadRows,
+      attributed: commit.attributed,
+      offAir: commit.offAir,
+      amountFen: commit.amountFen as Fen,
+    };
+    this.conn.db
+      .transaction(() => {
+        this.conn
+          .stmt("UPDATE imports SET rows_imported = ?, rows_duplicate = ?, state = 'done' WHERE id = ?")
+          .run(result.imported, result.duplicates, jobId);
+        this.conn.audit('import', 'import', jobId, { file: job.fileName, platform: job.platform, ...result });
+      })
+      .immediate();
+    job.commit = undefined;
+    this.dropJob(jobId, job);
+    return { ...result, showIds: [...commit.showIds] };
+  }
+
+  /** Takes a half-committed import out again (a failed chunk, or found 'committing' at open). */
+  rollbackImport(importId: string): void {
+    this.conn.db
+      .transaction(() => {
+        const state = this.conn.stmt('SELECT state FROM imports WHERE id = ?').get(importId) as
+          { state: string } | undefined;
+        if (state?.state !== 'committing') return;
+        this.conn.stmt(rollupInsertSql('import_id = ?', 'sales', '-')).run(importId);
+        this.conn.stmt('DELETE FROM sales WHERE import_id = ?').run(importId);
+        this.conn.stmt('DELETE FROM imports WHERE id = ?').run(importId);
+        this.conn.audit('import-rolled-back', 'import', importId, {});
+      })
+      .immediate();
+    const job = this.jobs.get(importId);
+    if (job !== undefined) job.commit = undefined;
+  }
+
+  /** Imports a crash left half-committed are rolled back (at open). */
+  recoverImports(): void {
+    const open = this.conn.stmt("SELECT id FROM imports WHERE state = 'committing'").all() as { id: string }[];
+    for (const { id } of open) this.rollbackImport(id);
+  }
+
+  /** Moves a staged file into the log, all chunks in one call (tests, small files). */
+  commitImport(jobId: string, skippedBadRows: number): ImportResult & { showIds: string[] } {
+    const { firstSeq, lastSeq } = this.commitBegin(jobId, skippedBadRows);
+    try {
+      for (let from = firstSeq; from <= lastSeq; from += importChunkRows) {
+        this.commitChunk(jobId, from, Math.min(lastSeq, from + importChunkRows - 1));
+      }
+    } catch (error) {
+      this.rollbackImport(jobId);
+      throw error;
+    }
+    return this.commitEnd(jobId);
+  }
+
+  listMappings(): ColumnMapping[] {
+    const rows = this.conn.stmt('SELECT mapping FROM column_mappings ORDER BY updated_at DESC').all() as {
+      mapping: string;
+    }[];
+    const out: ColumnMapping[] = [];
+    for (const r of rows) {
+      const parsed = columnMappingSchema.safeParse(parseJson<unknown>(r.mapping, null));
+      if (parsed.success) out.push(parsed.data);
+    }
+    return out;
+  }
+
+  saveMapping(mapping: ColumnMapping): ColumnMapping[] {
+    this.conn.db
+      .prepare('INSERT OR REPLACE INTO column_mappings (name, mapping, updated_at) VALUES (?, ?, ?)')
+      .run(mapping.name, JSON.stringify(mapping), this.conn.now());
+    return this.listMappings();
+  }
+
+  deleteMapping(name: string): ColumnMapping[] {
+    this.conn.stmt('DELETE FROM column_mappings WHERE name = ?').run(name);
+    return this.listMappings();
+  }
+}
