@@ -7,6 +7,7 @@ import ExcelJS from 'exceljs';
 
 import { StudioError } from '../../../shared/api/result';
 import type { ExportResult } from '../../../shared/api/sales';
+import { assertNever } from '../../../shared/assert-never';
 import { fenToDecimal } from '../../../shared/money';
 import {
   createExportFormatter,
@@ -146,6 +147,8 @@ async function scopeLabel(store: SalesStore, request: ExportRequest): Promise<st
       return (await store.call('getProduct', request.scope.productId)).name;
     case 'range':
       return `${new Date(request.scope.from).toISOString().slice(0, 10)}_${new Date(request.scope.to).toISOString().slice(0, 10)}`;
+    default:
+      return assertNever(request.scope);
   }
 }
 

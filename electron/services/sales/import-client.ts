@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 
 import { StudioError } from '../../../shared/api/result';
 import type { SalesPlatform } from '../../../shared/api/sales';
+import { assertNever } from '../../../shared/assert-never';
 import type { Logger } from '../logger';
 import type { ScanRequest, ScanResult } from './import-scan';
 import type { ImportWorkerMessage, ImportWorkerRequest } from './import-worker';
@@ -125,6 +126,8 @@ export class ImportWorkerClient {
           if (scan.failed === undefined) scan.reject(StudioError.fromData(message.error));
         });
         break;
+      default:
+        return assertNever(message);
     }
   }
 

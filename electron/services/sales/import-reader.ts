@@ -9,6 +9,7 @@ import Papa from 'papaparse';
 
 import { StudioError } from '../../../shared/api/result';
 import type { ImportPreview } from '../../../shared/api/sales';
+import { assertNever } from '../../../shared/assert-never';
 import type { CellValue } from '../../../shared/sales/import/cells';
 import { splitRecords } from './csv-records';
 import { checkZip } from './zip-guard';
@@ -243,6 +244,8 @@ function decodeSample(head: Buffer, encoding: FileEncoding): string {
     }
     case 'binary':
       return '';
+    default:
+      return assertNever(encoding);
   }
 }
 
@@ -545,5 +548,7 @@ export function readRows(
       return xlsxRows(source, sniff, onBytes);
     case 'html':
       return htmlRows(source, sniff, onBytes);
+    default:
+      return assertNever(sniff.kind);
   }
 }

@@ -1,5 +1,6 @@
 import { StudioError } from '../../../shared/api/result';
 import type { BadRow, ColumnMapping, ImportPlatform, SalesPlatform } from '../../../shared/api/sales';
+import { assertNever } from '../../../shared/assert-never';
 import type { HeaderGuess, StagedOrder } from '../../../shared/sales/import/normalise';
 import { createRowNormaliser, findHeaderRow } from '../../../shared/sales/import/normalise';
 import { detectPreset, mappingFits } from '../../../shared/sales/import/presets';
@@ -161,6 +162,8 @@ export async function scanFile(request: ScanRequest, sink: ScanSink): Promise<Sc
         counts.bad += 1;
         if (badRows.length < maxBadRowsShown) badRows.push(outcome.bad);
         break;
+      default:
+        return assertNever(outcome);
     }
     return false;
   };

@@ -4,6 +4,7 @@ import { parentPort } from 'node:worker_threads';
 import type { StudioErrorData } from '../../../shared/api/result';
 import { StudioError } from '../../../shared/api/result';
 import type { SalesPlatform } from '../../../shared/api/sales';
+import { assertNever } from '../../../shared/assert-never';
 import type { FileSource } from './import-reader';
 import type { ScanRequest, ScanResult } from './import-scan';
 import { scanFile } from './import-scan';
@@ -127,5 +128,7 @@ port.on('message', (message: ImportWorkerRequest) => {
       wake?.();
       break;
     }
+    default:
+      return assertNever(message);
   }
 });

@@ -1,5 +1,6 @@
 import { StudioError } from '../../../shared/api/result';
 import type { RecordedSale, Sale, SaleSource, SaleStatus } from '../../../shared/api/sales';
+import { assertNever } from '../../../shared/assert-never';
 import type { Fen } from '../../../shared/money';
 import type { Attribution } from '../../../shared/sales/attribution';
 import { isPlausibleOrderTime } from '../../../shared/sales/time';
@@ -212,6 +213,8 @@ export class SalesRepo {
         where = 's.ordered_at >= ? AND s.ordered_at < ?';
         params = [scope.from, scope.to];
         break;
+      default:
+        return assertNever(scope);
     }
     const rows = this.conn.db
       .prepare(

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 
 import type { OnboardingStep } from '../../../shared/api/app';
 import { onboardingSteps } from '../../../shared/api/app';
+import { assertNever } from '../../../shared/assert-never';
 import { showError } from '../../state/errors';
 import { useSettings } from '../../state/settings';
 import { CameraStep } from './camera-step';
@@ -27,6 +28,8 @@ function StepBody({ step, onNext }: { step: OnboardingStep; onNext: () => void }
       return <PlatformStep />;
     case 'sample':
       return <SampleStep onDone={onNext} />;
+    default:
+      return assertNever(step);
   }
 }
 
