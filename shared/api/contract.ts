@@ -2,6 +2,7 @@ import type { z } from 'zod';
 
 import { appErrorCodes, appEvents, appRequests } from './app';
 import { assetsErrorCodes, assetsEvents, assetsRequests } from './assets';
+import { centreErrorCodes, centreEvents, centreRequests } from './centre';
 import type { RequestSpec } from './define';
 import { lanErrorCodes, lanEvents, lanRequests } from './lan';
 import { obsErrorCodes, obsEvents, obsRequests } from './obs';
@@ -20,6 +21,7 @@ export const requests = {
   ...assetsRequests,
   ...showRequests,
   ...lanRequests,
+  ...centreRequests,
 } as const satisfies Record<string, RequestSpec>;
 
 /** Events pushed from the services to every window. */
@@ -30,6 +32,7 @@ export const events = {
   ...assetsEvents,
   ...showEvents,
   ...lanEvents,
+  ...centreEvents,
 } as const satisfies Record<string, z.ZodType>;
 
 export const errorCodes = [
@@ -39,6 +42,7 @@ export const errorCodes = [
   ...assetsErrorCodes,
   ...showErrorCodes,
   ...lanErrorCodes,
+  ...centreErrorCodes,
 ] as const;
 
 export type Requests = typeof requests;
