@@ -122,6 +122,9 @@ export class CentreAdmin {
     });
     // An idle client whose server went away: the pool drops it; the next request reconnects.
     this.pool.on('error', (error) => options.logger.warn('centre pool client failed', { error: String(error) }));
+    // pg-pool drops its own listener from a client it is removing, before the socket closes: a
+    // server going down just then would throw from an unheard 'error'. Each client keeps one.
+    this.pool.on('connect', (client) => client.on('error', () => undefined));
     const url = new URL(options.url);
     const host = ['localhost', '127.0.0.1', '::1', ''].includes(url.hostname)
       ? (lanAddress() ?? url.hostname)
