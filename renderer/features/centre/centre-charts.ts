@@ -15,7 +15,7 @@ export function dayOption(a: CentreAnalytics, t: T): ChartOption {
   return {
     color: palette,
     tooltip: { trigger: 'axis', valueFormatter: (v) => fenLabel(Number(v)) },
-    legend: { data: [t('centre.gmv'), t('centre.refunded')] },
+    legend: { data: [t('centre.gmv'), t('centre.refunded')], top: 0, right: 10 },
     grid: { left: 80, right: 24, bottom: 40, top: 40 },
     xAxis: { type: 'category', data: a.byDay.map((d) => d.day.slice(5)) },
     yAxis: { type: 'value', axisLabel: { formatter: yuanAxis } },
@@ -27,7 +27,7 @@ export function dayOption(a: CentreAnalytics, t: T): ChartOption {
         smooth: true,
         areaStyle: { opacity: 0.15 },
       },
-      { type: 'line', name: t('centre.refunded'), data: a.byDay.map((d) => d.refundedFen), smooth: true },
+      { type: 'line', name: t('centre.refunded'), data: a.byDay.map((d) => d.refundedFen) },
     ],
   };
 }
