@@ -71,27 +71,54 @@ const figures = (r: FigureRow): CentreFigures => ({
   refundedOrders: Number(r.refunded_orders),
 });
 
-// GROUPING(day, studio_id, cooperative, town, product): a bit set for each column not grouped by.
-const groupedBy = {
-  day: 0b01111,
-  studio: 0b10111,
-  cooperative: 0b11011,
-  town: 0b11101,
-  product: 0b11110,
-  total: 0b11111,
-};
+// GROUPING(day, studio_id, cooperative, town): a bit set for each column not grouped by.
+const groupedBy = { day: 0b0111, studio: 0b1011, cooperative: 0b1101, town: 0b1110, total: 0b1111 };
 
-const analyticsSql = `
-  SELECT GROUPING(d.day, d.studio_id, s.cooperative, s.town, d.product)::int AS g,
-    to_char(d.day, 'YYYY-MM-DD') AS day, d.studio_id, s.cooperative, s.town, d.product,
-    sum(d.gmv_fen) AS gmv, sum(d.orders) AS orders, sum(d.units) AS units,
-    sum(d.refunded_fen) AS refunded, sum(d.refunded_orders) AS refunded_orders
-  FROM harvest.daily d JOIN harvest.studios s ON s.id = d.studio_id
-  WHERE d.day BETWEEN $1::date AND $2::date
-    AND ($3::uuid IS NULL OR d.studio_id = $3::uuid)
+const filters = (alias: string) => `
+    AND ($3::uuid IS NULL OR ${alias}.studio_id = $3::uuid)
     AND ($4::text IS NULL OR s.cooperative = $4::text)
-    AND ($5::text IS NULL OR s.town = $5::text)
-  GROUP BY GROUPING SETS ((d.day), (d.studio_id), (s.cooperative), (s.town), (d.product), ())`;
+    AND ($5::text IS NULL OR s.town = $5::text)`;
+const sums = `sum(gmv_fen) AS gmv, sum(orders) AS orders, sum(units) AS units,
+    sum(refunded_fen) AS refunded, sum(refunded_orders) AS refunded_orders`;
+
+/** Totals, days, studios, towns, cooperatives: one pass over the day × studio roll-up. */
+const studioSql = `
+  SELECT GROUPING(d.day, d.studio_id, s.cooperative, s.town)::int AS g,
+    to_char(d.day, 'YYYY-MM-DD') AS day, d.studio_id, s.cooperative, s.town, ${sums}
+  FROM harvest.daily_studio d JOIN harvest.studios s ON s.id = d.studio_id
+  WHERE d.day BETWEEN $1::date AND $2::date ${filters('d')}
+  GROUP BY GROUPING SETS ((d.day), (d.studio_id), (s.cooperative), (s.town), ())`;
+
+const productColumns = 'x.product, x.gmv_fen, x.orders, x.units, x.refunded_fen, x.refunded_orders';
+/**
+ * The best sellers: whole months from the month roll-up ($6..$7 are the first and last whole
+ * months), the days before and after them from the day roll-up.
+ */
+const productSql = `
+  SELECT product, ${sums} FROM (
+    SELECT ${productColumns} FROM harvest.daily x JOIN harvest.studios s ON s.id = x.studio_id
+      WHERE x.day >= $1::date AND x.day < least($6::date, $2::date + 1) ${filters('x')}
+    UNION ALL
+    SELECT ${productColumns} FROM harvest.monthly_product x JOIN harvest.studios s ON s.id = x.studio_id
+      WHERE x.month >= $6::date AND x.month <= $7::date ${filters('x')}
+    UNION ALL
+    SELECT ${productColumns} FROM harvest.daily x JOIN harvest.studios s ON s.id = x.studio_id
+      WHERE x.day > greatest((($7::date + interval '1 month')::date - 1), $6::date - 1, $1::date - 1)
+        AND x.day <= $2::date ${filters('x')}
+  ) x GROUP BY product ORDER BY sum(gmv_fen) DESC LIMIT 30`;
+
+/** The whole months inside [from, to]: first and last month starts; first > last when none. */
+export function wholeMonths(from: string, to: string): { first: string; last: string } {
+  const [fy, fm, fd] = from.split('-').map(Number) as [number, number, number];
+  const first = fd === 1 ? from : new Date(Date.UTC(fy, fm, 1)).toISOString().slice(0, 10);
+  const [ty, tm] = to.split('-').map(Number) as [number, number];
+  const nextDay = new Date(Date.parse(`${to}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  // `to` closes its month when the next day is a 1st; else the last whole month is the one before.
+  const last = nextDay.endsWith('-01')
+    ? `${to.slice(0, 7)}-01`
+    : new Date(Date.UTC(ty, tm - 2, 1)).toISOString().slice(0, 10);
+  return { first, last };
+}
 
 function lanAddress(): string | undefined {
   for (const addresses of Object.values(os.networkInterfaces())) {
@@ -258,60 +285,56 @@ export class CentreAdmin {
     if (filter.studioId !== undefined && !uuidPattern.test(filter.studioId)) {
       throw new StudioError('centre/studio-not-found', 'There is no such studio at this centre.');
     }
-    return this.withClient(async (client) => {
-      const started = performance.now();
-      const result = await client.query<
-        FigureRow & { g: number; day: string; studio_id: string; cooperative: string; town: string; product: string }
-      >(analyticsSql, [
-        filter.from,
-        filter.to,
-        filter.studioId ?? null,
-        filter.cooperative ?? null,
-        filter.town ?? null,
-      ]);
-      const queryMs = performance.now() - started;
-      const studios = new Map(
-        (
-          await client.query<{ id: string; name: string; cooperative: string; town: string }>(
-            'SELECT id, name, cooperative, town FROM harvest.studios',
-          )
-        ).rows.map((s) => [s.id, s]),
-      );
-      const out: CentreAnalytics = {
-        filter: { from: filter.from, to: filter.to },
-        totals: { gmvFen: 0, orders: 0, units: 0, refundedFen: 0, refundedOrders: 0 },
-        byDay: [],
-        byStudio: [],
-        byCooperative: [],
-        byTown: [],
-        byProduct: [],
-        queryMs,
-      };
-      for (const r of result.rows) {
-        const f = figures(r);
-        if (r.g === groupedBy.total) out.totals = f;
-        else if (r.g === groupedBy.day) out.byDay.push({ ...f, day: r.day });
-        else if (r.g === groupedBy.studio) {
-          const s = studios.get(r.studio_id);
-          out.byStudio.push({
-            ...f,
-            studioId: r.studio_id,
-            name: s?.name ?? '',
-            cooperative: s?.cooperative ?? '',
-            town: s?.town ?? '',
-          });
-        } else if (r.g === groupedBy.cooperative) out.byCooperative.push({ ...f, cooperative: r.cooperative });
-        else if (r.g === groupedBy.town) out.byTown.push({ ...f, town: r.town });
-        else if (r.g === groupedBy.product) out.byProduct.push({ ...f, product: r.product });
-      }
-      const byGmv = (a: CentreFigures, b: CentreFigures) => b.gmvFen - a.gmvFen;
-      out.byDay = fillDays(filter.from, filter.to, out.byDay);
-      out.byStudio.sort(byGmv);
-      out.byCooperative.sort(byGmv);
-      out.byTown.sort(byGmv);
-      out.byProduct = out.byProduct.sort(byGmv).slice(0, 30);
-      return out;
-    });
+    const months = wholeMonths(filter.from, filter.to);
+    const params = [filter.from, filter.to, filter.studioId ?? null, filter.cooperative ?? null, filter.town ?? null];
+    type Row = FigureRow & { g: number; day: string; studio_id: string; cooperative: string; town: string };
+    const started = performance.now();
+    // Two statements on two connections at once: the studio-grain pass and the product ranking.
+    const [byStudioRows, productRows, studios] = await Promise.all([
+      this.withClient((client) => client.query<Row>(studioSql, params)),
+      this.withClient((client) =>
+        client.query<FigureRow & { product: string }>(productSql, [...params, months.first, months.last]),
+      ),
+      this.withClient((client) =>
+        client.query<{ id: string; name: string; cooperative: string; town: string }>(
+          'SELECT id, name, cooperative, town FROM harvest.studios',
+        ),
+      ),
+    ]);
+    const queryMs = performance.now() - started;
+    const names = new Map(studios.rows.map((r) => [r.id, r]));
+    const out: CentreAnalytics = {
+      filter: { from: filter.from, to: filter.to },
+      totals: { gmvFen: 0, orders: 0, units: 0, refundedFen: 0, refundedOrders: 0 },
+      byDay: [],
+      byStudio: [],
+      byCooperative: [],
+      byTown: [],
+      byProduct: productRows.rows.map((r) => ({ ...figures(r), product: r.product })),
+      queryMs,
+    };
+    for (const r of byStudioRows.rows) {
+      const f = figures(r);
+      if (r.g === groupedBy.total) out.totals = f;
+      else if (r.g === groupedBy.day) out.byDay.push({ ...f, day: r.day });
+      else if (r.g === groupedBy.studio) {
+        const s = names.get(r.studio_id);
+        out.byStudio.push({
+          ...f,
+          studioId: r.studio_id,
+          name: s?.name ?? '',
+          cooperative: s?.cooperative ?? '',
+          town: s?.town ?? '',
+        });
+      } else if (r.g === groupedBy.cooperative) out.byCooperative.push({ ...f, cooperative: r.cooperative });
+      else if (r.g === groupedBy.town) out.byTown.push({ ...f, town: r.town });
+    }
+    const byGmv = (a: CentreFigures, b: CentreFigures) => b.gmvFen - a.gmvFen;
+    out.byDay = fillDays(filter.from, filter.to, out.byDay);
+    out.byStudio.sort(byGmv);
+    out.byCooperative.sort(byGmv);
+    out.byTown.sort(byGmv);
+    return out;
   }
 
   /** The county report for the filter, as an .xlsx. */

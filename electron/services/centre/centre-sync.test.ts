@@ -121,6 +121,29 @@ describePg('county centre sync (real PostgreSQL)', () => {
       town: '城关镇',
     });
     expect(analytics.totals.orders).toBe(analytics.byStudio.reduce((n, s) => n + s.orders, 0));
+    // Products come from other roll-ups (whole months + edge days): they add up to the same totals
+    // over ranges that start and end inside, on and across month boundaries.
+    for (const [from, to] of [
+      ['2026-11-19', '2026-11-22'],
+      ['2026-11-01', '2026-11-30'],
+      ['2026-10-15', '2026-12-10'],
+      ['2026-11-21', '2026-11-21'],
+      ['2025-12-01', '2026-11-20'],
+    ] as const) {
+      const a = await admin.analytics({ from, to });
+      expect(
+        a.byProduct.reduce((n, p) => n + p.gmvFen, 0),
+        `${from}..${to}`,
+      ).toBe(a.totals.gmvFen);
+      expect(
+        a.byProduct.reduce((n, p) => n + p.refundedOrders, 0),
+        `${from}..${to}`,
+      ).toBe(a.totals.refundedOrders);
+      expect(a.byDay.reduce((n, d) => n + d.orders, 0)).toBe(a.totals.orders);
+    }
+    const eastOnly = await admin.analytics({ from: '2026-11-01', to: '2026-11-30', studioId: ids[0]! });
+    expect(eastOnly.byStudio.map((s) => s.studioId)).toEqual([ids[0]]);
+    expect(eastOnly.byProduct[0]?.gmvFen).toBe(eastOnly.totals.gmvFen);
     void west;
   });
 

@@ -4,7 +4,7 @@ import { StudioError } from '../../../shared/api/result';
 import { retryDelayMs } from '../../../shared/centre/backoff';
 import type { Logger } from '../logger';
 import type { OutboxReader, OutboxRow } from './outbox-reader';
-import { centreError } from './pg-errors';
+import { centreError, isTransient } from './pg-errors';
 
 /** Timers, injected so tests drive time. */
 export interface PushTimers {
@@ -138,10 +138,23 @@ export class Pusher {
   private async pushAll(): Promise<void> {
     const { reader, logger } = this.options;
     try {
-      const client = await this.connect();
-      const row = await client.query<{ seq: string; studio: string | null }>(
-        'SELECT (SELECT seq FROM harvest.cursors) AS seq, harvest.current_studio() AS studio',
-      );
+      let client = await this.connect();
+      // A connection kept from the last round may have died since (the centre restarted, or cut
+      // this studio's sessions): ask once on a fresh one before calling the centre unreachable.
+      const isReused = this.reused;
+      const probe = () =>
+        client.query<{ seq: string; studio: string | null }>(
+          'SELECT (SELECT seq FROM harvest.cursors) AS seq, harvest.current_studio() AS studio',
+        );
+      let row: Awaited<ReturnType<typeof probe>>;
+      try {
+        row = await probe();
+      } catch (error) {
+        if (!isReused || !isTransient(error)) throw error;
+        await this.dropClient();
+        client = await this.connect();
+        row = await probe();
+      }
       if (row.rows[0]?.studio === null || row.rows[0]?.studio === undefined) {
         throw new StudioError('centre/revoked', 'The centre has removed this studio.');
       }
@@ -218,7 +231,11 @@ export class Pusher {
     }
   }
 
+  /** Whether the last connect() handed back a kept connection. */
+  private reused = false;
+
   private async connect(): Promise<pg.Client> {
+    this.reused = this.client !== undefined;
     if (this.client !== undefined) return this.client;
     const client = new pg.Client({
       connectionTimeoutMillis: 10_000,

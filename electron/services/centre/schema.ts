@@ -6,7 +6,7 @@ import { codeInvalidState } from './pg-errors';
 // The centre's PostgreSQL schema `harvest`, made by the centre host (its admin URL). Studios log
 // in as their own role (a member of `harvest_studio`) and can only: upsert their own rows of
 // `sales` and their own `cursors` row (row-level security on current_studio()), and call
-// studio_claim / studio_leave. The daily roll-up is kept by statement triggers in the same
+// studio_claim / studio_leave. The roll-ups (rollupUpsert) are kept by statement triggers in the same
 // transaction as each upsert, so a batch and its roll-up commit or vanish together.
 
 /** The group role every studio's login role belongs to. */
@@ -21,13 +21,30 @@ const rollupSelect = (source: string, sign: string) => `
     ${sign} CASE WHEN r.status = 'refunded' THEN r.amount_fen ELSE 0 END AS refunded_fen,
     ${sign} CASE WHEN r.status = 'refunded' THEN r.order_count ELSE 0 END AS refunded_orders
   FROM ${source} r`;
+const measures = ['gmv_fen', 'orders', 'units', 'refunded_fen', 'refunded_orders'];
+const sums = measures.map((m) => `sum(${m})`).join(', ');
+const adds = measures.map((m) => `${m} = d.${m} + excluded.${m}`).join(', ');
+/**
+ * Adds the signed rows' sums to the three roll-ups in one statement: per day × studio × product
+ * (product ranking at the edges of a range), per month × studio × product (product ranking over
+ * whole months), per day × studio (totals, days, studios, towns, cooperatives). Each answer then
+ * reads tens of thousands of rows, not the 900,000 day × studio × product rows of two years.
+ */
 const rollupUpsert = (rows: string) => `
-  INSERT INTO harvest.daily AS d (day, studio_id, product, gmv_fen, orders, units, refunded_fen, refunded_orders)
-  SELECT day, studio_id, product, sum(gmv_fen), sum(orders), sum(units), sum(refunded_fen), sum(refunded_orders)
-  FROM (${rows}) c GROUP BY day, studio_id, product
-  ON CONFLICT (day, studio_id, product) DO UPDATE SET
-    gmv_fen = d.gmv_fen + excluded.gmv_fen, orders = d.orders + excluded.orders, units = d.units + excluded.units,
-    refunded_fen = d.refunded_fen + excluded.refunded_fen, refunded_orders = d.refunded_orders + excluded.refunded_orders`;
+  WITH delta AS (
+    SELECT day, studio_id, product, ${measures.map((m) => `sum(${m}) AS ${m}`).join(', ')}
+    FROM (${rows}) c GROUP BY day, studio_id, product
+  ), by_product AS (
+    INSERT INTO harvest.daily AS d (day, studio_id, product, ${measures.join(', ')})
+    SELECT * FROM delta ON CONFLICT (day, studio_id, product) DO UPDATE SET ${adds}
+  ), by_month AS (
+    INSERT INTO harvest.monthly_product AS d (month, studio_id, product, ${measures.join(', ')})
+    SELECT date_trunc('month', day)::date, studio_id, product, ${sums} FROM delta GROUP BY 1, 2, 3
+    ON CONFLICT (month, studio_id, product) DO UPDATE SET ${adds}
+  )
+  INSERT INTO harvest.daily_studio AS d (day, studio_id, ${measures.join(', ')})
+  SELECT day, studio_id, ${sums} FROM delta GROUP BY 1, 2
+  ON CONFLICT (day, studio_id) DO UPDATE SET ${adds}`;
 const definer = `SECURITY DEFINER SET search_path = harvest, pg_temp`;
 
 /** The schema's migrations, in order; `harvest.meta.schema_version` counts those applied. */
@@ -85,6 +102,27 @@ const migrations: readonly string[] = [
     refunded_fen bigint NOT NULL,
     refunded_orders bigint NOT NULL,
     PRIMARY KEY (day, studio_id, product)
+  );
+  CREATE TABLE harvest.monthly_product (
+    month date NOT NULL,
+    studio_id uuid NOT NULL,
+    product text NOT NULL,
+    gmv_fen bigint NOT NULL,
+    orders bigint NOT NULL,
+    units bigint NOT NULL,
+    refunded_fen bigint NOT NULL,
+    refunded_orders bigint NOT NULL,
+    PRIMARY KEY (month, studio_id, product)
+  );
+  CREATE TABLE harvest.daily_studio (
+    day date NOT NULL,
+    studio_id uuid NOT NULL,
+    gmv_fen bigint NOT NULL,
+    orders bigint NOT NULL,
+    units bigint NOT NULL,
+    refunded_fen bigint NOT NULL,
+    refunded_orders bigint NOT NULL,
+    PRIMARY KEY (day, studio_id)
   );
 
   CREATE FUNCTION harvest.rollup_insert() RETURNS trigger LANGUAGE plpgsql ${definer} AS $$

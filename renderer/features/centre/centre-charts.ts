@@ -24,7 +24,6 @@ export function dayOption(a: CentreAnalytics, t: T): ChartOption {
         type: 'line',
         name: t('centre.gmv'),
         data: a.byDay.map((d) => d.gmvFen),
-        smooth: true,
         areaStyle: { opacity: 0.15 },
       },
       { type: 'line', name: t('centre.refunded'), data: a.byDay.map((d) => d.refundedFen) },

@@ -121,8 +121,17 @@ export async function rollupDrift(adminUrl: string): Promise<number> {
         FROM harvest.sales GROUP BY 1, 2, 3)
       SELECT count(*) AS n FROM fresh FULL JOIN harvest.daily d USING (day, studio_id, product)
       WHERE coalesce(fresh.gmv_fen, 0) <> coalesce(d.gmv_fen, 0) OR coalesce(fresh.orders, 0) <> coalesce(d.orders, 0)
-        OR coalesce(fresh.refunded_fen, 0) <> coalesce(d.refunded_fen, 0)`);
-    return Number(result.rows[0]?.n ?? 0);
+        OR coalesce(fresh.refunded_fen, 0) <> coalesce(d.refunded_fen, 0)
+      UNION ALL
+      SELECT count(*) FROM (SELECT day, studio_id, sum(gmv_fen) AS g, sum(refunded_fen) AS r FROM harvest.daily GROUP BY 1, 2) p
+        FULL JOIN harvest.daily_studio s USING (day, studio_id)
+        WHERE coalesce(p.g, 0) <> coalesce(s.gmv_fen, 0) OR coalesce(p.r, 0) <> coalesce(s.refunded_fen, 0)
+      UNION ALL
+      SELECT count(*) FROM (SELECT date_trunc('month', day)::date AS month, studio_id, product, sum(gmv_fen) AS g
+          FROM harvest.daily GROUP BY 1, 2, 3) p
+        FULL JOIN harvest.monthly_product m USING (month, studio_id, product)
+        WHERE coalesce(p.g, 0) <> coalesce(m.gmv_fen, 0)`);
+    return result.rows.reduce((n, r) => n + Number(r.n), 0);
   } finally {
     await client.end();
   }
