@@ -68,15 +68,15 @@ describePg('Centre page (real PostgreSQL, host in centre mode, Chromium)', () =>
       const code = await invite(p.name, p.coop, p.town);
       const studio = await makeStudio({ clockOffsetMs: p.offset });
       studios.push(studio);
-      await studio.centre.handlers['centre:join']({ address, code } as never);
+      await studio.call('centre:join', { address, code });
       for (const [i, fen] of p.sales.entries()) await studio.sell(fen, Date.now() - (i + 1) * day);
-      await studio.centre.handlers['centre:sync-now'](undefined as never);
+      await studio.call('centre:sync-now');
     }
     // 南湖 refunds one sale after pushing; the next push carries it.
     const south = studios[1]!;
     const list = await south.sales.call('sales:list', { limit: 10 });
     await south.sales.call('sales:set-status', { saleId: list.sales[0]!.id, status: 'refunded' });
-    await south.centre.handlers['centre:sync-now'](undefined as never);
+    await south.call('centre:sync-now');
 
     await page.getByRole('button', { name: '刷新' }).click();
     // GMV: 东山 27,860 + 南湖 (3,900 + 7,800 + 4,550 − the refunded one).

@@ -32,13 +32,13 @@ describePg('county centre sync (real PostgreSQL)', () => {
 
   const join = async (studio: TestStudio, name: string, proxy: CutProxy) => {
     const invite = await admin.invite({ name, cooperative: `${name}合作社`, town: '城关镇' });
-    const link = await studio.centre.handlers['centre:join']({
+    const link = await studio.call('centre:join', {
       address: `127.0.0.1:${proxy.port}/postgres`,
       code: invite.code.toLowerCase(),
-    } as never);
+    });
     return { invite, link: link as { studioId: string } };
   };
-  const sync = (studio: TestStudio) => studio.centre.handlers['centre:sync-now'](undefined as never);
+  const sync = (studio: TestStudio) => studio.call('centre:sync-now');
   const localSales = async (studio: TestStudio) =>
     (await studio.sales.call('sales:list', { limit: 1000 })).sales.map((s) => [s.id, s.status] as const);
 
@@ -222,8 +222,7 @@ describePg('county centre sync (real PostgreSQL)', () => {
     const proxy = await startCutProxy(server.port);
     studios.push(studio);
     proxies.push(proxy);
-    const joinWith = (address: string, code: string) =>
-      studio.centre.handlers['centre:join']({ address, code } as never);
+    const joinWith = (address: string, code: string) => studio.call('centre:join', { address, code });
     const address = `127.0.0.1:${proxy.port}/postgres`;
     expect(await codedError(joinWith(address, 'ABCD-EFGH-JKMN'))).toBe('centre/pair-code-invalid');
     expect(await codedError(joinWith(address, 'too short'))).toBe('centre/pair-code-invalid');
@@ -237,7 +236,7 @@ describePg('county centre sync (real PostgreSQL)', () => {
     // The code is spent: a second studio typing it gets nowhere.
     const other = await makeStudio();
     studios.push(other);
-    expect(await codedError(other.centre.handlers['centre:join']({ address, code: invite.code } as never))).toBe(
+    expect(await codedError(other.call('centre:join', { address, code: invite.code }))).toBe(
       'centre/pair-code-invalid',
     );
     expect(await codedError(joinWith(address, invite.code))).toBe('centre/already-joined');
@@ -275,7 +274,7 @@ describePg('county centre sync (real PostgreSQL)', () => {
     expect(studio.password()).toBeUndefined();
     expect((await centreRows(server.adminUrl, link.studioId)).size).toBe(1);
     // Leaving after a revoke just forgets the link.
-    expect(await studio.centre.handlers['centre:leave'](undefined as never)).toEqual({ isCentreTold: false });
+    expect(await studio.call('centre:leave')).toEqual({ isCentreTold: false });
     expect(studio.centre.service.link.status().state).toBe('none');
 
     // A new code for the same studio: it joins again and pushes what it has.
@@ -285,7 +284,7 @@ describePg('county centre sync (real PostgreSQL)', () => {
     expect((await centreRows(server.adminUrl, link.studioId)).size).toBe(2);
     // Leaving tells the centre, which can no longer be logged into with those credentials.
     const password = studio.password()!;
-    expect(await studio.centre.handlers['centre:leave'](undefined as never)).toEqual({ isCentreTold: true });
+    expect(await studio.call('centre:leave')).toEqual({ isCentreTold: true });
     expect(studio.password()).toBeUndefined();
     const left = new pg.Client({
       host: '127.0.0.1',

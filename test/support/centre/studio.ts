@@ -1,5 +1,6 @@
 import pg from 'pg';
 
+import { createApiRouter } from '../../../electron/services/api-router';
 import type { CentreService } from '../../../electron/services/centre';
 import { createCentreDomain } from '../../../electron/services/centre';
 import type { PushTimers } from '../../../electron/services/centre/pusher';
@@ -9,7 +10,8 @@ import { createEventBus } from '../../../electron/services/event-bus';
 import { createNullLogger } from '../../../electron/services/logger';
 import { createSecretStore } from '../../../electron/services/secret-store';
 import { SettingsStore } from '../../../electron/services/settings-store';
-import type { RequestName } from '../../../shared/api/contract';
+import type { RequestInput, RequestName, RequestOutput } from '../../../shared/api/contract';
+import { StudioError } from '../../../shared/api/result';
 import type { Product } from '../../../shared/api/sales';
 import type { SalesKit } from '../sales/test-kit';
 import { makeSalesKit } from '../sales/test-kit';
@@ -25,6 +27,11 @@ export interface TestStudio {
   readonly sales: SalesKit;
   readonly centre: Domain<CentreService, RequestName>;
   readonly product: Product;
+  /** A centre request through the real router (inputs parsed by the contract, throws as StudioError). */
+  call<K extends Extract<RequestName, `centre:${string}`>>(
+    name: K,
+    ...input: RequestInput<K> extends void ? [] : [RequestInput<K>]
+  ): Promise<RequestOutput<K>>;
   /** The studio's clock (ms); tests move it. */
   clock: { now: number };
   /** Records one sale at the studio's clock (or `at`); its id. */
@@ -61,9 +68,15 @@ export async function makeStudio(options: { clockOffsetMs?: number; batchSize?: 
   ) as unknown as Domain<CentreService, RequestName>;
   await centre.start?.();
   const product = await sales.call('products:save', { name: '赣南脐橙', sku: 'A01', unit: '箱', priceFen: 5990 });
+  const router = createApiRouter(centre.handlers, createNullLogger());
   const studio: TestStudio = {
     sales,
     centre,
+    async call(name, ...input) {
+      const result = await router.call(name, input[0], { transport: 'ws' });
+      if (!result.ok) throw StudioError.fromData(result.error);
+      return result.value as never;
+    },
     product,
     clock,
     async sell(amountFen, at) {
