@@ -31,6 +31,8 @@ async function main(): Promise<void> {
       'data-dir': { type: 'string' },
       open: { type: 'boolean', default: false },
       'renderer-dir': { type: 'string' },
+      // Centre mode: the county centre's PostgreSQL URL (HARVEST_CENTRE_URL keeps it out of `ps`).
+      centre: { type: 'string' },
     },
   });
   const appRoot = appRootFrom(import.meta.dirname);
@@ -54,6 +56,7 @@ async function main(): Promise<void> {
     version: typeof __APP_VERSION__ === 'string' ? __APP_VERSION__ : '0.0.0-dev',
     programUrl: () => host?.url('/program'),
     rendererDir,
+    ...(values.centre === undefined ? {} : { centreUrl: values.centre }),
   });
   const uploadDir = path.join(dataDir, 'tmp', 'uploads');
   const makeHost = (port: number) =>

@@ -7,6 +7,7 @@ import { globalShortcutActions } from '../../shared/onboarding/shortcuts';
 import type { ApiRouter } from './api-router';
 import { createApiRouter } from './api-router';
 import { createAssetsDomain } from './assets';
+import { createCentreDomain } from './centre';
 import type { DomainDeps } from './domain';
 import type { EventBus } from './event-bus';
 import { createEventBus } from './event-bus';
@@ -33,6 +34,8 @@ export interface StudioServicesOptions {
   rendererDir?: string;
   /** Electron: how the global shortcuts stand now. Host mode has none. */
   shortcutStatus?: () => ShortcutStatus[];
+  /** Centre mode: the county centre's PostgreSQL URL (default: HARVEST_CENTRE_URL). */
+  centreUrl?: string;
 }
 
 /** Every service, built once at start-up; the transports are given `router` and `bus`. */
@@ -73,8 +76,15 @@ export function createStudioServices(options: StudioServicesOptions): StudioServ
     subscribe: (listener) => bus.subscribe(listener),
     rendererDir: options.rendererDir ?? path.join(options.appRoot, 'dist', 'renderer'),
   });
+  // After sales: the pusher reads the sales log the sales domain has opened (and migrated).
+  const centre = createCentreDomain(deps('centre'), {
+    salesFile: async () => (await sales.service.dbStatus()).file,
+    subscribe: (listener) => bus.subscribe(listener),
+    centreUrl: options.centreUrl ?? process.env.HARVEST_CENTRE_URL,
+    joinAddress: process.env.HARVEST_CENTRE_JOIN_ADDRESS,
+  });
   // Last to start, first to close: phones are cut off before the stores they write to.
-  const domains = [obs, sales, assets, show, lan];
+  const domains = [obs, sales, assets, show, centre, lan];
 
   const info = (): AppInfo => {
     const programUrl = options.programUrl?.();
@@ -118,6 +128,7 @@ export function createStudioServices(options: StudioServicesOptions): StudioServ
       ...assets.handlers,
       ...show.handlers,
       ...lan.handlers,
+      ...centre.handlers,
     },
     logger.child('api'),
   );

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 
 import { assertNever } from '../../shared/assert-never';
 import { studio } from '../api/client';
+import { CentrePage } from '../features/centre/centre-page';
 import { FirstRunGuide } from '../features/onboarding/first-run-guide';
 import { isGuideOpen } from '../features/onboarding/onboarding-state';
 import { ShortcutSheetButton, useGlobalShortcutFeedback } from '../features/onboarding/shortcuts';
@@ -23,6 +24,8 @@ function PageBody({ page }: { page: PageId }) {
       return <ShowsPageSlot />;
     case 'analytics':
       return <AnalyticsPageSlot />;
+    case 'centre':
+      return <CentrePage />;
     case 'settings':
       return <SettingsPage />;
     default:

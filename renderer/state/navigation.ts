@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 
-export const pages = ['studio', 'products', 'shows', 'analytics', 'settings'] as const;
+export const pages = ['studio', 'products', 'shows', 'analytics', 'centre', 'settings'] as const;
 /** A page of the control window. */
 export type PageId = (typeof pages)[number];
 

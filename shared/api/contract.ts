@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { appErrorCodes, appEvents, appRequests } from './app';
 import { assetsErrorCodes, assetsEvents, assetsRequests } from './assets';
 import { compositorErrorCodes } from './compositor';
+import { centreErrorCodes, centreEvents, centreRequests } from './centre';
 import type { RequestSpec } from './define';
 import { lanErrorCodes, lanEvents, lanRequests } from './lan';
 import { obsErrorCodes, obsEvents, obsRequests } from './obs';
@@ -21,6 +22,7 @@ export const requests = {
   ...assetsRequests,
   ...showRequests,
   ...lanRequests,
+  ...centreRequests,
 } as const satisfies Record<string, RequestSpec>;
 
 /** Events pushed from the services to every window. */
@@ -31,6 +33,7 @@ export const events = {
   ...assetsEvents,
   ...showEvents,
   ...lanEvents,
+  ...centreEvents,
 } as const satisfies Record<string, z.ZodType>;
 
 export const errorCodes = [
@@ -41,6 +44,7 @@ export const errorCodes = [
   ...showErrorCodes,
   ...lanErrorCodes,
   ...compositorErrorCodes,
+  ...centreErrorCodes,
 ] as const;
 
 export type Requests = typeof requests;

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestName } from '../../shared/api/contract';
 import { requests } from '../../shared/api/contract';
 import type { Result } from '../../shared/api/result';
+import { parseCentreAddress } from '../../shared/centre/address';
 import { buildGlb } from '../../shared/compositor/glb-builder';
 import { buildZip } from '../support/show/zip-fixture';
 import { anyJson, hostileStrings, mutatedBytes, mutatedGlbJson, payloadFor } from './arbitraries';
@@ -121,6 +122,11 @@ function confine(name: string, payload: unknown): unknown {
     );
   if (name === 'obs:connect') Object.assign(p, { host: '127.0.0.1', port: 9 });
   if (name === 'sales:feed-connect') p.url = 'ws://127.0.0.1:9';
+  // A centre address that parses goes to a closed loopback port: the sweep never leaves 127.0.0.0/8.
+  if (name === 'centre:join' && typeof p.address === 'string') {
+    const parsed = parseCentreAddress(p.address);
+    if (parsed !== undefined && !parsed.host.startsWith('127.')) p.address = `127.0.0.1:9/${parsed.database}`;
+  }
   if ((name === 'sales:export' || name === 'show:package-export') && p.path !== undefined) p.path = inScratch(p.path);
   if (name === 'sales:choose-folder' && p.folder !== undefined) p.folder = inScratch(p.folder);
   return p;
@@ -317,6 +323,31 @@ describe('hostile input sweep', () => {
       { seed, numRuns: runs(1800), endOnFailure: true },
     );
   }, 600_000);
+
+  it('centre: hostile addresses and pairing codes answer a coded error and join nothing', async () => {
+    const typed = fc.oneof(fc.constantFrom(...hostileStrings), fc.string({ maxLength: 80 }));
+    const address = fc.oneof(
+      typed,
+      fc.constantFrom('127.0.0.1:9/harvest', 'postgres://127.0.0.1:9/harvest?sslmode=require', '[::1]:9/x'),
+    );
+    await fc.assert(
+      fc.asyncProperty(address, typed, async (a, code) => {
+        const payload = confine('centre:join', { address: a, code });
+        const result = await api.call('centre:join', payload);
+        count('centre', result);
+        const where = `centre:join ${JSON.stringify(payload).slice(0, 300)}`;
+        assertCoded(where, result);
+        expect(result.ok, where).toBe(false);
+        const status = await api.call('centre:status', undefined);
+        expect(status.ok && (status.value as { link: { state: string } }).link.state, where).toBe('none');
+        // Not a centre: its own requests answer centre/not-centre, whatever they are given.
+        const studios = await api.call('centre:analytics', { from: '2026-01-01', to: '2026-01-31', town: code });
+        expect(studios.ok ? 'ok' : studios.error.code, where).toBe('centre/not-centre');
+        await assertAlive(where);
+      }),
+      { seed, numRuns: runs(60), endOnFailure: true },
+    );
+  }, 300_000);
 
   describe('files through the API', () => {
     const glbFile = path.join(repoRoot, 'assets/samples/honey-jar.glb');

@@ -209,6 +209,36 @@ export const migrations: readonly { readonly name: string; readonly up: string }
         BEGIN SELECT RAISE(ABORT, 'sales are never deleted; change their status'); END;
     `,
   },
+  {
+    name: 'outbox for the county centre',
+    up: `
+      -- What the centre has not seen yet, in order (electron/services/centre/pusher.ts reads it):
+      -- one row per sale, moved to a new seq with the next revision whenever the sale changes, so
+      -- the outbox never outgrows the sales table and a refund after days offline travels once. The
+      -- sale itself is read at push time; a sale gone (an import rolled back) travels as a tombstone.
+      CREATE TABLE outbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        sale_id INTEGER NOT NULL UNIQUE,
+        revision INTEGER NOT NULL
+      );
+      INSERT INTO outbox (sale_id, revision) SELECT id, 1 FROM sales ORDER BY id;
+      CREATE TRIGGER outbox_sale_insert AFTER INSERT ON sales BEGIN
+        INSERT OR REPLACE INTO outbox (sale_id, revision)
+          VALUES (NEW.id, ifnull((SELECT revision FROM outbox WHERE sale_id = NEW.id), 0) + 1);
+      END;
+      CREATE TRIGGER outbox_sale_update
+        AFTER UPDATE OF show_id, product_id, product_title, quantity, unit_price_fen, amount_fen, platform, ordered_at,
+          status, order_count
+        ON sales BEGIN
+        INSERT OR REPLACE INTO outbox (sale_id, revision)
+          VALUES (NEW.id, ifnull((SELECT revision FROM outbox WHERE sale_id = NEW.id), 0) + 1);
+      END;
+      CREATE TRIGGER outbox_sale_delete AFTER DELETE ON sales BEGIN
+        INSERT OR REPLACE INTO outbox (sale_id, revision)
+          VALUES (OLD.id, ifnull((SELECT revision FROM outbox WHERE sale_id = OLD.id), 0) + 1);
+      END;
+    `,
+  },
 ];
 
 /** The schema version this build writes. */
