@@ -6,7 +6,7 @@ import { LanSettings } from '../features/lan/lan-settings';
 import { ObsConnectionSettings } from '../features/obs/obs-connection-settings';
 import { OutputReasonLine } from '../features/onboarding/language-step';
 import { GuideSettings } from '../features/onboarding/settings-section';
-import { useSettings } from '../state/settings';
+import { useSettings, useSettingsActions } from '../state/settings';
 
 const languageNames: Record<Language, string> = { 'zh-CN': '简体中文', en: 'English' };
 
@@ -15,7 +15,7 @@ export function SettingsPage() {
   const { t } = useTranslation();
   const settings = useSettings((s) => s.settings);
   const info = useSettings((s) => s.info);
-  const update = useSettings((s) => s.update);
+  const { update } = useSettingsActions();
 
   return (
     <section className="settings">
@@ -56,7 +56,7 @@ export function SettingsPage() {
       <GuideSettings />
       <div className="card" data-section="obs">
         <h2>{t('settings.obs')}</h2>
-        <SettingsObsSlot />
+        <ObsConnectionSettings />
       </div>
       <div className="card" data-section="lan">
         <h2>{t('lan:settings.title')}</h2>
@@ -87,8 +87,4 @@ export function SettingsPage() {
       )}
     </section>
   );
-}
-
-function SettingsObsSlot() {
-  return <ObsConnectionSettings />;
 }

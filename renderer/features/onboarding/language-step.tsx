@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next';
 
 import type { Language, OutputFormat } from '../../../shared/api/app';
 import { languageSchema, outputFormatSchema } from '../../../shared/api/app';
-import { useSettings } from '../../state/settings';
+import { useSettings, useSettingsActions } from '../../state/settings';
 
 const languageNames: Record<Language, string> = { 'zh-CN': '简体中文', en: 'English' };
 
@@ -23,7 +23,7 @@ export function LanguageStep() {
   const { t } = useTranslation('onboarding');
   const { t: ta } = useTranslation();
   const settings = useSettings((s) => s.settings);
-  const update = useSettings((s) => s.update);
+  const { update } = useSettingsActions();
   return (
     <section className="guide-step">
       <h1>{t('language.title')}</h1>
