@@ -11,7 +11,8 @@ interface LanStore {
   isBusy: boolean;
 }
 
-const lan = createSyncedStore<LanStore>({
+/** The sync behind the hooks below (tests attach it to a fake client). */
+export const lanSync = createSyncedStore<LanStore>({
   initial: { state: undefined, devices: [], pairing: undefined, isBusy: false },
   events: {
     'lan:state-changed': (state) => ({ state }),
@@ -29,10 +30,10 @@ const lan = createSyncedStore<LanStore>({
 });
 
 /** LAN mode as the Settings page shows it: kept current by the services' events. */
-export const useLan = lan.use;
+export const useLan = lanSync.use;
 
 /** Loads LAN state and devices while mounted and follows their events. */
-export const useLanSync = (): void => lan.useSync();
+export const useLanSync = (): void => lanSync.useSync();
 
 export const closePairing = () => useLan.setState({ pairing: undefined });
 

@@ -18,18 +18,19 @@ interface ObsStore {
   confirm: ObsConfirm | null;
 }
 
-const obs = createSyncedStore<ObsStore>({
+/** The sync behind the hooks below (tests attach it to a fake client). */
+export const obsSync = createSyncedStore<ObsStore>({
   initial: { state: undefined, busy: {}, confirm: null },
   events: { 'obs:state-changed': (state) => ({ state }) },
   load: async ({ client }) => ({ state: await client.call('obs:get-state') }),
 });
 
 /** OBS as the UI sees it. Mount `useObsSync()` where it is used. */
-export const useObsStore = obs.use;
+export const useObsStore = obsSync.use;
 
 /** Keeps the OBS store fed while the calling component is mounted (shared by all callers). */
 export function useObsSync(): ObsState | undefined {
-  obs.useSync();
+  obsSync.useSync();
   return useObsStore((s) => s.state);
 }
 

@@ -8,15 +8,16 @@ const allProducts = async (client: StudioClient) => ({
   products: await client.call('products:list', { includeArchived: true }),
 });
 
-const catalogue = createSyncedStore<{ products: Product[] }>({
+/** The sync behind the hooks below (tests attach it to a fake client). */
+export const catalogueSync = createSyncedStore<{ products: Product[] }>({
   initial: { products: [] },
   events: { 'products:changed': (_product, { client }) => allProducts(client) },
   load: ({ client }) => allProducts(client),
 });
 
 /** The sales catalogue, archived products included (filter on `isArchived`). Fed by 'products:changed'. */
-export const useCatalogue = catalogue.use;
-export const useCatalogueSync = (): void => catalogue.useSync();
+export const useCatalogue = catalogueSync.use;
+export const useCatalogueSync = (): void => catalogueSync.useSync();
 
 /** Catalogue actions; the list follows from 'products:changed'. They throw: the form keeps its input. */
 export function productActions(client: StudioClient) {

@@ -35,7 +35,8 @@ async function liveFacts(client: StudioClient): Promise<Partial<SalesLiveStore>>
   return { live, ...(await segmentFacts(client, live)) };
 }
 
-const salesLive = createSyncedStore<SalesLiveStore>({
+/** The sync behind the hooks below (tests attach it to a fake client). */
+export const salesLiveSync = createSyncedStore<SalesLiveStore>({
   initial: { live: null, totals: null, recent: [], lastCommit: null, pending: 0 },
   events: {
     'sales:segment-changed': (_change, { client }) => liveFacts(client),
@@ -59,10 +60,10 @@ const salesLive = createSyncedStore<SalesLiveStore>({
 });
 
 /** The live segment and the sales entered in it, fed by sales:* events. Mount `useSalesLiveSync()`. */
-export const useSalesLive = salesLive.use;
+export const useSalesLive = salesLiveSync.use;
 
 /** Keeps the store in sync while a component using it is mounted. */
-export const useSalesLiveSync = (): void => salesLive.useSync();
+export const useSalesLiveSync = (): void => salesLiveSync.useSync();
 
 /** Quick entry's actions; the entries and totals come back as 'sales:recorded' / 'sales:changed'. */
 export function salesLiveActions(client: StudioClient) {

@@ -17,7 +17,8 @@ const snapshot = async (client: StudioClient): Promise<SettingsState> => {
   return { settings, info };
 };
 
-const settingsStore = createSyncedStore<SettingsState>({
+/** The sync behind the hooks below (tests attach it to a fake client). */
+export const settingsSync = createSyncedStore<SettingsState>({
   initial: { settings: defaultSettings, info: undefined },
   events: {
     'settings:changed': (next, { get }) => {
@@ -30,7 +31,7 @@ const settingsStore = createSyncedStore<SettingsState>({
 });
 
 /** Settings as the services hold them; kept fresh by the 'settings:changed' event. */
-export const useSettings = settingsStore.use;
+export const useSettings = settingsSync.use;
 
 /**
  * Loads settings and app info before the page renders (the language is needed first), and
@@ -38,8 +39,8 @@ export const useSettings = settingsStore.use;
  */
 export async function loadSettings(client: StudioClient): Promise<Settings> {
   const first = await snapshot(client);
-  await settingsStore.refresh(() => Promise.resolve(first));
-  settingsStore.attach(client);
+  await settingsSync.refresh(() => Promise.resolve(first));
+  settingsSync.attach(client);
   return first.settings;
 }
 

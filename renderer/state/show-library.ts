@@ -32,7 +32,8 @@ const assetsOf = (client: StudioClient) =>
     () => undefined,
   );
 
-const library = createSyncedStore<ShowLibraryStore>({
+/** The sync behind the hooks below (tests attach it to a fake client). */
+export const showLibrarySync = createSyncedStore<ShowLibraryStore>({
   initial: { presets: [], templates: [], rundowns: [], products: [], guardTerms: [], assets: [], notice: null },
   events: {
     'show:library-changed': ({ kind }, { client }) => {
@@ -60,10 +61,10 @@ const library = createSyncedStore<ShowLibraryStore>({
 });
 
 /** Presets, rundowns, products and the guard list, kept fresh by the services' events. */
-export const useShowLibrary = library.use;
+export const useShowLibrary = showLibrarySync.use;
 
 /** Keeps the library in sync while the calling component is mounted. */
-export const useShowLibrarySync = (): void => library.useSync();
+export const useShowLibrarySync = (): void => showLibrarySync.useSync();
 
 function download(bytes: Uint8Array, fileName: string): void {
   const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/zip' }));
@@ -119,7 +120,7 @@ export function showLibraryActions(client: StudioClient) {
     /** Sets a product's story, photo and model. The services send no event for it: refetch the list. */
     async setProductMedia(productId: string, media: ProductMedia): Promise<void> {
       await client.call('show:product-media-set', { productId, media });
-      await library.refresh(() => productsOf(client));
+      await showLibrarySync.refresh(() => productsOf(client));
     },
     /**
      * Exports a show as one package. In a browser the file is downloaded; the desktop app writes it

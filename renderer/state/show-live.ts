@@ -18,7 +18,8 @@ interface LiveStore {
   pendingGuard: { rundownId: string; findings: GuardFinding[] } | null;
 }
 
-const liveStore = createSyncedStore<LiveStore>({
+/** The sync behind the hooks below (tests attach it to a fake client). */
+export const liveSync = createSyncedStore<LiveStore>({
   initial: { live: null, isBusy: false, overrunIndex: null, lastEnded: null, pendingGuard: null },
   events: {
     'show:live-changed': ({ live, ended }, { get }) => {
@@ -38,10 +39,10 @@ const liveStore = createSyncedStore<LiveStore>({
 });
 
 /** The live show as the UI sees it. Mount `useLiveSync()` where it is used. */
-export const useLiveStore = liveStore.use;
+export const useLiveStore = liveSync.use;
 
 /** Keeps the live store in sync while the calling component is mounted. */
-export const useLiveSync = (): void => liveStore.useSync();
+export const useLiveSync = (): void => liveSync.useSync();
 
 /** Closes the guard's findings without going live. */
 export const cancelPendingGuard = () => useLiveStore.setState({ pendingGuard: null });
