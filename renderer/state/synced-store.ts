@@ -75,7 +75,7 @@ export function createSyncedStore<S extends object>(options: SyncedStoreOptions<
     get: () => use.getState(),
     later(patch) {
       const startedAt = ++clock;
-      patch.then((p) => {
+      void patch.then((p) => {
         if (isLive()) write(startedAt, p);
       }, showError);
     },

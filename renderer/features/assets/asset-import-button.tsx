@@ -36,7 +36,7 @@ export function AssetImportButton({ kind, onImported }: { kind: AssetKind; onImp
           e.target.value = '';
           if (file === undefined) return;
           setBusy(true);
-          importAsset(file)
+          void importAsset(file)
             .then(onImported, showError)
             .finally(() => setBusy(false));
         }}
