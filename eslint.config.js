@@ -8,6 +8,13 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto', 'http', 'net', 'worker_threads'];
+const rendererImportPatterns = [
+  { group: nodeBuiltins, message: 'The renderer runs in a sandboxed page: no Node built-ins.' },
+  {
+    group: ['electron', '**/electron/services/**', '**/electron/host/**', '**/electron/main*'],
+    message: 'The renderer talks to services only through the API contract.',
+  },
+];
 
 export default tseslint.config(
   {
@@ -92,14 +99,23 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': ['error', { patterns: rendererImportPatterns }],
+    },
+  },
+  {
+    // Components reach the services only through renderer/state actions; the page entries
+    // (renderer/app, renderer/program) make the client and provide it.
+    files: ['renderer/components/**/*.{ts,tsx}', 'renderer/features/**/*.{ts,tsx}', 'renderer/pages/**/*.{ts,tsx}'],
+    rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
-            { group: nodeBuiltins, message: 'The renderer runs in a sandboxed page: no Node built-ins.' },
+            ...rendererImportPatterns,
             {
-              group: ['electron', '**/electron/services/**', '**/electron/host/**', '**/electron/main*'],
-              message: 'The renderer talks to services only through the API contract.',
+              regex: '^(\\.\\./)+api(/|$)',
+              message:
+                'Components call renderer/state actions; only renderer/state and the page entries use the API client.',
             },
           ],
         },

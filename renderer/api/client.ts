@@ -2,7 +2,6 @@ import type { StudioBridge } from '../../shared/api/bridge';
 import type { EventName, EventPayload, RequestInput, RequestName, RequestOutput } from '../../shared/api/contract';
 import { events, isEventName, requests } from '../../shared/api/contract';
 import { StudioError } from '../../shared/api/result';
-import { createWsBridge } from './ws-bridge';
 
 declare global {
   interface Window {
@@ -11,16 +10,18 @@ declare global {
   }
 }
 
+/** The input arguments of a request: none for a `void` input. */
+export type CallArgs<K extends RequestName> = RequestInput<K> extends void ? [] : [RequestInput<K>];
+
 /** The typed API as the UI sees it. */
 export interface StudioClient {
   readonly transport: 'ipc' | 'ws';
-  call<K extends RequestName>(
-    name: K,
-    ...input: RequestInput<K> extends void ? [] : [RequestInput<K>]
-  ): Promise<RequestOutput<K>>;
+  call<K extends RequestName>(name: K, ...input: CallArgs<K>): Promise<RequestOutput<K>>;
   on<K extends EventName>(name: K, listener: (payload: EventPayload<K>) => void): () => void;
   /** Called when the transport drops or comes back (WebSocket only). */
   onTransport(listener: (connected: boolean) => void): () => void;
+  /** A path on the studio's disk for a file the user picked (`renderer/api/upload.ts`). */
+  stageFile(file: File): Promise<string>;
 }
 
 /** The access token the studio host put in the page URL; kept for reloads of this tab. */
@@ -33,12 +34,12 @@ export function hostToken(): string {
   return sessionStorage.getItem('harvest-token') ?? '';
 }
 
-function wsUrl(): string {
-  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  return `${scheme}://${location.host}/api?token=${encodeURIComponent(hostToken())}`;
-}
-
-export function createStudioClient(bridge: StudioBridge): StudioClient {
+/** The typed client over one transport: replies and events are parsed with the contract's schemas. */
+export function createStudioClient(
+  bridge: StudioBridge,
+  stageFile: (file: File) => Promise<string> = () =>
+    Promise.reject(new StudioError('app/upload-failed', 'No upload path in this window')),
+): StudioClient {
   return {
     transport: bridge.transport,
     async call(name, ...input) {
@@ -60,11 +61,11 @@ export function createStudioClient(bridge: StudioBridge): StudioClient {
     },
     onTransport(listener) {
       return bridge.onEvent((eventName, payload) => {
-        if (eventName === 'app:transport') listener((payload as { connected: boolean }).connected);
+        if (eventName !== 'app:transport') return;
+        const connected = (payload as { connected?: unknown } | null)?.connected;
+        if (typeof connected === 'boolean') listener(connected);
       });
     },
+    stageFile,
   };
 }
-
-/** The one client of this window: Electron IPC when the preload is there, else the host's WebSocket. */
-export const studio: StudioClient = createStudioClient(window.studio ?? createWsBridge(wsUrl()));

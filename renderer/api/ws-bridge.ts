@@ -3,53 +3,88 @@ import type { Result } from '../../shared/api/result';
 import { resultSchema } from '../../shared/api/result';
 import { hostMessageSchema, messageTooLargeCloseCode, wsMaxMessageBytes } from '../../shared/api/wire';
 
-const callTimeoutMs = 30_000;
-
 const utf8Length = (text: string) => new TextEncoder().encode(text).length;
+const openState = 1;
+
+/** The part of the browser's WebSocket the bridge uses; tests pass a fake. */
+export interface SocketLike {
+  readonly readyState: number;
+  send(text: string): void;
+  close(): void;
+  addEventListener(type: 'open', listener: () => void): void;
+  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+  addEventListener(type: 'close', listener: (event: { code: number }) => void): void;
+}
+
+export interface WsBridgeOptions {
+  /** Makes the socket; the browser's `WebSocket` unless a test gives another. */
+  connect?: (url: string) => SocketLike;
+  callTimeoutMs?: number;
+  /** First retry delay after a drop; doubles up to `maxRetryMs`. */
+  retryMs?: number;
+  maxRetryMs?: number;
+}
+
+/** The WebSocket transport; `close()` stops it for good (tests, page unload). */
+export interface WsBridge extends StudioBridge {
+  close(): void;
+}
 
 /**
- * The WebSocket transport to the studio host. Reconnects by itself; calls made while the socket
- * is down wait for it (up to the call timeout) instead of failing at once.
+ * The WebSocket transport to the studio host. Opens its socket when made and reconnects by itself
+ * with backoff; calls made while the socket is down wait for it (up to the call timeout) instead of
+ * failing at once; calls in flight when it drops fail with `app/not-connected`.
  */
-export function createWsBridge(url: string): StudioBridge {
+export function createWsBridge(url: string, options: WsBridgeOptions = {}): WsBridge {
+  const connect = options.connect ?? ((u: string) => new WebSocket(u) as SocketLike);
+  const callTimeoutMs = options.callTimeoutMs ?? 30_000;
+  const firstRetryMs = options.retryMs ?? 200;
+  const maxRetryMs = options.maxRetryMs ?? 5_000;
   const listeners = new Set<(name: string, payload: unknown) => void>();
   const pending = new Map<number, (result: Result<unknown>) => void>();
   let nextId = 1;
-  let socket: WebSocket | undefined;
-  let opened: Promise<WebSocket> | undefined;
-  let retryMs = 200;
+  let socket: SocketLike | undefined;
+  let opened: Promise<SocketLike> | undefined;
+  let retryMs = firstRetryMs;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  let isClosed = false;
+  const emit = (name: string, payload: unknown) => {
+    for (const listener of listeners) listener(name, payload);
+  };
 
-  const open = (): Promise<WebSocket> => {
-    opened ??= new Promise<WebSocket>((resolve) => {
-      const ws = new WebSocket(url);
+  const onMessage = (event: { data: unknown }) => {
+    let message: unknown;
+    try {
+      message = JSON.parse(String(event.data));
+    } catch {
+      return;
+    }
+    const parsed = hostMessageSchema.safeParse(message);
+    if (!parsed.success) return;
+    const data = parsed.data;
+    if (data.type === 'event') {
+      emit(data.name, data.payload);
+      return;
+    }
+    const settle = pending.get(data.id);
+    pending.delete(data.id);
+    const result = resultSchema.safeParse(data.result);
+    settle?.(
+      result.success
+        ? (result.data as Result<unknown>)
+        : { ok: false, error: { code: 'app/internal', message: 'Malformed reply from the studio host' } },
+    );
+  };
+
+  const open = (): Promise<SocketLike> => {
+    opened ??= new Promise<SocketLike>((resolve) => {
+      const ws = connect(url);
       ws.addEventListener('open', () => {
         socket = ws;
-        retryMs = 200;
+        retryMs = firstRetryMs;
         resolve(ws);
       });
-      ws.addEventListener('message', (event) => {
-        let message: unknown;
-        try {
-          message = JSON.parse(String(event.data));
-        } catch {
-          return;
-        }
-        const parsed = hostMessageSchema.safeParse(message);
-        if (!parsed.success) return;
-        const data = parsed.data;
-        if (data.type === 'event') {
-          for (const listener of listeners) listener(data.name, data.payload);
-        } else {
-          const settle = pending.get(data.id);
-          pending.delete(data.id);
-          const result = resultSchema.safeParse(data.result);
-          settle?.(
-            result.success
-              ? (result.data as Result<unknown>)
-              : { ok: false, error: { code: 'app/internal', message: 'Malformed reply from the studio host' } },
-          );
-        }
-      });
+      ws.addEventListener('message', onMessage);
       ws.addEventListener('close', (event) => {
         socket = undefined;
         opened = undefined;
@@ -62,12 +97,13 @@ export function createWsBridge(url: string): StudioBridge {
           pending.delete(id);
           settle({ ok: false, error });
         }
-        for (const listener of listeners) listener('app:transport', { connected: false });
-        setTimeout(
-          () => void open().then(() => listeners.forEach((l) => l('app:transport', { connected: true }))),
-          retryMs,
-        );
-        retryMs = Math.min(retryMs * 2, 5_000);
+        emit('app:transport', { connected: false });
+        if (isClosed) return;
+        retryTimer = setTimeout(() => {
+          retryTimer = undefined;
+          void open().then(() => emit('app:transport', { connected: true }));
+        }, retryMs);
+        retryMs = Math.min(retryMs * 2, maxRetryMs);
       });
     });
     return opened;
@@ -99,14 +135,22 @@ export function createWsBridge(url: string): StudioBridge {
           resolve({ ok: false, error: { code: 'app/message-too-large', message: `${name} is too large to send` } });
           return;
         }
-        const send = (ws: WebSocket) => ws.send(text);
-        if (socket?.readyState === WebSocket.OPEN) send(socket);
+        const send = (ws: SocketLike) => {
+          // Timed out or failed while it waited for the socket: nobody listens for the answer.
+          if (pending.has(id)) ws.send(text);
+        };
+        if (socket?.readyState === openState) send(socket);
         else void open().then(send);
       });
     },
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    close() {
+      isClosed = true;
+      clearTimeout(retryTimer);
+      socket?.close();
     },
   };
 }

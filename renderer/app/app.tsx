@@ -1,29 +1,31 @@
-import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { assertNever } from '../../shared/assert-never';
-import { studio } from '../api/client';
-import { CentrePage } from '../features/centre/centre-page';
 import { FirstRunGuide } from '../features/onboarding/first-run-guide';
 import { isGuideOpen } from '../features/onboarding/onboarding-state';
-import { ShortcutSheetButton, useGlobalShortcutFeedback } from '../features/onboarding/shortcuts';
+import { ShortcutSheetButton } from '../features/onboarding/shortcuts';
+import { AnalyticsPage } from '../pages/analytics-page';
+import { CentrePage } from '../pages/centre-page';
+import { ProductsPage } from '../pages/products-page';
 import { SettingsPage } from '../pages/settings-page';
-import { AnalyticsPageSlot, ProductsPageSlot, ShowsPageSlot, StudioPageSlot } from '../pages/slots';
+import { ShowsPage } from '../pages/shows-page';
+import { StudioPage } from '../pages/studio-page';
 import type { PageId } from '../state/navigation';
 import { pages, useNavigation } from '../state/navigation';
-import { useSettings } from '../state/settings';
+import { useGlobalShortcutFeedback, useSettings } from '../state/settings';
+import { useTransportUp } from '../state/transport';
 import { ErrorPanel } from './error-panel';
 
 function PageBody({ page }: { page: PageId }) {
   switch (page) {
     case 'studio':
-      return <StudioPageSlot />;
+      return <StudioPage />;
     case 'products':
-      return <ProductsPageSlot />;
+      return <ProductsPage />;
     case 'shows':
-      return <ShowsPageSlot />;
+      return <ShowsPage />;
     case 'analytics':
-      return <AnalyticsPageSlot />;
+      return <AnalyticsPage />;
     case 'centre':
       return <CentrePage />;
     case 'settings':
@@ -38,11 +40,9 @@ export function App() {
   const { t } = useTranslation();
   const page = useNavigation((s) => s.page);
   const go = useNavigation((s) => s.go);
-  const [isTransportUp, setTransportUp] = useState(true);
+  const isTransportUp = useTransportUp();
   const onboarding = useSettings((s) => s.settings.onboarding);
   useGlobalShortcutFeedback();
-
-  useEffect(() => studio.onTransport(setTransportUp), []);
 
   if (isGuideOpen(onboarding)) {
     return (

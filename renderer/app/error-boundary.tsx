@@ -2,7 +2,9 @@ import type { ErrorInfo, ReactNode } from 'react';
 import { Component } from 'react';
 import { Translation } from 'react-i18next';
 
-import { studio } from '../api/client';
+import type { StudioClient } from '../api/client';
+import { StudioContext } from '../api/studio-context';
+import { errorReporter } from '../state/app-report';
 
 interface Props {
   children: ReactNode;
@@ -13,6 +15,8 @@ interface State {
 
 /** The one error boundary at the root: logs the crash and offers a reload instead of a blank window. */
 export class RootErrorBoundary extends Component<Props, State> {
+  static override contextType = StudioContext;
+  declare context: StudioClient | null;
   override state: State = { hasError: false };
 
   static getDerivedStateFromError(): State {
@@ -20,13 +24,12 @@ export class RootErrorBoundary extends Component<Props, State> {
   }
 
   override componentDidCatch(error: Error, info: ErrorInfo): void {
-    void studio
-      .call('app:report-error', {
-        message: error.message,
-        stack: `${error.stack ?? ''}\n${info.componentStack ?? ''}`.slice(0, 20_000),
-        where: 'root-boundary',
-      })
-      .catch(() => undefined);
+    if (this.context === null) return;
+    void errorReporter(this.context).reportError({
+      message: error.message,
+      stack: `${error.stack ?? ''}\n${info.componentStack ?? ''}`,
+      where: 'root-boundary',
+    });
   }
 
   override render(): ReactNode {

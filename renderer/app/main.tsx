@@ -4,19 +4,23 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { I18nextProvider } from 'react-i18next';
 
-import { studio } from '../api/client';
+import { connectStudio } from '../api/connect';
+import { StudioProvider } from '../api/studio-context';
 import { i18next, initI18n } from '../i18n';
+import { errorReporter } from '../state/app-report';
 import { showError } from '../state/errors';
 import { loadSettings } from '../state/settings';
 import { App } from './app';
 import { linkDomains } from './cross-domain';
 import { RootErrorBoundary } from './error-boundary';
 
+// The page's one client, made here (not at import) and handed down through <StudioProvider>.
+const studio = connectStudio();
+const { reportError } = errorReporter(studio);
+
 function reportUnhandled(error: unknown, where: string) {
   const err = error instanceof Error ? error : new Error(String(error));
-  void studio
-    .call('app:report-error', { message: err.message, where, ...(err.stack === undefined ? {} : { stack: err.stack }) })
-    .catch(() => undefined);
+  void reportError({ message: err.message, where, stack: err.stack });
 }
 
 window.addEventListener('error', (e) => reportUnhandled(e.error ?? e.message, 'window.error'));
@@ -27,7 +31,7 @@ async function boot() {
   if (root === null) throw new Error('no #root');
   let language: 'zh-CN' | 'en' = 'zh-CN';
   try {
-    language = (await loadSettings()).language;
+    language = (await loadSettings(studio)).language;
   } catch (error) {
     showError(error);
   }
@@ -35,11 +39,13 @@ async function boot() {
   linkDomains();
   createRoot(root).render(
     <StrictMode>
-      <I18nextProvider i18n={i18next}>
-        <RootErrorBoundary>
-          <App />
-        </RootErrorBoundary>
-      </I18nextProvider>
+      <StudioProvider client={studio}>
+        <I18nextProvider i18n={i18next}>
+          <RootErrorBoundary>
+            <App />
+          </RootErrorBoundary>
+        </I18nextProvider>
+      </StudioProvider>
     </StrictMode>,
   );
   document.body.dataset.ready = '1';

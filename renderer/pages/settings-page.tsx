@@ -1,21 +1,19 @@
 import { useTranslation } from 'react-i18next';
 
-import type { Language, OutputFormat } from '../../shared/api/app';
-import { languageSchema, outputFormatSchema } from '../../shared/api/app';
+import type { Language } from '../../shared/api/app';
+import { languageSchema } from '../../shared/api/app';
 import { LanSettings } from '../features/lan/lan-settings';
 import { ObsConnectionSettings } from '../features/obs/obs-connection-settings';
-import { OutputReasonLine } from '../features/onboarding/language-step';
+import { languageNames, OutputFormatSelect, OutputReasonLine } from '../features/onboarding/language-step';
 import { GuideSettings } from '../features/onboarding/settings-section';
-import { useSettings } from '../state/settings';
-
-const languageNames: Record<Language, string> = { 'zh-CN': '简体中文', en: 'English' };
+import { useSettings, useSettingsActions } from '../state/settings';
 
 /** Language, program output size, and (from the OBS work) the OBS connection. */
 export function SettingsPage() {
   const { t } = useTranslation();
   const settings = useSettings((s) => s.settings);
   const info = useSettings((s) => s.info);
-  const update = useSettings((s) => s.update);
+  const { update } = useSettingsActions();
 
   return (
     <section className="settings">
@@ -37,18 +35,7 @@ export function SettingsPage() {
         </label>
         <label className="field">
           <span>{t('settings.output')}</span>
-          <select
-            data-testid="output-format"
-            value={settings.outputFormat}
-            // The services validate; a bad value comes back as a coded error in the error panel.
-            onChange={(e) => void update({ outputFormat: e.target.value as OutputFormat })}
-          >
-            {outputFormatSchema.options.map((format: OutputFormat) => (
-              <option key={format} value={format}>
-                {t(`settings.formats.${format}`)}
-              </option>
-            ))}
-          </select>
+          <OutputFormatSelect testId="output-format" />
           <small>{t('settings.outputHint')}</small>
           <OutputReasonLine />
         </label>
@@ -56,7 +43,7 @@ export function SettingsPage() {
       <GuideSettings />
       <div className="card" data-section="obs">
         <h2>{t('settings.obs')}</h2>
-        <SettingsObsSlot />
+        <ObsConnectionSettings />
       </div>
       <div className="card" data-section="lan">
         <h2>{t('lan:settings.title')}</h2>
@@ -87,8 +74,4 @@ export function SettingsPage() {
       )}
     </section>
   );
-}
-
-function SettingsObsSlot() {
-  return <ObsConnectionSettings />;
 }

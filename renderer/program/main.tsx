@@ -6,7 +6,8 @@ import { I18nextProvider } from 'react-i18next';
 
 import type { Language, Settings } from '../../shared/api/app';
 import type { StudioErrorData } from '../../shared/api/result';
-import { studio } from '../api/client';
+import { connectStudio } from '../api/connect';
+import { StudioProvider } from '../api/studio-context';
 import { RootErrorBoundary } from '../app/error-boundary';
 import { ProgramOutput } from '../features/compositor/program-output';
 import { i18next, initI18n, setLanguage } from '../i18n';
@@ -17,6 +18,8 @@ import { asBootError, clearFailure, failureText, guessLanguage, showFailure, unt
 // The program page: only the picture, at the exact output size, for OBS to capture. A failed start
 // (the studio service down or restarting, settings or i18n failing) is shown on the picture, reported
 // when the service can be reached, and retried until it works: the program is never silently black.
+
+const studio = connectStudio();
 
 function report(error: StudioErrorData, where: string): Promise<boolean> {
   return studio
@@ -44,18 +47,20 @@ async function boot(root: HTMLElement): Promise<void> {
     await initI18n(language);
     i18nReady = true;
   }
-  settings ??= await loadSettings();
+  settings ??= await loadSettings(studio);
   if (settings.language !== language) {
     language = settings.language;
     await setLanguage(language);
   }
   createRoot(root).render(
     <StrictMode>
-      <I18nextProvider i18n={i18next}>
-        <RootErrorBoundary>
-          <ProgramOutput />
-        </RootErrorBoundary>
-      </I18nextProvider>
+      <StudioProvider client={studio}>
+        <I18nextProvider i18n={i18next}>
+          <RootErrorBoundary>
+            <ProgramOutput />
+          </RootErrorBoundary>
+        </I18nextProvider>
+      </StudioProvider>
     </StrictMode>,
   );
 }

@@ -1,62 +1,62 @@
-import { useEffect } from 'react';
-import { create } from 'zustand';
-
-import type { LanConfig, LanState, PairedDevice, Pairing } from '../../shared/api/lan';
-import type { DeviceRole } from '../../shared/api/lan';
-import { studio } from '../api/client';
+import type { DeviceRole, LanConfig, LanState, PairedDevice, Pairing } from '../../shared/api/lan';
+import type { StudioClient } from '../api/client';
 import { showError } from './errors';
+import { createSyncedStore, defineActions } from './synced-store';
 
 interface LanStore {
   state: LanState | undefined;
   devices: PairedDevice[];
+  /** The pairing code on screen (this window's own). */
   pairing: Pairing | undefined;
   isBusy: boolean;
 }
 
-/** LAN mode as the Settings page shows it: kept current by the services' events. */
-export const useLan = create<LanStore>()(() => ({ state: undefined, devices: [], pairing: undefined, isBusy: false }));
-
-async function run<T>(work: () => Promise<T>): Promise<T | undefined> {
-  useLan.setState({ isBusy: true });
-  try {
-    return await work();
-  } catch (error) {
-    showError(error);
-    return undefined;
-  } finally {
-    useLan.setState({ isBusy: false });
-  }
-}
-
-/** Loads LAN state and devices while mounted and follows their events. */
-export function useLanSync(): void {
-  useEffect(() => {
-    void run(async () => {
-      const [state, devices] = await Promise.all([studio.call('lan:state'), studio.call('lan:devices')]);
-      useLan.setState({ state, devices });
-    });
-    const offState = studio.on('lan:state-changed', (state) => useLan.setState({ state }));
-    const offDevices = studio.on('lan:devices-changed', (devices) => {
-      const { pairing } = useLan.getState();
+/** The sync behind the hooks below (tests attach it to a fake client). */
+export const lanSync = createSyncedStore<LanStore>({
+  initial: { state: undefined, devices: [], pairing: undefined, isBusy: false },
+  events: {
+    'lan:state-changed': (state) => ({ state }),
+    'lan:devices-changed': (devices, { get }) => {
+      const { pairing } = get();
       // The phone that scanned the code shows up: the code is spent, close its dialog.
       const isPaired = pairing !== undefined && devices.some((d) => d.name === pairing.name && d.role === pairing.role);
-      useLan.setState({ devices, ...(isPaired ? { pairing: undefined } : {}) });
-    });
-    return () => {
-      offState();
-      offDevices();
-    };
-  }, []);
-}
+      return { devices, ...(isPaired ? { pairing: undefined } : {}) };
+    },
+  },
+  async load({ client }) {
+    const [state, devices] = await Promise.all([client.call('lan:state'), client.call('lan:devices')]);
+    return { state, devices };
+  },
+});
 
-export const configureLan = (patch: Partial<LanConfig>) =>
-  run(async () => useLan.setState({ state: await studio.call('lan:configure', patch) }));
+/** LAN mode as the Settings page shows it: kept current by the services' events. */
+export const useLan = lanSync.use;
 
-export const startPairing = (role: DeviceRole) =>
-  run(async () => useLan.setState({ pairing: await studio.call('lan:pair-start', { role }) }));
+/** Loads LAN state and devices while mounted and follows their events. */
+export const useLanSync = (): void => lanSync.useSync();
 
 export const closePairing = () => useLan.setState({ pairing: undefined });
 
-export const renameDevice = (id: string, name: string) => run(() => studio.call('lan:device-rename', { id, name }));
+/** LAN actions; state and devices come back as 'lan:state-changed' / 'lan:devices-changed'. */
+export function lanActions(client: StudioClient) {
+  async function run<T>(work: () => Promise<T>): Promise<T | undefined> {
+    useLan.setState({ isBusy: true });
+    try {
+      return await work();
+    } catch (error) {
+      showError(error);
+      return undefined;
+    } finally {
+      useLan.setState({ isBusy: false });
+    }
+  }
+  return {
+    configureLan: (patch: Partial<LanConfig>) => run(() => client.call('lan:configure', patch)),
+    startPairing: (role: DeviceRole) =>
+      run(async () => useLan.setState({ pairing: await client.call('lan:pair-start', { role }) })),
+    renameDevice: (id: string, name: string) => run(() => client.call('lan:device-rename', { id, name })),
+    revokeDevice: (id: string) => run(() => client.call('lan:device-revoke', { id })),
+  };
+}
 
-export const revokeDevice = (id: string) => run(() => studio.call('lan:device-revoke', { id }));
+export const useLanActions = defineActions(lanActions);

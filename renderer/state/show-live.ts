@@ -1,14 +1,12 @@
-import { useEffect } from 'react';
-import { create } from 'zustand';
-
 import { StudioError } from '../../shared/api/result';
 import type { GuardFinding } from '../../shared/api/show';
 import type { EndedShow, LiveState } from '../../shared/show/live';
-import { studio } from '../api/client';
+import type { StudioClient } from '../api/client';
 import { showError } from './errors';
+import { createSyncedStore, defineActions } from './synced-store';
 
 interface LiveStore {
-  /** The show on air; null when none. */
+  /** The show on air; null when none. Written by 'show:live-changed' only. */
   live: LiveState | null;
   /** A switch is in flight (buttons show it; presses still queue in the service). */
   isBusy: boolean;
@@ -20,104 +18,85 @@ interface LiveStore {
   pendingGuard: { rundownId: string; findings: GuardFinding[] } | null;
 }
 
-/** The live show as the UI sees it, fed by 'show:live-changed'. Mount `useLiveSync()` where it is used. */
-export const useLiveStore = create<LiveStore>()(() => ({
-  live: null,
-  isBusy: false,
-  overrunIndex: null,
-  lastEnded: null,
-  pendingGuard: null,
-}));
-
-let subscribers = 0;
-let unsubscribe: (() => void) | undefined;
-
-function subscribe(): () => void {
-  subscribers += 1;
-  if (subscribers === 1) {
-    const offLive = studio.on('show:live-changed', ({ live, ended }) =>
-      useLiveStore.setState((s) => ({
+/** The sync behind the hooks below (tests attach it to a fake client). */
+export const liveSync = createSyncedStore<LiveStore>({
+  initial: { live: null, isBusy: false, overrunIndex: null, lastEnded: null, pendingGuard: null },
+  events: {
+    'show:live-changed': ({ live, ended }, { get }) => {
+      const s = get();
+      const isSameSegment = live !== null && s.live?.index === live.index && s.live.runId === live.runId;
+      return {
         live,
         lastEnded: ended ?? s.lastEnded,
-        overrunIndex:
-          live !== null && s.live?.index === live.index && s.live.runId === live.runId ? s.overrunIndex : null,
-      })),
-    );
-    const offOverrun = studio.on('show:segment-overrun', ({ runId, index }) => {
-      if (useLiveStore.getState().live?.runId === runId) useLiveStore.setState({ overrunIndex: index });
-    });
-    unsubscribe = () => {
-      offLive();
-      offOverrun();
-    };
-    studio.call('show:live-get').then((live) => useLiveStore.setState({ live }), showError);
+        overrunIndex: isSameSegment ? s.overrunIndex : null,
+        ...(live !== null ? { pendingGuard: null } : {}),
+      };
+    },
+    'show:segment-overrun': ({ runId, index }, { get }) =>
+      get().live?.runId === runId ? { overrunIndex: index } : undefined,
+  },
+  load: async ({ client }) => ({ live: await client.call('show:live-get') }),
+});
+
+/** The live show as the UI sees it. Mount `useLiveSync()` where it is used. */
+export const useLiveStore = liveSync.use;
+
+/** Keeps the live store in sync while the calling component is mounted. */
+export const useLiveSync = (): void => liveSync.useSync();
+
+/** Closes the guard's findings without going live. */
+export const cancelPendingGuard = () => useLiveStore.setState({ pendingGuard: null });
+
+/**
+ * The live actions. The show on air comes back through 'show:live-changed' (emitted before the
+ * reply); the actions only mark themselves busy and report failures.
+ */
+export function liveActions(client: StudioClient) {
+  async function busy<T>(work: () => Promise<T>): Promise<T | null> {
+    useLiveStore.setState({ isBusy: true });
+    try {
+      return await work();
+    } catch (error) {
+      showError(error);
+      return null;
+    } finally {
+      useLiveStore.setState({ isBusy: false });
+    }
   }
-  return () => {
-    subscribers -= 1;
-    if (subscribers === 0) unsubscribe?.();
+  return {
+    /**
+     * Starts a show. When the text guard objects, its findings go to `pendingGuard` for the
+     * operator, who may start anyway (`acknowledge`). Resolves true when the show is on air.
+     */
+    async startShow(rundownId: string, acknowledge = false): Promise<boolean> {
+      useLiveStore.setState({ isBusy: true });
+      try {
+        await client.call('show:live-start', { rundownId, acknowledgeGuard: acknowledge });
+        useLiveStore.setState({ pendingGuard: null });
+        return true;
+      } catch (error) {
+        if (error instanceof StudioError && error.code === 'show/guard-hits') {
+          try {
+            const findings = await client.call('show:guard-check', { rundownId });
+            useLiveStore.setState({ pendingGuard: { rundownId, findings } });
+          } catch (inner) {
+            showError(inner);
+          }
+        } else {
+          showError(error);
+        }
+        return false;
+      } finally {
+        useLiveStore.setState({ isBusy: false });
+      }
+    },
+    nextSegment: () => busy(() => client.call('show:live-next')),
+    previousSegment: () => busy(() => client.call('show:live-back')),
+    gotoSegment: (index: number) => busy(() => client.call('show:live-goto', { index })),
+    /** Ends the show; resolves with what ended (for the analytics page), or null on failure. */
+    endShow: (): Promise<EndedShow | null> => busy(() => client.call('show:live-end')),
   };
 }
 
-/** Keeps the live store in sync while the calling component is mounted. */
-export function useLiveSync(): void {
-  useEffect(() => subscribe(), []);
-}
-
-async function run(task: () => Promise<LiveState>): Promise<void> {
-  useLiveStore.setState({ isBusy: true });
-  try {
-    const live = await task();
-    useLiveStore.setState({ live });
-  } catch (error) {
-    showError(error);
-  } finally {
-    useLiveStore.setState({ isBusy: false });
-  }
-}
-
-/**
- * Starts a show. When the text guard finds words, the findings are kept in `pendingGuard` for the
- * operator, and the show starts only once they confirm (`acknowledge`).
- */
-export async function startShow(rundownId: string, acknowledge = false): Promise<boolean> {
-  useLiveStore.setState({ isBusy: true });
-  try {
-    const live = await studio.call('show:live-start', { rundownId, acknowledgeGuard: acknowledge });
-    useLiveStore.setState({ live, pendingGuard: null, lastEnded: null, overrunIndex: null });
-    return true;
-  } catch (error) {
-    if (error instanceof StudioError && error.code === 'show/guard-hits') {
-      try {
-        const findings = await studio.call('show:guard-check', { rundownId });
-        useLiveStore.setState({ pendingGuard: { rundownId, findings } });
-      } catch (inner) {
-        showError(inner);
-      }
-    } else {
-      showError(error);
-    }
-    return false;
-  } finally {
-    useLiveStore.setState({ isBusy: false });
-  }
-}
-
-export const cancelPendingGuard = () => useLiveStore.setState({ pendingGuard: null });
-export const nextSegment = () => run(() => studio.call('show:live-next'));
-export const previousSegment = () => run(() => studio.call('show:live-back'));
-export const gotoSegment = (index: number) => run(() => studio.call('show:live-goto', { index }));
-
-/** Ends the show; resolves with what ended (for the analytics page), or null on failure. */
-export async function endShow(): Promise<EndedShow | null> {
-  useLiveStore.setState({ isBusy: true });
-  try {
-    const ended = await studio.call('show:live-end');
-    useLiveStore.setState({ live: null, lastEnded: ended, overrunIndex: null });
-    return ended;
-  } catch (error) {
-    showError(error);
-    return null;
-  } finally {
-    useLiveStore.setState({ isBusy: false });
-  }
-}
+/** The live actions bound to this window's client. */
+export const useLiveActions = defineActions(liveActions);

@@ -2,8 +2,7 @@ import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import type { AssetEntry, AssetKind } from '../../../shared/api/assets';
-import { studio } from '../../api/client';
-import { stageFile } from '../../api/upload';
+import { useAssetServices } from '../../state/assets';
 import { showError } from '../../state/errors';
 
 const accepts: Record<AssetKind, string> = {
@@ -13,18 +12,14 @@ const accepts: Record<AssetKind, string> = {
 };
 
 /**
- * Imports a file the user picked into the asset library: by its path in the desktop app, through
- * the host's upload endpoint from a browser (stageFile). The service checks it either way.
+ * "Import from file…" beside an asset picker; reports the new library entry. The file goes by its
+ * path in the desktop app, through the host's upload endpoint from a browser; the service checks it.
  */
-export async function importAssetFile(file: File): Promise<AssetEntry> {
-  return studio.call('assets:import', { path: await stageFile(file), name: file.name.replace(/\.[^.]+$/, '') });
-}
-
-/** "Import from file…" beside an asset picker; reports the new library entry. */
 export function AssetImportButton({ kind, onImported }: { kind: AssetKind; onImported: (entry: AssetEntry) => void }) {
   const { t } = useTranslation('assets');
   const input = useRef<HTMLInputElement>(null);
   const [isBusy, setBusy] = useState(false);
+  const { importAsset } = useAssetServices();
   return (
     <>
       <button type="button" disabled={isBusy} data-testid={`asset-import-${kind}`} onClick={() => input.current?.click()}>
@@ -41,7 +36,7 @@ export function AssetImportButton({ kind, onImported }: { kind: AssetKind; onImp
           e.target.value = '';
           if (file === undefined) return;
           setBusy(true);
-          importAssetFile(file)
+          void importAsset(file)
             .then(onImported, showError)
             .finally(() => setBusy(false));
         }}

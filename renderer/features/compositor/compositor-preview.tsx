@@ -4,7 +4,7 @@ import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { outputFormats } from '../../../shared/api/app';
-import { studio } from '../../api/client';
+import { useAssetServices } from '../../state/assets';
 import { useHud } from '../../state/compositor-hud';
 import { showError } from '../../state/errors';
 import { useSettings } from '../../state/settings';
@@ -33,9 +33,10 @@ export function CompositorPreview() {
     isProgram: false,
   });
   const [models, setModels] = useState<'idle' | 'busy' | 'done'>('idle');
+  const services = useAssetServices();
   const downloadModels = () => {
     setModels('busy');
-    studio.call('assets:download-models').then(
+    services.downloadModels().then(
       () => setModels('done'),
       (error: unknown) => {
         setModels('idle');

@@ -7,10 +7,11 @@ import type { AssetEntry, VisionModelName } from '../../../shared/api/assets';
 import { StudioError } from '../../../shared/api/result';
 import type { CompositorScene } from '../../../shared/compositor/scene';
 import { emptyScene } from '../../../shared/compositor/scene';
-import { studio } from '../../api/client';
 import type { CompositorUrls } from '../../compositor/compositor';
 import { Compositor } from '../../compositor/compositor';
 import type { OverlayTexts } from '../../compositor/overlay-draw';
+import { useErrorReporter } from '../../state/app-report';
+import { useAssetServices } from '../../state/assets';
 import { useHud } from '../../state/compositor-hud';
 import { showError } from '../../state/errors';
 import { useSettings } from '../../state/settings';
@@ -80,21 +81,17 @@ export function useCompositor(options: UseCompositorOptions): {
   const [compositor, setCompositor] = useState<Compositor>();
   const [scene, setScene] = useState<CompositorScene>(() => emptyScene(size.height > size.width ? '9:16' : '16:9'));
   const assets = useRef(new Map<string, string>());
+  const services = useAssetServices();
+  const { reportError } = useErrorReporter();
 
   const report = useCallback(
     (error: StudioError, options?: { quiet?: boolean }) => {
       if (options?.quiet !== true) showError(error);
       if (isProgram) {
-        void studio
-          .call('app:report-error', {
-            message: `${error.code}: ${error.message}`,
-            where: 'program',
-            stack: error.detail,
-          })
-          .catch(() => undefined);
+        void reportError({ message: `${error.code}: ${error.message}`, where: 'program', stack: error.detail });
       }
     },
-    [isProgram],
+    [isProgram, reportError],
   );
 
   const texts = useCallback(
@@ -117,7 +114,7 @@ export function useCompositor(options: UseCompositorOptions): {
     canvas.className = 'compositor-canvas';
     host.appendChild(canvas);
     const refreshAssets = async () => {
-      const list: AssetEntry[] = await studio.call('assets:list');
+      const list: AssetEntry[] = await services.listAssets();
       assets.current = new Map(list.map((a) => [a.id, url(a.url)]));
     };
     const resolveAsset = async (assetId: string) => {
@@ -156,14 +153,14 @@ export function useCompositor(options: UseCompositorOptions): {
     }
     instance.start();
     setCompositor(instance);
-    const offAssets = studio.on('assets:changed', (list) => {
+    const offAssets = services.onAssets((list) => {
       assets.current = new Map(list.map((a) => [a.id, url(a.url)]));
     });
     loadOverlayFont(() => instance.invalidateOverlays());
 
     // Downloaded official models, if the operator fetched them: use them, keep them only if they load.
-    void studio
-      .call('assets:models-status')
+    void services
+      .modelsStatus()
       .then((status) => {
         if (!status.preferOfficial) return;
         const official = new Map(
@@ -190,9 +187,7 @@ export function useCompositor(options: UseCompositorOptions): {
             if (error !== null) report(new StudioError('compositor/vision-failed', error));
             return;
           }
-          void studio
-            .call('assets:confirm-model', { name: modelKeys[model], loaded: error === null })
-            .catch(() => undefined);
+          void services.confirmModel(modelKeys[model], error === null);
           // A downloaded model that does not load is dropped; the bundled ones take over.
           if (error !== null && !fellBack) {
             fellBack = true;
@@ -224,18 +219,18 @@ export function useCompositor(options: UseCompositorOptions): {
       setScene(next);
       void compositor.setScene(next);
     };
-    const off = studio.on('show:scene-changed', (next) => {
+    const off = services.onScene((next) => {
       latestFromEvent = true;
       apply(next);
     });
-    studio.call('show:get-scene').then(
+    services.getScene().then(
       (current) => {
         if (!latestFromEvent) apply(current);
       },
       (error: unknown) => report(error as StudioError),
     );
     return off;
-  }, [compositor, isProgram, report]);
+  }, [compositor, isProgram, report, services]);
 
   const demoUrl = url('samples/demo-host.webm');
   const videos = useCameraSources({ needGuest: scene.layout !== 'single', demoUrl, report });

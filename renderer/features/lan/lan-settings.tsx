@@ -4,15 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import type { PairedDevice } from '../../../shared/api/lan';
-import {
-  closePairing,
-  configureLan,
-  renameDevice,
-  revokeDevice,
-  startPairing,
-  useLan,
-  useLanSync,
-} from '../../state/lan';
+import { closePairing, useLan, useLanActions, useLanSync } from '../../state/lan';
 import { useNow } from '../show/use-now';
 
 /**
@@ -26,6 +18,7 @@ export function LanSettings() {
   const devices = useLan((s) => s.devices);
   const pairing = useLan((s) => s.pairing);
   const isBusy = useLan((s) => s.isBusy);
+  const { configureLan, startPairing } = useLanActions();
   if (state === undefined) return null;
   const { config } = state;
   const address = config.address ?? state.interfaces[0]?.address ?? '';
@@ -158,6 +151,7 @@ function PairingCard() {
 function DeviceRow({ device }: { device: PairedDevice }) {
   const { t } = useTranslation('lan');
   const [name, setName] = useState<string | undefined>(undefined);
+  const { renameDevice, revokeDevice } = useLanActions();
   return (
     <li data-testid="lan-device" data-connected={device.isConnected}>
       <span

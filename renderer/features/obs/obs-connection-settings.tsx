@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { Field } from '../../components/form-controls';
-import { runObs, useObsStore, useObsSync } from '../../state/obs-state';
+import { useObsActions, useObsStore, useObsSync } from '../../state/obs-state';
 import { ObsStatusBar } from './obs-status-bar';
 
 /**
@@ -14,6 +14,7 @@ import { ObsStatusBar } from './obs-status-bar';
 export function ObsConnectionSettings() {
   const { t } = useTranslation('obs');
   const state = useObsSync();
+  const { run: runObs } = useObsActions();
   const busy = useObsStore((s) => s.busy);
   // undefined = not edited yet: the field shows the saved value.
   const [hostEdit, setHost] = useState<string | undefined>(undefined);

@@ -4,15 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import type { ObsState, ProvisionReport } from '../../../shared/api/obs';
-import {
-  isOutputOn,
-  requestStreamToggle,
-  runObs,
-  toggleRecord,
-  toggleVirtualCam,
-  useObsStore,
-  useObsSync,
-} from '../../state/obs-state';
+import { isOutputOn, requestStreamToggle, useObsActions, useObsStore, useObsSync } from '../../state/obs-state';
 
 /** The OBS scenes the studio's presets use when the caller does not name them. */
 export const defaultObsSceneNames = ['丰收直播间'];
@@ -21,13 +13,10 @@ export const defaultObsSceneNames = ['丰收直播间'];
 export function ObsConfirmDialog() {
   const { t } = useTranslation('obs');
   const confirm = useObsStore((s) => s.confirm);
-  const askConfirm = useObsStore((s) => s.askConfirm);
+  const { confirmStream } = useObsActions();
   if (confirm === null) return null;
   const isStart = confirm === 'stream-start';
-  const decide = (yes: boolean) => {
-    askConfirm(null);
-    if (yes) void runObs(isStart ? 'obs:stream-start' : 'obs:stream-stop');
-  };
+  const decide = (isYes: boolean) => void confirmStream(isYes);
   return (
     <div
       className="obs-confirm"
@@ -62,6 +51,7 @@ export function ObsConfirmDialog() {
 function SceneList({ state }: { state: ObsState }) {
   const { t } = useTranslation('obs');
   const busy = useObsStore((s) => s.busy['obs:switch-scene'] === true);
+  const { run: runObs } = useObsActions();
   if (state.scenes.length === 0) return <p className="obs-hint">{t('controls.noScenes')}</p>;
   const target = state.studioMode ? 'preview' : 'program';
   return (
@@ -103,6 +93,7 @@ export function ObsControls({ sceneNames = defaultObsSceneNames }: { sceneNames?
   const { t } = useTranslation('obs');
   const state = useObsSync();
   const busy = useObsStore((s) => s.busy);
+  const { run: runObs, toggleRecord, toggleVirtualCam } = useObsActions();
   const [report, setReport] = useState<ProvisionReport | undefined>(undefined);
   if (state === undefined) return null;
   const isConnected = state.connection.status === 'connected';

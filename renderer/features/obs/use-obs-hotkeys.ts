@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 
-import { requestStreamToggle, toggleRecord, toggleVirtualCam, useObsStore } from '../../state/obs-state';
+import { requestStreamToggle, useObsActions, useObsStore } from '../../state/obs-state';
 
 /** The studio's OBS hotkeys; the Studio page shows them (obs:controls.hotkeys). */
 export const obsHotkeys = { record: 'F9', stream: 'F10', virtualCam: 'F11' } as const;
@@ -10,6 +10,7 @@ export const obsHotkeys = { record: 'F9', stream: 'F10', virtualCam: 'F11' } as 
  * camera. Mount once on the Studio page, next to ObsControls.
  */
 export function useObsHotkeys(): void {
+  const { toggleRecord, toggleVirtualCam } = useObsActions();
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.repeat || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
@@ -35,5 +36,5 @@ export function useObsHotkeys(): void {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  }, [toggleRecord, toggleVirtualCam]);
 }

@@ -7,12 +7,11 @@ import type { OnboardingStep } from '../../../shared/api/app';
 import { onboardingSteps } from '../../../shared/api/app';
 import { assertNever } from '../../../shared/assert-never';
 import { showError } from '../../state/errors';
-import { useSettings } from '../../state/settings';
+import { useSettings, useSettingsActions } from '../../state/settings';
 import { CameraStep } from './camera-step';
 import { LanguageStep } from './language-step';
-import { reportMachine } from './machine';
+import { webglRendererName } from './machine';
 import { ObsStep } from './obs-step';
-import { saveOnboarding } from './onboarding-state';
 import { PlatformStep } from './platform-step';
 import { SampleStep } from './sample-step';
 
@@ -40,6 +39,7 @@ function StepBody({ step, onNext }: { step: OnboardingStep; onNext: () => void }
 export function FirstRunGuide({ onFinished }: { onFinished: () => void }) {
   const { t } = useTranslation('onboarding');
   const onboarding = useSettings((s) => s.settings.onboarding);
+  const { saveOnboarding, reportMachine } = useSettingsActions();
   const isReporting = useRef(false);
   const step = onboarding.step;
   const index = onboardingSteps.indexOf(step);
@@ -48,10 +48,10 @@ export function FirstRunGuide({ onFinished }: { onFinished: () => void }) {
   useEffect(() => {
     if (onboarding.status !== 'new' || isReporting.current) return;
     isReporting.current = true;
-    reportMachine()
+    reportMachine(webglRendererName())
       .catch(showError)
       .finally(() => void saveOnboarding({ status: 'in-progress' }));
-  }, [onboarding.status]);
+  }, [onboarding.status, saveOnboarding, reportMachine]);
 
   const go = (to: number) => {
     const next = onboardingSteps[to];

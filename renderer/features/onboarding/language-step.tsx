@@ -2,9 +2,30 @@ import { useTranslation } from 'react-i18next';
 
 import type { Language, OutputFormat } from '../../../shared/api/app';
 import { languageSchema, outputFormatSchema } from '../../../shared/api/app';
-import { useSettings } from '../../state/settings';
+import { useSettings, useSettingsActions } from '../../state/settings';
 
-const languageNames: Record<Language, string> = { 'zh-CN': '简体中文', en: 'English' };
+/** Each language in its own words. */
+export const languageNames: Record<Language, string> = { 'zh-CN': '简体中文', en: 'English' };
+
+/** The program's output size, in the guide and in Settings. The services check the value. */
+export function OutputFormatSelect({ testId }: { testId: string }) {
+  const { t } = useTranslation();
+  const format = useSettings((s) => s.settings.outputFormat);
+  const { update } = useSettingsActions();
+  return (
+    <select
+      data-testid={testId}
+      value={format}
+      onChange={(e) => void update({ outputFormat: e.target.value as OutputFormat })}
+    >
+      {outputFormatSchema.options.map((option) => (
+        <option key={option} value={option}>
+          {t(`settings.formats.${option}`)}
+        </option>
+      ))}
+    </select>
+  );
+}
 
 /** One line on why the studio chose the output size, when the machine chose it. */
 export function OutputReasonLine() {
@@ -21,9 +42,8 @@ export function OutputReasonLine() {
 /** Step 1: the language, and the picture size the studio chose for this PC. */
 export function LanguageStep() {
   const { t } = useTranslation('onboarding');
-  const { t: ta } = useTranslation();
   const settings = useSettings((s) => s.settings);
-  const update = useSettings((s) => s.update);
+  const { update } = useSettingsActions();
   return (
     <section className="guide-step">
       <h1>{t('language.title')}</h1>
@@ -47,17 +67,7 @@ export function LanguageStep() {
       <h2>{t('output.title')}</h2>
       <label className="field">
         <span>{t('output.label')}</span>
-        <select
-          data-testid="guide-output-format"
-          value={settings.outputFormat}
-          onChange={(e) => void update({ outputFormat: e.target.value as OutputFormat })}
-        >
-          {outputFormatSchema.options.map((format) => (
-            <option key={format} value={format}>
-              {ta(`settings.formats.${format}`)}
-            </option>
-          ))}
-        </select>
+        <OutputFormatSelect testId="guide-output-format" />
         <OutputReasonLine />
       </label>
     </section>

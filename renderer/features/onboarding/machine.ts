@@ -1,5 +1,3 @@
-import { studio } from '../../api/client';
-
 /** The WebGL renderer string of this browser (SwiftShader, llvmpipe, a GPU's name), or null without WebGL. */
 export function webglRendererName(): string | null {
   const canvas = document.createElement('canvas');
@@ -13,9 +11,4 @@ export function webglRendererName(): string | null {
     // One probe context, given back at once: the compositor needs the GPU's context budget.
     gl.getExtension('WEBGL_lose_context')?.loseContext();
   }
-}
-
-/** On a first run, tells the settings service what graphics this PC has (it picks the output size). */
-export async function reportMachine(): Promise<void> {
-  await studio.call('app:machine-report', { webglRenderer: webglRendererName() });
 }

@@ -2,9 +2,8 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import type { LocalObsFinding } from '../../../shared/api/obs';
-import { studio } from '../../api/client';
 import { showError } from '../../state/errors';
-import { runObs, useObsSync } from '../../state/obs-state';
+import { useObsActions, useObsSync } from '../../state/obs-state';
 import { ObsConnectionSettings } from '../obs/obs-connection-settings';
 
 type Search = { state: 'looking' } | { state: 'found'; finding: LocalObsFinding } | { state: 'failed' };
@@ -17,6 +16,7 @@ type Setup = { state: 'idle' } | { state: 'working' } | { state: 'done'; scenes:
 export function ObsStep() {
   const { t } = useTranslation('onboarding');
   const obs = useObsSync();
+  const { run: runObs, findLocal, setUpScenes } = useObsActions();
   const [search, setSearch] = useState<Search>({ state: 'looking' });
   const [setup, setSetup] = useState<Setup>({ state: 'idle' });
   const [isManual, setManual] = useState(false);
@@ -28,7 +28,7 @@ export function ObsStep() {
 
   useEffect(() => {
     let isCancelled = false;
-    studio.call('obs:find-local').then(
+    findLocal().then(
       (finding) => !isCancelled && setSearch({ state: 'found', finding }),
       (error: unknown) => {
         if (isCancelled) return;
@@ -39,7 +39,7 @@ export function ObsStep() {
     return () => {
       isCancelled = true;
     };
-  }, [round]);
+  }, [round, findLocal]);
 
   // Once connected (by the guide or by hand), set up the scenes: a fresh studio gets one default scene.
   useEffect(() => {
@@ -48,9 +48,7 @@ export function ObsStep() {
     const run = async () => {
       setSetup({ state: 'working' });
       try {
-        const { scenes } = await studio.call('show:obs-provision');
-        const first = scenes[0];
-        if (first !== undefined) await studio.call('obs:switch-scene', { sceneName: first, target: 'program' });
+        const scenes = await setUpScenes();
         setSetup({ state: 'done', scenes });
       } catch (error) {
         showError(error);
@@ -59,7 +57,7 @@ export function ObsStep() {
       }
     };
     void run();
-  }, [isConnected, setupRound]);
+  }, [isConnected, setupRound, setUpScenes]);
 
   const connect = async (readPassword: boolean) => {
     setConnecting(true);

@@ -4,9 +4,8 @@ import { useTranslation } from 'react-i18next';
 import type { LivePlatform } from '../../../shared/api/app';
 import { livePlatformSchema } from '../../../shared/api/app';
 import { obsProgramWindowTitle } from '../../../shared/api/obs';
-import { runObs, useObsSync } from '../../state/obs-state';
-import { useSettings } from '../../state/settings';
-import { saveOnboarding } from './onboarding-state';
+import { useObsActions, useObsSync } from '../../state/obs-state';
+import { useSettings, useSettingsActions } from '../../state/settings';
 
 /** How the picture reaches each platform: Douyin hands out no RTMP key, so it goes through 直播伴侣. */
 export const platformRoutes: Record<LivePlatform, 'companion' | 'obs-rtmp' | 'console-push'> = {
@@ -22,6 +21,7 @@ export const platformRoutes: Record<LivePlatform, 'companion' | 'obs-rtmp' | 'co
 function StreamKeyForm() {
   const { t } = useTranslation('onboarding');
   const obs = useObsSync();
+  const { run: runObs } = useObsActions();
   const [server, setServer] = useState('');
   const [key, setKey] = useState('');
   const [isSaved, setSaved] = useState(false);
@@ -69,6 +69,7 @@ function StreamKeyForm() {
 function CompanionSetup() {
   const { t } = useTranslation('onboarding');
   const obs = useObsSync();
+  const { run: runObs } = useObsActions();
   const isConnected = obs?.connection.status === 'connected';
   const isOn = obs?.virtualCam.state === 'started';
   return (
@@ -98,6 +99,7 @@ function CompanionSetup() {
 export function PlatformStep() {
   const { t } = useTranslation('onboarding');
   const platform = useSettings((s) => s.settings.onboarding.platform);
+  const { saveOnboarding } = useSettingsActions();
   const route = platform === null ? null : platformRoutes[platform];
   return (
     <section className="guide-step">

@@ -4,16 +4,18 @@ import { useTranslation } from 'react-i18next';
 import { formatFen } from '../../../shared/money';
 import { showError } from '../../state/errors';
 import { useNavigation } from '../../state/navigation';
-import { useSettings } from '../../state/settings';
-import { startShow } from '../../state/show-live';
-import { saveOnboarding } from './onboarding-state';
-import { ensureSampleShow, sampleItems } from './sample-show';
+import { sampleItems, useSampleShow } from '../../state/sample-show';
+import { useSettings, useSettingsActions } from '../../state/settings';
+import { useLiveActions } from '../../state/show-live';
 
 /** Step 5: a sample show from the shipped samples, put on air so NEXT can be pressed at once. */
 export function SampleStep({ onDone }: { onDone: () => void }) {
   const { t } = useTranslation('onboarding');
   const language = useSettings((s) => s.settings.language);
   const go = useNavigation((s) => s.go);
+  const { saveOnboarding } = useSettingsActions();
+  const { startShow } = useLiveActions();
+  const { ensureSampleShow } = useSampleShow();
   const [isWorking, setWorking] = useState(false);
 
   const start = async () => {

@@ -1,13 +1,13 @@
 import { useTranslation } from 'react-i18next';
 
-import { useSettings } from '../../state/settings';
-import { restartOnboarding } from './onboarding-state';
+import { useSettings, useSettingsActions } from '../../state/settings';
 import { GlobalShortcutSettings } from './shortcuts';
 
 /** Settings: run the first-run guide again, and the keys (global ones configurable). */
 export function GuideSettings() {
   const { t } = useTranslation('onboarding');
   const mode = useSettings((s) => s.info?.mode);
+  const { restartOnboarding } = useSettingsActions();
   return (
     <>
       <div className="card" data-section="guide">

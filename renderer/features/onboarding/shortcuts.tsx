@@ -1,12 +1,9 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import type { GlobalShortcutAction, ShortcutStatus } from '../../../shared/api/app';
-import { StudioError } from '../../../shared/api/result';
+import type { GlobalShortcutAction } from '../../../shared/api/app';
 import { acceleratorFromKey, globalShortcutActions } from '../../../shared/onboarding/shortcuts';
-import { studio } from '../../api/client';
-import { showError } from '../../state/errors';
-import { useSettings } from '../../state/settings';
+import { useSettings, useSettingsActions, useShortcutStatus } from '../../state/settings';
 import { obsHotkeys } from '../obs/use-obs-hotkeys';
 import { salesHotkeys } from '../sales/quick-entry';
 import { liveHotkeys } from '../show/use-live-hotkeys';
@@ -23,32 +20,6 @@ export function acceleratorLabel(accelerator: string): string {
       return part;
     })
     .join(' + ');
-}
-
-/** The global shortcuts' states, from the services and kept fresh by 'app:shortcuts-changed'. */
-export function useShortcutStatus(): ShortcutStatus[] {
-  const [statuses, setStatuses] = useState<ShortcutStatus[]>([]);
-  useEffect(() => {
-    let isCancelled = false;
-    studio.call('app:shortcuts-status').then((s) => !isCancelled && setStatuses(s), showError);
-    const off = studio.on('app:shortcuts-changed', setStatuses);
-    return () => {
-      isCancelled = true;
-      off();
-    };
-  }, []);
-  return statuses;
-}
-
-/** A global shortcut pressed in another app that failed (no show on air…) shows in the error panel. */
-export function useGlobalShortcutFeedback(): void {
-  useEffect(
-    () =>
-      studio.on('app:shortcut-used', ({ error }) => {
-        if (error !== null) showError(StudioError.fromData(error));
-      }),
-    [],
-  );
 }
 
 function Keys({ keys }: { keys: readonly string[] }) {
@@ -121,7 +92,7 @@ export function ShortcutSheet() {
 export function GlobalShortcutSettings() {
   const { t } = useTranslation('onboarding');
   const shortcuts = useSettings((s) => s.settings.shortcuts);
-  const update = useSettings((s) => s.update);
+  const { update } = useSettingsActions();
   const [recording, setRecording] = useState<GlobalShortcutAction | null>(null);
 
   useEffect(() => {

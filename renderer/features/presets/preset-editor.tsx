@@ -7,12 +7,11 @@ import { anchorSchema, layoutSchema, orientationSchema, themeSchema } from '../.
 import type { Preset } from '../../../shared/show/preset';
 import { presetTexts, resolvePreset } from '../../../shared/show/preset';
 import { checkTexts } from '../../../shared/show/text-guard';
-import { studio } from '../../api/client';
 import { ChoiceSelect, Field, OptionalSelect } from '../../components/form-controls';
 import type { CameraDevice } from '../../compositor/cameras';
 import { listCameras } from '../../compositor/cameras';
 import { showError } from '../../state/errors';
-import { useShowLibrary } from '../../state/show-library';
+import { useShowLibrary, useShowLibraryActions } from '../../state/show-library';
 import { useLiveStore, useLiveSync } from '../../state/show-live';
 import { AssetImportButton } from '../assets/asset-import-button';
 import { GuardHitList, GuardText } from '../show/guard-highlight';
@@ -40,6 +39,7 @@ export function PresetEditor({ preset, onDeleted }: { preset: Preset; onDeleted:
   // The coupon countdown in the preview runs from when the editor opened.
   const [openedAt] = useState(() => Date.now());
   const products = useShowLibrary((s) => s.products);
+  const library = useShowLibraryActions();
   const assets = useShowLibrary((s) => s.assets);
   const terms = useShowLibrary((s) => s.guardTerms);
 
@@ -62,9 +62,9 @@ export function PresetEditor({ preset, onDeleted }: { preset: Preset; onDeleted:
   // Live preview on program: every edit goes out, a little debounced so typing does not flood.
   useEffect(() => {
     if (!isLiveOnProgram) return;
-    const timer = setTimeout(() => void studio.call('show:set-scene', scene).catch(showError), 150);
+    const timer = setTimeout(() => void library.previewScene(scene), 150);
     return () => clearTimeout(timer);
-  }, [scene, isLiveOnProgram]);
+  }, [scene, isLiveOnProgram, library]);
 
   const findings = checkTexts(presetTexts(draft), terms);
   const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
@@ -80,7 +80,7 @@ export function PresetEditor({ preset, onDeleted }: { preset: Preset; onDeleted:
   const save = async () => {
     setSaving(true);
     try {
-      setDraft(await studio.call('show:preset-save', draft));
+      setDraft(await library.savePreset(draft));
     } catch (error) {
       showError(error);
     } finally {
@@ -368,7 +368,7 @@ export function PresetEditor({ preset, onDeleted }: { preset: Preset; onDeleted:
           <button
             type="button"
             disabled={isDirty}
-            onClick={() => void studio.call('show:preset-delete', { id: preset.id }).then(onDeleted, showError)}
+            onClick={() => void library.deletePreset(preset.id).then((isDeleted) => isDeleted && onDeleted())}
           >
             {t('preset.delete')}
           </button>
@@ -393,7 +393,7 @@ export function PresetEditor({ preset, onDeleted }: { preset: Preset; onDeleted:
             data-testid="preset-to-program"
             onClick={() => {
               if (isOnAir) setConfirmingProgram(true);
-              else void studio.call('show:set-scene', scene).catch(showError);
+              else void library.previewScene(scene);
             }}
           >
             {t('preset.toProgram')}
@@ -419,7 +419,7 @@ export function PresetEditor({ preset, onDeleted }: { preset: Preset; onDeleted:
                 data-testid="preset-to-program-yes"
                 onClick={() => {
                   setConfirmingProgram(false);
-                  void studio.call('show:set-scene', scene).catch(showError);
+                  void library.previewScene(scene);
                 }}
               >
                 {t('preset.onAirConfirmYes')}

@@ -1,16 +1,16 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import { studio } from '../../api/client';
 import { showError } from '../../state/errors';
 import { useSettings } from '../../state/settings';
-import { useShowLibrary } from '../../state/show-library';
+import { useShowLibrary, useShowLibraryActions } from '../../state/show-library';
 import { PresetEditor } from './preset-editor';
 
 /** The scene presets: the templates to start from, the user's presets, and the editor. */
 export function PresetsPanel() {
   const { t } = useTranslation('show');
   const presets = useShowLibrary((s) => s.presets);
+  const library = useShowLibraryActions();
   const templates = useShowLibrary((s) => s.templates);
   const assets = useShowLibrary((s) => s.assets);
   const thumbnail = (tpl: (typeof templates)[number]) => {
@@ -27,7 +27,7 @@ export function PresetsPanel() {
 
   const fromTemplate = async (templateId: string) => {
     try {
-      const preset = await studio.call('show:preset-from-template', { templateId });
+      const preset = await library.presetFromTemplate(templateId);
       setSelectedId(preset.id);
       setPickingTemplate(false);
     } catch (error) {
@@ -61,11 +61,7 @@ export function PresetsPanel() {
           ))}
         </ul>
         {presets.length > 0 && (
-          <button
-            type="button"
-            onClick={() => void studio.call('show:obs-provision').then(() => undefined, showError)}
-            title={t('preset.provisionHint')}
-          >
+          <button type="button" onClick={() => void library.provisionObs()} title={t('preset.provisionHint')}>
             {t('preset.provision')}
           </button>
         )}

@@ -1,10 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { errorTranslationKey } from '../../../shared/api/result';
-import type { DbStatus } from '../../../shared/api/sales';
-import { studio } from '../../api/client';
-import { showError } from '../../state/errors';
+import { useSalesDb, useSalesDbActions, useSalesDbSync } from '../../state/sales-db';
 
 /**
  * Shown when the sales log cannot be opened (damaged, locked, disk full, read-only): what
@@ -12,26 +10,13 @@ import { showError } from '../../state/errors';
  */
 export function SalesDbRecovery() {
   const { t } = useTranslation('sales');
-  const [status, setStatus] = useState<DbStatus | null>(null);
+  useSalesDbSync();
+  const status = useSalesDb((s) => s.status);
+  const isBusy = useSalesDb((s) => s.isBusy);
+  const { openBackup, chooseFolder } = useSalesDbActions();
   const [folder, setFolder] = useState('');
-  const [isBusy, setBusy] = useState(false);
-
-  useEffect(() => {
-    studio.call('sales:db-status').then(setStatus, showError);
-    return studio.on('sales:db-status', setStatus);
-  }, []);
 
   if (status === null || status.state === 'open') return null;
-  const run = async (action: () => Promise<DbStatus>) => {
-    setBusy(true);
-    try {
-      setStatus(await action());
-    } catch (error) {
-      showError(error);
-    } finally {
-      setBusy(false);
-    }
-  };
   const { ns, key } = errorTranslationKey(status.errorCode ?? 'sales/db-unavailable');
   return (
     <section className="card banner warn" role="alert" data-testid="sales-db-recovery">
@@ -46,11 +31,7 @@ export function SalesDbRecovery() {
           {status.backups.map((b) => (
             <li key={b.name}>
               {new Date(b.takenAt).toLocaleString()} · {Math.round(b.bytes / 1024)} KB{' '}
-              <button
-                type="button"
-                disabled={isBusy}
-                onClick={() => void run(() => studio.call('sales:open-backup', { name: b.name }))}
-              >
+              <button type="button" disabled={isBusy} onClick={() => void openBackup(b.name)}>
                 {t('db.restore')}
               </button>
             </li>
@@ -63,7 +44,7 @@ export function SalesDbRecovery() {
         <button
           type="button"
           disabled={isBusy || folder.trim() === ''}
-          onClick={() => void run(() => studio.call('sales:choose-folder', { folder: folder.trim() }))}
+          onClick={() => void chooseFolder(folder.trim())}
         >
           {t('db.choose')}
         </button>

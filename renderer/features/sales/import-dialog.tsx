@@ -1,6 +1,6 @@
 import './sales.css';
 
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import type {
@@ -8,15 +8,13 @@ import type {
   ImportField,
   ImportPlatform,
   ImportPreview,
-  ImportProgress,
   ImportResult,
   SalesPlatform,
 } from '../../../shared/api/sales';
 import { importFieldSchema, importPlatformSchema, salesPlatformSchema } from '../../../shared/api/sales';
 import { formatFen } from '../../../shared/money';
-import { studio } from '../../api/client';
-import { stageFile } from '../../api/upload';
 import { showError } from '../../state/errors';
+import { useSalesImport, useSalesImportActions, useSalesImportSync } from '../../state/sales-import';
 
 type Phase = 'pick' | 'reading' | 'preview' | 'committing' | 'done';
 
@@ -42,18 +40,18 @@ export function ImportDialog({ onClose, onImported }: { onClose: () => void; onI
   const [platform, setPlatform] = useState<ImportPlatform | 'auto'>('auto');
   const [preview, setPreview] = useState<ImportPreview | null>(null);
   const [mapping, setMapping] = useState<ColumnMapping | null>(null);
-  const [progress, setProgress] = useState<ImportProgress | null>(null);
   const [skipBadRows, setSkipBadRows] = useState(false);
   const [saveMapping, setSaveMapping] = useState(true);
   const [result, setResult] = useState<ImportResult | null>(null);
 
-  useEffect(() => studio.on('sales:import-progress', setProgress), []);
+  useSalesImportSync();
+  const progress = useSalesImport((s) => s.progress);
+  const actions = useSalesImportActions();
 
   const runPreview = async (source: PickedFiles, chosen: ImportPlatform | 'auto', withMapping?: ColumnMapping) => {
     setPhase('reading');
-    setProgress(null);
     try {
-      const next = await studio.call('sales:import-preview', {
+      const next = await actions.preview({
         source: { kind: 'path', path: source.path },
         ...(source.companion === undefined
           ? {}
@@ -80,8 +78,8 @@ export function ImportDialog({ onClose, onImported }: { onClose: () => void; onI
     setResult(null);
     try {
       setPhase('reading');
-      const source: PickedFiles = { name: picked.name, path: await stageFile(picked) };
-      if (second !== undefined) source.companion = { name: second.name, path: await stageFile(second) };
+      const source: PickedFiles = { name: picked.name, path: await actions.stageFile(picked) };
+      if (second !== undefined) source.companion = { name: second.name, path: await actions.stageFile(second) };
       setFile(source);
       await runPreview(source, platform);
     } catch (error) {
@@ -94,7 +92,7 @@ export function ImportDialog({ onClose, onImported }: { onClose: () => void; onI
     if (preview === null) return;
     setPhase('committing');
     try {
-      const done = await studio.call('sales:import-commit', {
+      const done = await actions.commit({
         previewId: preview.previewId,
         skipBadRows,
         saveMapping: preview.platform === 'generic' && saveMapping,

@@ -1,9 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import type { FeedState, Product } from '../../../shared/api/sales';
-import { studio } from '../../api/client';
-import { showError } from '../../state/errors';
+import { useCatalogue, useCatalogueSync } from '../../state/products';
+import { useSalesDbActions, useSalesFeed, useSalesFeedSync } from '../../state/sales-db';
 
 /**
  * The live order feed from oba-live-tool (its WebSocket server, port 12354 by default): connect,
@@ -11,20 +10,17 @@ import { showError } from '../../state/errors';
  */
 export function LiveFeedPanel() {
   const { t } = useTranslation('sales');
-  const [state, setState] = useState<FeedState | null>(null);
+  useSalesFeedSync();
+  useCatalogueSync();
+  const state = useSalesFeed((s) => s.state);
+  const catalogue = useCatalogue((s) => s.products);
+  const products = useMemo(() => catalogue.filter((p) => !p.isArchived), [catalogue]);
+  const { connectFeed, mapFeedProduct } = useSalesDbActions();
   const [url, setUrl] = useState<string | null>(null);
-  const [products, setProducts] = useState<Product[]>([]);
-
-  useEffect(() => {
-    studio.call('sales:feed-state').then(setState, showError);
-    studio.call('products:list', {}).then(setProducts, showError);
-    return studio.on('sales:feed-state', setState);
-  }, []);
 
   if (state === null) return null;
   const shownUrl = url ?? state.url;
-  const connect = (isEnabled: boolean) =>
-    studio.call('sales:feed-connect', { isEnabled, url: shownUrl }).then(setState, showError);
+  const connect = (isEnabled: boolean) => connectFeed(isEnabled, shownUrl);
 
   return (
     <details className="live-feed" data-testid="live-feed" data-status={state.status}>
@@ -58,13 +54,7 @@ export function LiveFeedPanel() {
                   defaultValue=""
                   onChange={(e) =>
                     e.target.value !== '' &&
-                    void studio
-                      .call('sales:feed-map-product', {
-                        externalId: u.externalId,
-                        title: u.title,
-                        productId: e.target.value,
-                      })
-                      .catch(showError)
+                    void mapFeedProduct({ externalId: u.externalId, title: u.title, productId: e.target.value })
                   }
                 >
                   <option value="">—</option>

@@ -5,19 +5,16 @@ import { useTranslation } from 'react-i18next';
 
 import type { Fen } from '../../../shared/money';
 import { formatFen, parseYuanToFen } from '../../../shared/money';
-import { recordSale, undoLastSale, useSalesLive, useSalesLiveSync } from '../../state/sales-live';
+import { isTyping } from '../../components/keyboard';
+import { useSalesLive, useSalesLiveActions, useSalesLiveSync } from '../../state/sales-live';
 import { SalesDbRecovery } from './db-recovery';
 import { LiveFeedPanel } from './live-feed-panel';
 
 /** Keys of the quick entry: `+` (or `=`, the same key unshifted) records one, Ctrl+Z undoes. */
 export const salesHotkeys = { plusOne: ['+', '='], undo: 'z' } as const;
 
-function isTyping(target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) return false;
-  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
-}
-
 function useSalesHotkeys(isEnabled: boolean): void {
+  const { recordSale, undoLastSale } = useSalesLiveActions();
   useEffect(() => {
     if (!isEnabled) return;
     const onKey = (event: KeyboardEvent) => {
@@ -35,7 +32,7 @@ function useSalesHotkeys(isEnabled: boolean): void {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [isEnabled]);
+  }, [isEnabled, recordSale, undoLastSale]);
 }
 
 /**
@@ -50,6 +47,7 @@ export function QuickSalesEntry() {
   const recent = useSalesLive((s) => s.recent);
   const lastCommit = useSalesLive((s) => s.lastCommit);
   const pending = useSalesLive((s) => s.pending);
+  const { recordSale, undoLastSale } = useSalesLiveActions();
   const [n, setN] = useState(5);
   const [amountText, setAmountText] = useState('');
   useSalesHotkeys(live !== null);

@@ -3,10 +3,8 @@ import { useTranslation } from 'react-i18next';
 
 import type { GuardTerm } from '../../../shared/show/text-guard';
 import { checkText, guardCategorySchema } from '../../../shared/show/text-guard';
-import { studio } from '../../api/client';
 import { ChoiceSelect, Field } from '../../components/form-controls';
-import { showError } from '../../state/errors';
-import { useShowLibrary } from '../../state/show-library';
+import { useShowLibrary, useShowLibraryActions } from '../../state/show-library';
 import { GuardHitList, GuardText } from './guard-highlight';
 
 interface Row {
@@ -30,6 +28,7 @@ const splitList = (text: string): string[] =>
 export function GuardEditor() {
   const { t } = useTranslation('show');
   const terms = useShowLibrary((s) => s.guardTerms);
+  const library = useShowLibraryActions();
   const [rows, setRows] = useState<Row[]>(() => toRows(terms));
   const [filter, setFilter] = useState('');
   const [sample, setSample] = useState('');
@@ -49,7 +48,7 @@ export function GuardEditor() {
   const setTerm = (key: number, patch: Partial<GuardTerm>) =>
     setRows((d) => d.map((x) => (x.key === key ? { ...x, term: { ...x.term, ...patch } } : x)));
   const hits = checkText(sample, draft);
-  const save = () => studio.call('show:guard-terms-set', draft).then(() => undefined, showError);
+  const save = () => library.setGuardTerms(draft);
 
   return (
     <div className="guard-editor" data-testid="guard-editor">
@@ -84,10 +83,7 @@ export function GuardEditor() {
         <button type="button" className="primary" disabled={!isDirty} onClick={() => void save()}>
           {t('guard.save')}
         </button>
-        <button
-          type="button"
-          onClick={() => void studio.call('show:guard-terms-reset').then(() => undefined, showError)}
-        >
+        <button type="button" onClick={() => void library.resetGuardTerms()}>
           {t('guard.reset')}
         </button>
       </div>

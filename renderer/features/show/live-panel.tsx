@@ -8,17 +8,8 @@ import { formatClock, liveTiming } from '../../../shared/show/live';
 import { Field } from '../../components/form-controls';
 import { useNavigation } from '../../state/navigation';
 import { useShowLibrary, useShowLibrarySync } from '../../state/show-library';
-import {
-  cancelPendingGuard,
-  endShow,
-  gotoSegment,
-  nextSegment,
-  previousSegment,
-  startShow,
-  useLiveStore,
-  useLiveSync,
-} from '../../state/show-live';
-import { GuardFindings } from './guard-highlight';
+import { useLiveActions, useLiveStore, useLiveSync } from '../../state/show-live';
+import { GuardConfirm } from './guard-confirm';
 import { useLiveHotkeys } from './use-live-hotkeys';
 import { useNow } from './use-now';
 
@@ -43,33 +34,12 @@ function StartShow() {
   const rundowns = useShowLibrary((s) => s.rundowns);
   const pending = useLiveStore((s) => s.pendingGuard);
   const isBusy = useLiveStore((s) => s.isBusy);
+  const { startShow } = useLiveActions();
   const [chosen, setChosen] = useState('');
   const go = useNavigation((s) => s.go);
   const rundownId = chosen !== '' ? chosen : (rundowns[0]?.id ?? '');
 
-  if (pending !== null) {
-    return (
-      <div className="live-guard">
-        <h2>{t('live.guardTitle')}</h2>
-        <p>{t('live.guardBody')}</p>
-        <GuardFindings findings={pending.findings} />
-        <div className="row">
-          <button type="button" onClick={cancelPendingGuard}>
-            {t('live.guardFix')}
-          </button>
-          <button
-            type="button"
-            className="danger"
-            data-testid="live-start-anyway"
-            disabled={isBusy}
-            onClick={() => void startShow(pending.rundownId, true)}
-          >
-            {t('live.guardGoLive')}
-          </button>
-        </div>
-      </div>
-    );
-  }
+  if (pending !== null) return <GuardConfirm />;
   if (rundowns.length === 0) {
     return (
       <div>
@@ -109,6 +79,7 @@ function StartShow() {
 function OnAir({ live }: { live: LiveState }) {
   const { t } = useTranslation('show');
   const isBusy = useLiveStore((s) => s.isBusy);
+  const { nextSegment, previousSegment, endShow } = useLiveActions();
   const [isPrompterOn, setPrompterOn] = useState(true);
   const [isConfirmingEnd, setConfirmingEnd] = useState(false);
   const go = useNavigation((s) => s.go);
@@ -300,6 +271,7 @@ function Teleprompter({ script }: { script: string }) {
 
 function Timeline({ live }: { live: LiveState }) {
   const { t } = useTranslation('show');
+  const { gotoSegment } = useLiveActions();
   return (
     <ol className="timeline" data-testid="timeline">
       {live.segments.map((s, i) => {

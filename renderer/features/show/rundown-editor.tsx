@@ -6,14 +6,13 @@ import { formatClock } from '../../../shared/show/live';
 import type { Rundown } from '../../../shared/show/rundown';
 import { moveSegment, plannedOffsetsSec, plannedTotalSec, rundownProblems } from '../../../shared/show/rundown';
 import { checkText } from '../../../shared/show/text-guard';
-import { studio } from '../../api/client';
 import { Field, OptionalSelect } from '../../components/form-controls';
 import { showError } from '../../state/errors';
 import { useNavigation } from '../../state/navigation';
-import { useShowLibrary } from '../../state/show-library';
-import { cancelPendingGuard, startShow, useLiveStore } from '../../state/show-live';
+import { useShowLibrary, useShowLibraryActions } from '../../state/show-library';
+import { useLiveActions, useLiveStore } from '../../state/show-live';
+import { GuardConfirm } from './guard-confirm';
 import { GuardFindings, GuardHitList, GuardText } from './guard-highlight';
-import { exportPackage } from './packages';
 
 type Segment = Rundown['segments'][number];
 type DraftSegment = Omit<Segment, 'id'> & { id?: string; key: string };
@@ -48,10 +47,12 @@ export function RundownEditor({ rundownId, onDeleted }: { rundownId: string; onD
   const pendingGuard = useLiveStore((s) => s.pendingGuard);
   const isBusy = useLiveStore((s) => s.isBusy);
   const go = useNavigation((s) => s.go);
+  const library = useShowLibraryActions();
+  const { startShow } = useLiveActions();
 
   useEffect(() => {
     let isCurrent = true;
-    studio.call('show:rundown-get', { id: rundownId }).then((r) => {
+    library.getRundown(rundownId).then((r) => {
       if (!isCurrent) return;
       setSaved(r);
       setDraft(withKeys(r));
@@ -60,7 +61,7 @@ export function RundownEditor({ rundownId, onDeleted }: { rundownId: string; onD
     return () => {
       isCurrent = false;
     };
-  }, [rundownId]);
+  }, [rundownId, library]);
 
   if (draft === null || saved === null) return <p className="muted">{t('rundown.loading')}</p>;
 
@@ -79,7 +80,7 @@ export function RundownEditor({ rundownId, onDeleted }: { rundownId: string; onD
 
   const save = async (): Promise<Rundown | null> => {
     try {
-      const next = await studio.call('show:rundown-save', {
+      const next = await library.saveRundown({
         ...draft,
         segments: draft.segments.map(({ key: _key, ...s }) => s),
       });
@@ -131,7 +132,7 @@ export function RundownEditor({ rundownId, onDeleted }: { rundownId: string; onD
             void (isDirty ? save() : Promise.resolve(saved)).then((r) =>
               r === null
                 ? undefined
-                : studio.call('show:guard-check', { rundownId: r.id }).then(setFindings, showError),
+                : library.checkGuard(r.id).then((found) => found !== undefined && setFindings(found)),
             )
           }
         >
@@ -147,24 +148,21 @@ export function RundownEditor({ rundownId, onDeleted }: { rundownId: string; onD
           {isOnAir ? t('rundown.onAir') : t('rundown.goLive')}
         </button>
         <span className="spacer" />
-        <button
-          type="button"
-          onClick={() => void studio.call('show:rundown-duplicate', { id: draft.id }).then(() => undefined, showError)}
-        >
+        <button type="button" onClick={() => void library.duplicateRundown(draft.id)}>
           {t('rundown.duplicate')}
         </button>
         <button
           type="button"
           data-testid="package-export"
           disabled={isDirty}
-          onClick={() => void exportPackage(draft.id, draft.title)}
+          onClick={() => void library.exportPackage(draft.id, draft.title)}
         >
           {t('packages.export')}
         </button>
         <button
           type="button"
           disabled={isOnAir}
-          onClick={() => void studio.call('show:rundown-delete', { id: draft.id }).then(onDeleted, showError)}
+          onClick={() => void library.deleteRundown(draft.id).then((isDeleted) => isDeleted && onDeleted())}
         >
           {t('rundown.delete')}
         </button>
@@ -173,25 +171,7 @@ export function RundownEditor({ rundownId, onDeleted }: { rundownId: string; onD
       {problems.length > 0 && (
         <p className="banner warn">{t('errors.segment-without-preset', { index: problems[0]!.index + 1 })}</p>
       )}
-      {pendingGuard?.rundownId === draft.id && (
-        <div className="banner warn">
-          <strong>{t('live.guardTitle')}</strong>
-          <p>{t('live.guardBody')}</p>
-          <GuardFindings findings={pendingGuard.findings} />
-          <div className="row">
-            <button type="button" onClick={cancelPendingGuard}>
-              {t('live.guardFix')}
-            </button>
-            <button
-              type="button"
-              className="danger"
-              onClick={() => void startShow(draft.id, true).then((ok) => (ok ? go('studio') : undefined))}
-            >
-              {t('live.guardGoLive')}
-            </button>
-          </div>
-        </div>
-      )}
+      <GuardConfirm rundownId={draft.id} onStarted={() => go('studio')} />
       {findings !== null && pendingGuard?.rundownId !== draft.id && (
         <div className="card guard-report" data-testid="guard-report">
           <h3>{t('rundown.checkResult')}</h3>

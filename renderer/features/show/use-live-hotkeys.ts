@@ -1,17 +1,14 @@
 import { useEffect } from 'react';
 
-import { nextSegment, previousSegment, useLiveStore } from '../../state/show-live';
+import { isTyping } from '../../components/keyboard';
+import { useLiveActions, useLiveStore } from '../../state/show-live';
 
 /** NEXT and BACK keys: presenter clickers send PageDown/PageUp; Space is the big key on a keyboard. */
 export const liveHotkeys = { next: ['PageDown', ' '], back: ['PageUp'] } as const;
 
-function isTyping(target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) return false;
-  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
-}
-
 /** While a show is on air, NEXT/BACK by key. Mount once, with the live panel. */
 export function useLiveHotkeys(): void {
+  const { nextSegment, previousSegment } = useLiveActions();
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
       if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey || isTyping(event.target)) return;
@@ -35,5 +32,5 @@ export function useLiveHotkeys(): void {
       window.removeEventListener('keydown', onKeyDown);
       window.removeEventListener('keyup', onKeyUp);
     };
-  }, []);
+  }, [nextSegment, previousSegment]);
 }

@@ -1,7 +1,8 @@
-import type { Language, Settings } from '../../../shared/api/app';
-import type { RequestInput } from '../../../shared/api/contract';
-import { StudioError } from '../../../shared/api/result';
-import { studio } from '../../api/client';
+import type { Language, Settings } from '../../shared/api/app';
+import type { RequestInput } from '../../shared/api/contract';
+import { StudioError } from '../../shared/api/result';
+import type { StudioClient } from '../api/client';
+import { defineActions } from './synced-store';
 
 /**
  * The sample show a new user can put on air at once, from the samples shipped in assets/: three
@@ -103,7 +104,7 @@ export const sampleShowTitle: Record<Language, string> = {
 };
 const hostName: Record<Language, string> = { 'zh-CN': '小王', en: 'Xiao Wang' };
 
-async function existingRundown(id: string | null): Promise<string | null> {
+async function existingRundown(studio: StudioClient, id: string | null): Promise<string | null> {
   if (id === null) return null;
   try {
     return (await studio.call('show:rundown-get', { id })).id;
@@ -117,8 +118,8 @@ async function existingRundown(id: string | null): Promise<string | null> {
  * Builds the sample show (products, media, presets, rundown) or finds the one built before.
  * Products are matched by name so a guide interrupted half way does not make them twice.
  */
-export async function ensureSampleShow(settings: Settings): Promise<string> {
-  const found = await existingRundown(settings.onboarding.sampleRundownId);
+export async function ensureSampleShow(studio: StudioClient, settings: Settings): Promise<string> {
+  const found = await existingRundown(studio, settings.onboarding.sampleRundownId);
   if (found !== null) return found;
   const language = settings.language;
   const orientation = settings.outputFormat === '1080x1920' ? '9x16' : '16x9';
@@ -158,3 +159,8 @@ export async function ensureSampleShow(settings: Settings): Promise<string> {
   });
   return rundown.id;
 }
+
+/** The first-run guide's sample show, bound to this window's client. */
+export const useSampleShow = defineActions((client) => ({
+  ensureSampleShow: (settings: Settings) => ensureSampleShow(client, settings),
+}));

@@ -1,16 +1,11 @@
-import '../sales/sales.css';
-import './analytics.css';
+import '../features/sales/sales.css';
+import '../features/analytics/analytics.css';
 
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import type { Product, ProductAnalytics, Show, ShowAnalytics } from '../../../shared/api/sales';
-import { formatFen } from '../../../shared/money';
-import { studio } from '../../api/client';
-import { showError } from '../../state/errors';
-import { useAnalyticsSelection } from '../../state/sales-analytics';
-import { SalesDbRecovery } from '../sales/db-recovery';
-import { ImportDialog } from '../sales/import-dialog';
+import type { Product, ProductAnalytics, Show, ShowAnalytics } from '../../shared/api/sales';
+import { formatFen } from '../../shared/money';
 import {
   clockLabel,
   hostGuestOption,
@@ -19,8 +14,13 @@ import {
   segmentBarsOption,
   segmentLabel,
   topProductsOption,
-} from './charts';
-import { EChart } from './echart';
+} from '../features/analytics/charts';
+import { EChart } from '../features/analytics/echart';
+import { SalesDbRecovery } from '../features/sales/db-recovery';
+import { ImportDialog } from '../features/sales/import-dialog';
+import { showError } from '../state/errors';
+import { useAnalyticsSelection } from '../state/sales-analytics';
+import { useSalesReports } from '../state/sales-reports';
 
 function minutes(ms: number): number {
   return Math.round(ms / 60_000);
@@ -51,31 +51,26 @@ export function AnalyticsPage() {
   const [isImporting, setImporting] = useState(false);
   const [exported, setExported] = useState<string | null>(null);
   const reloadTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const reports = useSalesReports();
 
   const currentShowId = showId ?? shows?.[0]?.id ?? null;
 
   // Loaders set state only when their answer arrives (never synchronously inside an effect).
   const loadLists = useCallback(
     () =>
-      Promise.all([studio.call('sales:show-list', { limit: 200 }), studio.call('products:list', {})]).then(([s, p]) => {
+      Promise.all([reports.listShows(), reports.listProducts()]).then(([s, p]) => {
         setShows(s);
         setProducts(p);
       }),
-    [],
+    [reports],
   );
   const loadShow = useCallback(
-    () =>
-      currentShowId === null
-        ? Promise.resolve()
-        : studio.call('sales:analytics-show', { showId: currentShowId }).then(setAnalytics),
-    [currentShowId],
+    () => (currentShowId === null ? Promise.resolve() : reports.showAnalytics(currentShowId).then(setAnalytics)),
+    [currentShowId, reports],
   );
   const loadProduct = useCallback(
-    () =>
-      productId === null
-        ? Promise.resolve()
-        : studio.call('sales:analytics-product', { productId }).then(setProductStats),
-    [productId],
+    () => (productId === null ? Promise.resolve() : reports.productAnalytics(productId).then(setProductStats)),
+    [productId, reports],
   );
 
   useEffect(() => {
@@ -99,8 +94,8 @@ export function AnalyticsPage() {
         Promise.all([loadShow(), loadProduct()]).catch(showError);
       }, delayMs);
     };
-    const offs = [
-      studio.on('sales:recorded', (sale) => {
+    const off = reports.onSalesActivity({
+      recorded: (sale) => {
         const totals = sale.totals;
         if (totals === null) return;
         setAnalytics((current) =>
@@ -123,39 +118,28 @@ export function AnalyticsPage() {
               },
         );
         schedule(15_000);
-      }),
-      studio.on('sales:changed', () => schedule(1000)),
-      studio.on('sales:segment-changed', () => {
+      },
+      changed: () => schedule(1000),
+      segmentChanged: () => {
         schedule(1000);
         loadLists().catch(showError);
-      }),
-    ];
+      },
+    });
     return () => {
-      offs.forEach((off) => off());
+      off();
       clearTimeout(reloadTimer.current);
       reloadTimer.current = undefined;
     };
-  }, [loadShow, loadProduct, loadLists]);
+  }, [loadShow, loadProduct, loadLists, reports]);
 
   const exportShow = async (format: 'csv' | 'xlsx') => {
     if (currentShowId === null) return;
     const language = i18n.language === 'en' ? 'en' : 'zh-CN';
     try {
-      if (studio.transport === 'ipc') {
-        const r = await studio.call('sales:export', {
-          scope: { kind: 'show', showId: currentShowId },
-          format,
-          target: 'file',
-          language,
-        });
-        setExported(t('analytics.exported', { rows: r.rows, path: r.path ?? r.fileName }));
+      const r = await reports.exportShow(currentShowId, format, language);
+      if (r.kind === 'file') {
+        setExported(t('analytics.exported', { rows: r.rows, path: r.path }));
       } else {
-        const r = await studio.call('sales:export', {
-          scope: { kind: 'show', showId: currentShowId },
-          format,
-          target: 'bytes',
-          language,
-        });
         if (r.base64 !== null) download(r.fileName, r.base64, r.mime);
         setExported(t('analytics.downloaded', { rows: r.rows, file: r.fileName }));
       }

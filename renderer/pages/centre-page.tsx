@@ -1,28 +1,15 @@
-import '../analytics/analytics.css';
-import './centre.css';
+import '../features/analytics/analytics.css';
+import '../features/centre/centre.css';
 
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import type { CentreLink, CentreStudio } from '../../../shared/api/centre';
-import { formatFen } from '../../../shared/money';
-import { EChart } from '../analytics/echart';
-import { barsOption, dayOption } from './centre-charts';
-import type { RangePreset } from './centre-store';
-import {
-  choosePreset,
-  closeInvitation,
-  exportReport,
-  inviteStudio,
-  joinCentre,
-  leaveCentre,
-  refreshCentre,
-  revokeStudio,
-  setFilter,
-  syncNow,
-  useCentre,
-  useCentreSync,
-} from './centre-store';
+import type { CentreLink, CentreStudio } from '../../shared/api/centre';
+import { formatFen } from '../../shared/money';
+import { EChart } from '../features/analytics/echart';
+import { barsOption, dayOption } from '../features/centre/centre-charts';
+import type { RangePreset } from '../state/centre';
+import { useCentre, useCentreActions, useCentreSync } from '../state/centre';
 
 const inviteMinutes = 10;
 
@@ -45,6 +32,7 @@ function useTime() {
 
 /** This studio's membership: the join form, or where it stands with its centre. */
 function LinkCard({ link }: { link: CentreLink }) {
+  const { joinCentre, leaveCentre, syncNow } = useCentreActions();
   const { t } = useTranslation('centre');
   const time = useTime();
   const isBusy = useCentre((s) => s.isBusy);
@@ -145,6 +133,7 @@ function clockText(studio: CentreStudio, t: (k: string, o?: Record<string, unkno
 
 /** The centre's studios: invite (a pairing code), new code, remove. */
 function StudiosCard({ joinAddress }: { joinAddress: string }) {
+  const { closeInvitation, inviteStudio, revokeStudio } = useCentreActions();
   const { t } = useTranslation('centre');
   const time = useTime();
   const studios = useCentre((s) => s.studios);
@@ -260,6 +249,7 @@ const presets: RangePreset[] = ['last7', 'last30', 'last90', 'thisYear'];
 
 /** Cross-studio analytics: KPIs, per day, per studio, town, cooperative, product; the county report. */
 function CentreDashboard() {
+  const { choosePreset, exportReport, refreshCentre, setFilter } = useCentreActions();
   const { t } = useTranslation('centre');
   const analytics = useCentre((s) => s.analytics);
   const studios = useCentre((s) => s.studios);

@@ -1,49 +1,40 @@
-import './products.css';
+import '../features/products/products.css';
 
 import QRCode from 'qrcode';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import type { Product, SalesPlatform } from '../../../shared/api/sales';
-import { salesPlatformSchema } from '../../../shared/api/sales';
-import type { Fen } from '../../../shared/money';
-import { formatFen, parseYuanToFen } from '../../../shared/money';
-import type { ProductMedia } from '../../../shared/show/product';
-import { emptyProductMedia } from '../../../shared/show/product';
-import { studio } from '../../api/client';
-import { Field } from '../../components/form-controls';
-import { showError } from '../../state/errors';
-import { reloadProducts, useShowLibrary, useShowLibrarySync } from '../../state/show-library';
-import { AssetImportButton } from '../assets/asset-import-button';
-import type { ParsedProducts, ProductRow } from './product-file';
-import { parseProductFile, productsToCsv, productsToJson } from './product-file';
+import type { Product, SalesPlatform } from '../../shared/api/sales';
+import { salesPlatformSchema } from '../../shared/api/sales';
+import type { Fen } from '../../shared/money';
+import { formatFen, parseYuanToFen } from '../../shared/money';
+import type { ProductMedia } from '../../shared/show/product';
+import { emptyProductMedia } from '../../shared/show/product';
+import { Field } from '../components/form-controls';
+import { AssetImportButton } from '../features/assets/asset-import-button';
+import type { ParsedProducts, ProductRow } from '../features/products/product-file';
+import { parseProductFile, productsToCsv, productsToJson } from '../features/products/product-file';
+import { showError } from '../state/errors';
+import { useCatalogue, useCatalogueSync, useProductActions } from '../state/products';
+import { useShowLibrary, useShowLibraryActions, useShowLibrarySync } from '../state/show-library';
 
 /** The product library: photo, 3D model, origin, certifications, story, shop links as QR, price per unit. */
 export function ProductsPage() {
   useShowLibrarySync();
+  useCatalogueSync();
   const { t } = useTranslation('show');
-  const [products, setProducts] = useState<Product[]>([]);
+  const catalogue = useCatalogue((s) => s.products);
   const [isShowingArchived, setShowingArchived] = useState(false);
+  const products = useMemo(
+    () => (isShowingArchived ? catalogue : catalogue.filter((p) => !p.isArchived)),
+    [catalogue, isShowingArchived],
+  );
   const [query, setQuery] = useState('');
   const [editing, setEditing] = useState<Product | 'new' | null>(null);
   const [pendingImport, setPendingImport] = useState<ParsedProducts | null>(null);
   const fileInput = useRef<HTMLInputElement | null>(null);
   const showProducts = useShowLibrary((s) => s.products);
   const media = useMemo(() => new Map(showProducts.map((p) => [p.id, p])), [showProducts]);
-
-  useEffect(() => {
-    let isCurrent = true;
-    const load = () =>
-      studio.call('products:list', { includeArchived: isShowingArchived }).then((list) => {
-        if (isCurrent) setProducts(list);
-      }, showError);
-    void load();
-    const off = studio.on('products:changed', () => void load());
-    return () => {
-      isCurrent = false;
-      off();
-    };
-  }, [isShowingArchived]);
 
   const q = query.trim().toLowerCase();
   const shown = products.filter(
@@ -120,14 +111,7 @@ export function ProductsPage() {
       </div>
 
       {pendingImport !== null && (
-        <ImportPreview
-          parsed={pendingImport}
-          existing={products}
-          onDone={() => {
-            setPendingImport(null);
-            void reloadProducts();
-          }}
-        />
+        <ImportPreview parsed={pendingImport} existing={products} onDone={() => setPendingImport(null)} />
       )}
       {editing !== null && (
         <ProductForm
@@ -163,6 +147,7 @@ function useAssetUrl(assetId: string | null): { url: string | undefined; name: s
 
 function ProductCard({ product, media, onEdit }: { product: Product; media: ProductMedia; onEdit: () => void }) {
   const { t } = useTranslation('show');
+  const { archiveProduct } = useProductActions();
   const photo = useAssetUrl(media.photoAssetId);
   const model = useAssetUrl(media.modelAssetId);
   const links = Object.entries(product.shopLinks).filter(
@@ -208,14 +193,7 @@ function ProductCard({ product, media, onEdit }: { product: Product; media: Prod
           <button type="button" onClick={onEdit}>
             {t('products.edit')}
           </button>
-          <button
-            type="button"
-            onClick={() =>
-              void studio
-                .call('products:archive', { id: product.id, isArchived: !product.isArchived })
-                .then(() => undefined, showError)
-            }
-          >
+          <button type="button" onClick={() => void archiveProduct(product.id, !product.isArchived)}>
             {product.isArchived ? t('products.unarchive') : t('products.archive')}
           </button>
         </div>
@@ -256,6 +234,8 @@ function ProductForm({
 }) {
   const { t } = useTranslation('show');
   const assets = useShowLibrary((s) => s.assets);
+  const { saveProduct } = useProductActions();
+  const { setProductMedia } = useShowLibraryActions();
   const [name, setName] = useState(product?.name ?? '');
   const [sku, setSku] = useState(product?.sku ?? '');
   const [unit, setUnit] = useState(product?.unit ?? '');
@@ -274,7 +254,7 @@ function ProductForm({
     if (!isValid) return;
     setSaving(true);
     try {
-      const saved = await studio.call('products:save', {
+      const saved = await saveProduct({
         ...(product === null ? {} : { id: product.id }),
         name,
         sku,
@@ -288,11 +268,7 @@ function ProductForm({
           .slice(0, 6),
         shopLinks: Object.fromEntries(Object.entries(links).filter(([, v]) => v !== undefined && v.trim() !== '')),
       });
-      await studio.call('show:product-media-set', {
-        productId: saved.id,
-        media: { story, photoAssetId, modelAssetId },
-      });
-      await reloadProducts();
+      await setProductMedia(saved.id, { story, photoAssetId, modelAssetId });
       onClose();
     } catch (error) {
       showError(error);
@@ -417,6 +393,8 @@ function ImportPreview({
 }) {
   const { t } = useTranslation('show');
   const [progress, setProgress] = useState<number | null>(null);
+  const { saveProduct } = useProductActions();
+  const { setProductMedia } = useShowLibraryActions();
   // Same SKU (or, without one, the same name) updates the product instead of adding a copy.
   const match = (row: ProductRow) =>
     existing.find((p) => (row.sku !== '' ? p.sku === row.sku : p.sku === '' && p.name === row.name));
@@ -427,7 +405,7 @@ function ImportPreview({
     try {
       for (const [i, row] of parsed.rows.entries()) {
         const target = match(row);
-        const saved = await studio.call('products:save', {
+        const saved = await saveProduct({
           ...(target === undefined ? {} : { id: target.id }),
           name: row.name,
           sku: row.sku,
@@ -439,13 +417,10 @@ function ImportPreview({
         });
         if (row.story !== '') {
           const current = useShowLibrary.getState().products.find((p) => p.id === saved.id);
-          await studio.call('show:product-media-set', {
-            productId: saved.id,
-            media: {
-              story: row.story,
-              photoAssetId: current?.photoAssetId ?? null,
-              modelAssetId: current?.modelAssetId ?? null,
-            },
+          await setProductMedia(saved.id, {
+            story: row.story,
+            photoAssetId: current?.photoAssetId ?? null,
+            modelAssetId: current?.modelAssetId ?? null,
           });
         }
         setProgress(i + 1);

@@ -1,17 +1,15 @@
-import './show.css';
+import '../features/show/show.css';
 
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import { formatClock } from '../../../shared/show/live';
-import { studio } from '../../api/client';
-import { showError } from '../../state/errors';
-import { useShowLibrary, useShowLibrarySync } from '../../state/show-library';
-import { useLiveSync } from '../../state/show-live';
-import { PresetsPanel } from '../presets/presets-panel';
-import { GuardEditor } from './guard-editor';
-import { importPackageFile } from './packages';
-import { RundownEditor } from './rundown-editor';
+import { formatClock } from '../../shared/show/live';
+import { PresetsPanel } from '../features/presets/presets-panel';
+import { GuardEditor } from '../features/show/guard-editor';
+import { RundownEditor } from '../features/show/rundown-editor';
+import { showError } from '../state/errors';
+import { useShowLibrary, useShowLibraryActions, useShowLibrarySync } from '../state/show-library';
+import { useLiveSync } from '../state/show-live';
 
 type Tab = 'rundowns' | 'presets' | 'guard';
 
@@ -49,13 +47,14 @@ function Rundowns() {
   const { t } = useTranslation('show');
   const rundowns = useShowLibrary((s) => s.rundowns);
   const notice = useShowLibrary((s) => s.notice);
+  const library = useShowLibraryActions();
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const fileInput = useRef<HTMLInputElement | null>(null);
   const selected = rundowns.find((r) => r.id === selectedId) ?? rundowns[0];
 
   const create = async () => {
     try {
-      const r = await studio.call('show:rundown-save', {
+      const r = await library.saveRundown({
         title: t('rundown.newTitle', { date: new Date().toLocaleDateString() }),
         segments: [],
       });
@@ -84,7 +83,8 @@ function Rundowns() {
             onChange={(e) => {
               const file = e.target.files?.[0];
               e.target.value = '';
-              if (file !== undefined) void importPackageFile(file).then((id) => id !== null && setSelectedId(id));
+              if (file !== undefined)
+                void library.importPackageFile(file).then((id) => id !== null && setSelectedId(id));
             }}
           />
         </div>
