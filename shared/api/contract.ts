@@ -2,8 +2,8 @@ import type { z } from 'zod';
 
 import { appErrorCodes, appEvents, appRequests } from './app';
 import { assetsErrorCodes, assetsEvents, assetsRequests } from './assets';
-import { compositorErrorCodes } from './compositor';
 import { centreErrorCodes, centreEvents, centreRequests } from './centre';
+import { compositorErrorCodes } from './compositor';
 import type { RequestSpec } from './define';
 import { lanErrorCodes, lanEvents, lanRequests } from './lan';
 import { obsErrorCodes, obsEvents, obsRequests } from './obs';
