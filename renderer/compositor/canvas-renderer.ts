@@ -195,13 +195,7 @@ export class CanvasRenderer implements TierRenderer {
         // (faded in after the first mask).
         drawCover(ctx, camera, camera.videoWidth, camera.videoHeight, frame.mainFit, r);
         ctx.globalAlpha = frame.maskMix;
-        ctx.drawImage(
-          this.backWithHole(frame.back, frame.backFit, frame.mainFit, r),
-          r.x,
-          r.y,
-          r.width,
-          r.height,
-        );
+        ctx.drawImage(this.backWithHole(frame.back, frame.backFit, frame.mainFit, r), r.x, r.y, r.width, r.height);
         ctx.globalAlpha = 1;
       } else {
         // A moving background (video, blurred camera): the host cut out and laid over it.
