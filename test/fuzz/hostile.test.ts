@@ -340,9 +340,10 @@ describe('hostile input sweep', () => {
         expect(result.ok, where).toBe(false);
         const status = await api.call('centre:status', undefined);
         expect(status.ok && (status.value as { link: { state: string } }).link.state, where).toBe('none');
-        // Not a centre: its own requests answer centre/not-centre, whatever they are given.
+        // Not a centre: its own requests answer centre/not-centre, whatever they are given (a
+        // filter the schema refuses, such as an overlong town, is refused before that).
         const studios = await api.call('centre:analytics', { from: '2026-01-01', to: '2026-01-31', town: code });
-        expect(studios.ok ? 'ok' : studios.error.code, where).toBe('centre/not-centre');
+        expect(['centre/not-centre', 'app/invalid-payload'], where).toContain(studios.ok ? 'ok' : studios.error.code);
         await assertAlive(where);
       }),
       { seed, numRuns: runs(60), endOnFailure: true },

@@ -29,7 +29,7 @@ describe('centre translations and pure parts', () => {
     }
     expect(keys(load('en')).sort()).toEqual(keys(load('zh-CN')).sort());
     const known = new Set(keys(load('zh-CN')));
-    const text = fs.readFileSync(path.join(root, 'renderer/features/centre/centre-page.tsx'), 'utf8');
+    const text = fs.readFileSync(path.join(root, 'renderer/pages/centre-page.tsx'), 'utf8');
     const missing = [...text.matchAll(/\bt\('([a-zA-Z0-9.-]+)'/g)].map((m) => m[1]!).filter((k) => !known.has(k));
     expect(missing).toEqual([]);
   });

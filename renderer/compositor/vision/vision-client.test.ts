@@ -242,7 +242,7 @@ describe('VisionClient feeding the workers', () => {
     return { segment: segment!, hands: hands! };
   }
 
-  it('gives each frame to the idle workers with a loaded model, and a busy one the newest when it answers', async () => {
+  it('gives each frame to the workers with a loaded model, one more to a busy one, and the newest when it answers', async () => {
     const { segment, hands } = await leader();
     expect([segment.role, hands.role]).toEqual(['segment', 'hands']);
     const video = new FakeVideo();
@@ -262,29 +262,32 @@ describe('VisionClient feeding the workers', () => {
     expect(frames(hands)).toEqual([]);
     hands.reply({ type: 'model', model: 'hands', error: null });
     video.frame(30);
-    // Segmentation is still busy with 20; hands takes 30. One VideoFrame wrapped, no clone needed.
-    expect(frames(segment)).toEqual([20]);
+    // Segmentation, busy with 20, gets 30 to start the moment it finishes; hands takes 30 too.
+    expect(frames(segment)).toEqual([20, 30]);
     expect(frames(hands)).toEqual([30]);
     video.frame(40);
     video.frame(50);
-    // Segmentation answers: it gets the newest frame (50) at once, not 30 or 40.
+    // Segmentation holds two: no third. The hand model takes at most one frame per 66 ms.
+    expect(frames(segment)).toEqual([20, 30]);
+    expect(frames(hands)).toEqual([30]);
+    // Segmentation answers 20: it gets the newest frame (50) at once, not 40.
     segment.reply(feedResult('segment', 20));
-    expect(frames(segment)).toEqual([20, 50]);
+    expect(frames(segment)).toEqual([20, 30, 50]);
     expect(results).toBe(1);
-    // Hands answers too and likewise gets 50, the newest it has not had.
+    // Hands answers, but 50 comes too soon after 30 for it.
     hands.reply(feedResult('hands', 30));
-    expect(frames(hands)).toEqual([30, 50]);
+    expect(frames(hands)).toEqual([30]);
     // Both idle on the next frame: one frame, cloned once for the second worker.
-    hands.reply(feedResult('hands', 50));
+    segment.reply(feedResult('segment', 30));
     segment.reply(feedResult('segment', 50));
     const before = FakeVideoFrame.made;
-    video.frame(60);
-    expect(frames(segment).at(-1)).toBe(60);
-    expect(frames(hands).at(-1)).toBe(60);
+    video.frame(100);
+    expect(frames(segment).at(-1)).toBe(100);
+    expect(frames(hands).at(-1)).toBe(100);
     expect(FakeVideoFrame.made - before).toBe(2);
     expect(client.isReady).toBe(true);
     expect(client.stats.handRate.samples).toBe(0); // no hand was in those results
-    expect(client.stats.maskRate.samples).toBe(2);
+    expect(client.stats.maskRate.samples).toBe(3);
   });
 
   it('feeds a face-only worker a few times a second, and honours the minimum interval', async () => {

@@ -236,7 +236,7 @@ export class VisionClient {
         ready: false,
         inFlight: 0,
         loaded: new Set(),
-        lastSentAt: 0,
+        lastSentAt: -Infinity,
         lastSeq: 0,
       };
       worker.onmessage = (event: MessageEvent<FromVision>) => this.receive(slot, event.data);
