@@ -11,8 +11,7 @@ import type {
 import { addDays, dayIn } from '../../shared/centre/days';
 import type { StudioClient } from '../api/client';
 import { useStudioClient } from '../api/studio-context';
-import { showError } from './errors';
-import { createSyncedStore, defineActions } from './synced-store';
+import { busyRunner, createSyncedStore, defineActions } from './synced-store';
 
 /** A preset of the period picker, or a custom range. */
 export type RangePreset = 'last7' | 'last30' | 'last90' | 'thisYear' | 'custom';
@@ -98,17 +97,7 @@ export function useCentreSync(): void {
 
 /** The Centre page's actions; the studio link and the studio list come back by their events. */
 export function centreActions(client: StudioClient) {
-  async function run<T>(work: () => Promise<T>): Promise<T | undefined> {
-    useCentre.setState({ isBusy: true });
-    try {
-      return await work();
-    } catch (error) {
-      showError(error);
-      return undefined;
-    } finally {
-      useCentre.setState({ isBusy: false });
-    }
-  }
+  const run = busyRunner(useCentre);
   const reload = () => centreSync.refresh(() => centreFigures(client, useCentre.getState().filter));
   const refreshCentre = () => run(reload);
   const setFilter = (patch: Partial<AnalyticsFilter>, preset: RangePreset = useCentre.getState().preset) => {

@@ -1,7 +1,6 @@
 import type { DeviceRole, LanConfig, LanState, PairedDevice, Pairing } from '../../shared/api/lan';
 import type { StudioClient } from '../api/client';
-import { showError } from './errors';
-import { createSyncedStore, defineActions } from './synced-store';
+import { busyRunner, createSyncedStore, defineActions } from './synced-store';
 
 interface LanStore {
   state: LanState | undefined;
@@ -39,17 +38,7 @@ export const closePairing = () => useLan.setState({ pairing: undefined });
 
 /** LAN actions; state and devices come back as 'lan:state-changed' / 'lan:devices-changed'. */
 export function lanActions(client: StudioClient) {
-  async function run<T>(work: () => Promise<T>): Promise<T | undefined> {
-    useLan.setState({ isBusy: true });
-    try {
-      return await work();
-    } catch (error) {
-      showError(error);
-      return undefined;
-    } finally {
-      useLan.setState({ isBusy: false });
-    }
-  }
+  const run = busyRunner(useLan);
   return {
     configureLan: (patch: Partial<LanConfig>) => run(() => client.call('lan:configure', patch)),
     startPairing: (role: DeviceRole) =>

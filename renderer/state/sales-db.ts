@@ -2,7 +2,7 @@ import type { RequestInput } from '../../shared/api/contract';
 import type { DbStatus, FeedState } from '../../shared/api/sales';
 import type { StudioClient } from '../api/client';
 import { showError } from './errors';
-import { createSyncedStore, defineActions } from './synced-store';
+import { busyRunner, createSyncedStore, defineActions } from './synced-store';
 
 const dbStore = createSyncedStore<{ status: DbStatus | null; isBusy: boolean }>({
   initial: { status: null, isBusy: false },
@@ -26,16 +26,7 @@ export const useSalesFeedSync = (): void => feedStore.useSync();
 
 /** Recovery and feed actions; their results come back as 'sales:db-status' and 'sales:feed-state'. */
 export function salesDbActions(client: StudioClient) {
-  async function recover(work: () => Promise<unknown>): Promise<void> {
-    useSalesDb.setState({ isBusy: true });
-    try {
-      await work();
-    } catch (error) {
-      showError(error);
-    } finally {
-      useSalesDb.setState({ isBusy: false });
-    }
-  }
+  const recover = busyRunner(useSalesDb);
   return {
     /** Restores a daily backup of the sales log. */
     openBackup: (name: string) => recover(() => client.call('sales:open-backup', { name })),

@@ -3,7 +3,7 @@ import type { GuardFinding } from '../../shared/api/show';
 import type { EndedShow, LiveState } from '../../shared/show/live';
 import type { StudioClient } from '../api/client';
 import { showError } from './errors';
-import { createSyncedStore, defineActions } from './synced-store';
+import { busyRunner, createSyncedStore, defineActions } from './synced-store';
 
 interface LiveStore {
   /** The show on air; null when none. Written by 'show:live-changed' only. */
@@ -52,17 +52,7 @@ export const cancelPendingGuard = () => useLiveStore.setState({ pendingGuard: nu
  * reply); the actions only mark themselves busy and report failures.
  */
 export function liveActions(client: StudioClient) {
-  async function busy<T>(work: () => Promise<T>): Promise<T | null> {
-    useLiveStore.setState({ isBusy: true });
-    try {
-      return await work();
-    } catch (error) {
-      showError(error);
-      return null;
-    } finally {
-      useLiveStore.setState({ isBusy: false });
-    }
-  }
+  const busy = busyRunner(useLiveStore);
   return {
     /**
      * Starts a show. When the text guard objects, its findings go to `pendingGuard` for the
@@ -94,7 +84,7 @@ export function liveActions(client: StudioClient) {
     previousSegment: () => busy(() => client.call('show:live-back')),
     gotoSegment: (index: number) => busy(() => client.call('show:live-goto', { index })),
     /** Ends the show; resolves with what ended (for the analytics page), or null on failure. */
-    endShow: (): Promise<EndedShow | null> => busy(() => client.call('show:live-end')),
+    endShow: async (): Promise<EndedShow | null> => (await busy(() => client.call('show:live-end'))) ?? null,
   };
 }
 

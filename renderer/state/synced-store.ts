@@ -152,3 +152,21 @@ export function defineActions<A>(make: (client: StudioClient) => A): () => A {
     return actions;
   };
 }
+
+/**
+ * Runs an action with the store's `isBusy` set meanwhile; a failure is shown to the user and
+ * resolves to `undefined`, so a button's handler never has an unhandled rejection.
+ */
+export function busyRunner(store: StoreApi<{ isBusy: boolean }>) {
+  return async function run<T>(work: () => Promise<T>): Promise<T | undefined> {
+    store.setState({ isBusy: true });
+    try {
+      return await work();
+    } catch (error) {
+      showError(error);
+      return undefined;
+    } finally {
+      store.setState({ isBusy: false });
+    }
+  };
+}
