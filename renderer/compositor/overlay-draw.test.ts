@@ -5,7 +5,7 @@ import type { Rect } from '../../shared/compositor/safe-areas';
 import { contains, safeArea } from '../../shared/compositor/safe-areas';
 import type { CompositorScene } from '../../shared/compositor/scene';
 import { emptyScene } from '../../shared/compositor/scene';
-import type { Fen } from '../../shared/money';
+import { orangeOverlays } from '../../test/support/compositor/overlays';
 import type { OverlayTexts } from './overlay-draw';
 import { countdownText, drawOverlays, OverlaySprites, spriteDestination } from './overlay-draw';
 
@@ -86,21 +86,7 @@ const texts: OverlayTexts = { origin: '产地：', per: '每', couponEnds: '距�
 
 function fullScene(orientation: '16:9' | '9:16' = '9:16') {
   const scene = emptyScene(orientation);
-  scene.overlays = {
-    productCard: {
-      visible: true,
-      name: '赣南脐橙',
-      priceFen: 3990 as Fen,
-      unit: '5斤',
-      origin: '江西赣州',
-      certifications: ['地理标志', '绿色食品', '有机'],
-      story: '果园直发，现摘现发',
-    },
-    priceTag: { visible: true, priceFen: 3990 as Fen, unit: '5斤' },
-    lowerThird: { visible: true, name: '李明', title: '赣州市商务局副局长' },
-    qr: { visible: true, url: 'https://shop.example.com/item/123', caption: '' },
-    coupon: { visible: true, text: '满99减20', endsAt: 1_000_000 + 125_000 },
-  };
+  scene.overlays = orangeOverlays({ couponEndsAt: 1_000_000 + 125_000 });
   return scene;
 }
 

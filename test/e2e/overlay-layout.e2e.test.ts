@@ -8,10 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Rect } from '../../shared/compositor/safe-areas';
 import { emptyScene } from '../../shared/compositor/scene';
-import type { Fen } from '../../shared/money';
 import { footage } from '../fixtures/camera/fake-camera';
 import type { RenderRequest, RenderResult } from '../fixtures/overlays/page';
 import { launchBrowser, screenshotPath, tmpDir } from '../support/browser';
+import { orangeOverlays } from '../support/compositor/overlays';
 import { repoRoot } from '../support/host';
 
 // The overlays as the program draws them (sprites placed by OverlayLayout) on a real frame of
@@ -25,21 +25,7 @@ const sourceHand = { x: 188, y: 96, width: 72, height: 96 };
 
 function scene(orientation: '16:9' | '9:16') {
   const s = emptyScene(orientation);
-  s.overlays = {
-    productCard: {
-      visible: true,
-      name: '赣南脐橙',
-      priceFen: 3990 as Fen,
-      unit: '5斤',
-      origin: '江西赣州',
-      certifications: ['地理标志', '绿色食品', '有机'],
-      story: '果园直发，现摘现发',
-    },
-    priceTag: { visible: true, priceFen: 3990 as Fen, unit: '5斤' },
-    lowerThird: { visible: true, name: '李明', title: '赣州市商务局副局长' },
-    qr: { visible: true, url: 'https://shop.example.com/item/123', caption: '' },
-    coupon: { visible: true, text: '满99减20', endsAt: Date.now() + 125_000 },
-  };
+  s.overlays = orangeOverlays({ couponEndsAt: Date.now() + 125_000 });
   return s;
 }
 

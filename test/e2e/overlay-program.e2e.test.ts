@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Rect } from '../../shared/compositor/safe-areas';
 import type { CompositorScene } from '../../shared/compositor/scene';
-import type { Fen } from '../../shared/money';
 import { footage, makeFakeCamera } from '../fixtures/camera/fake-camera';
 import type { ApiSocket } from '../fixtures/camera/studio-api';
 import { openApi, probe, showScene, waitForProbe, waitForScene } from '../fixtures/camera/studio-api';
 import { keepWebGlPixels, launchBrowser, screenshotPath } from '../support/browser';
+import { orangeOverlays } from '../support/compositor/overlays';
 import type { RunningHost } from '../support/host';
 import { repoRoot, startHost } from '../support/host';
 
@@ -53,21 +53,7 @@ describe('program overlays around the detected face', () => {
           orientation: '9:16',
           background: { kind: 'camera' },
           model: null,
-          overlays: {
-            productCard: {
-              visible: true,
-              name: '赣南脐橙',
-              priceFen: 3990 as Fen,
-              unit: '5斤',
-              origin: '江西赣州',
-              certifications: ['地理标志'],
-              story: '',
-            },
-            priceTag: { visible: true, priceFen: 3990 as Fen, unit: '5斤' },
-            lowerThird: { visible: true, name: '李明', title: '赣州市商务局副局长' },
-            qr: { visible: true, url: 'https://shop.example.com/item/123', caption: '扫码下单' },
-            coupon: { visible: true, text: '满99减20', endsAt: Date.now() + 600_000 },
-          },
+          overlays: orangeOverlays({ couponEndsAt: Date.now() + 600_000, qrCaption: '扫码下单', shortCard: true }),
         });
         await waitForProbe(page, (i) => (i as unknown as LayoutProbe).faceBox !== null, 90_000, 'a face');
         // Long enough for a move (cooldown 1.5 s) and its glide to finish.

@@ -1,5 +1,6 @@
 import type { CompositorScene } from '../../../shared/compositor/scene';
 import type { Fen } from '../../../shared/money';
+import { orangeOverlays } from '../../support/compositor/overlays';
 
 /** Everything on: background replaced through segmentation, product in the hand, all overlays. */
 export function fullScene(base: CompositorScene): CompositorScene {
@@ -7,21 +8,7 @@ export function fullScene(base: CompositorScene): CompositorScene {
     ...base,
     background: { kind: 'image', assetId: 'sample-orchard' },
     model: { assetId: 'sample-oranges-crate', anchor: 'hand', scale: 1 },
-    overlays: {
-      productCard: {
-        visible: true,
-        name: '赣南脐橙',
-        priceFen: 3990 as Fen,
-        unit: '5斤',
-        origin: '江西赣州',
-        certifications: ['地理标志', '绿色食品', '有机'],
-        story: '果园直发，现摘现发',
-      },
-      priceTag: { visible: true, priceFen: 3990 as Fen, unit: '箱' },
-      lowerThird: { visible: true, name: '李明', title: '赣州市商务局副局长' },
-      qr: { visible: true, url: 'https://shop.example.com/item/123', caption: '扫码下单' },
-      coupon: { visible: true, text: '满99减20', endsAt: Date.now() + 3_600_000 },
-    },
+    overlays: orangeOverlays({ couponEndsAt: Date.now() + 3_600_000, priceUnit: '箱', qrCaption: '扫码下单' }),
   };
 }
 
