@@ -6,12 +6,11 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import WebSocket from 'ws';
 
-import type { RequestInput, RequestName, RequestOutput } from '../../shared/api/contract';
-import { StudioError } from '../../shared/api/result';
 import { launchBrowser, openPage, screenshotPath } from '../support/browser';
 import type { RunningHost } from '../support/host';
 import { startHost } from '../support/host';
 import { sampleProducts, sampleRundown, sampleTemplates } from '../support/sample-show';
+import { StudioApi as Api } from '../support/studio-api';
 
 const obs = inject('obs');
 if (!obs.available && process.env.CI !== undefined) {
@@ -23,43 +22,6 @@ const weChatUserAgent =
   'Mozilla/5.0 (Linux; Android 13; V2148A Build/TP1A.220624.014; wv) AppleWebKit/537.36 (KHTML, like Gecko) ' +
   'Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160065 MMWEBSDK/20231202 MicroMessenger/8.0.47.2560(0x28002F30) ' +
   'WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64';
-
-/** The studio API over the host's WebSocket, as the control window speaks it. */
-class Api {
-  private nextId = 1;
-  private readonly pending = new Map<number, (r: { ok: boolean; value?: unknown; error?: never }) => void>();
-  private constructor(private readonly ws: WebSocket) {
-    ws.on('message', (data: Buffer) => {
-      const msg = JSON.parse(data.toString()) as { type: string; id?: number; result?: never };
-      if (msg.type === 'result') this.pending.get(msg.id!)?.(msg.result!);
-    });
-  }
-  static open(host: RunningHost): Promise<Api> {
-    const ws = new WebSocket(`ws://127.0.0.1:${new URL(host.origin).port}/api?token=${host.token}`);
-    return new Promise((resolve, reject) => {
-      ws.once('open', () => resolve(new Api(ws)));
-      ws.once('error', reject);
-    });
-  }
-  call<K extends RequestName>(
-    name: K,
-    ...input: RequestInput<K> extends void ? [] : [RequestInput<K>]
-  ): Promise<RequestOutput<K>> {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, (result) => {
-        this.pending.delete(id);
-        const r = result as { ok: boolean; value?: unknown; error?: { code: string; message: string } };
-        if (r.ok) resolve(r.value as RequestOutput<K>);
-        else reject(StudioError.fromData(r.error!));
-      });
-      this.ws.send(JSON.stringify({ type: 'call', id, name, payload: input[0] }));
-    });
-  }
-  close(): void {
-    this.ws.close();
-  }
-}
 
 async function phone(
   browser: Browser,
