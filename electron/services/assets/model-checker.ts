@@ -1,36 +1,11 @@
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
 import { StudioError } from '../../../shared/api/result';
+import { workerEntry } from '../worker-entry';
 import type { ModelCheckReply, ModelCheckRequest } from './model-worker';
 
 /** A model check that takes longer than this is refused (a file built to stall the validator). */
 const checkTimeoutMs = 60_000;
-
-/**
- * The bundle beside the main bundle (dist/node/model-worker.mjs, unpacked from the asar in an
- * installed app), else the TypeScript source through a tsx bootstrap (tests, dev), as the sales
- * worker does (electron/services/sales/store.ts).
- */
-function workerEntry(): URL {
-  const built = new URL('./model-worker.mjs', import.meta.url);
-  if (built.protocol === 'file:' && fs.existsSync(fileURLToPath(built))) {
-    const unpacked = fileURLToPath(built).replace(/app\.asar([\\/])/u, 'app.asar.unpacked$1');
-    return unpacked !== fileURLToPath(built) && fs.existsSync(unpacked) ? pathToFileURL(unpacked) : built;
-  }
-  const source = new URL('./model-worker.ts', import.meta.url);
-  const tsxApi = pathToFileURL(
-    createRequire(import.meta.url)
-      .resolve('tsx/esm/api')
-      .replace(/\.cjs$/u, '.mjs'),
-  );
-  const boot = `import { register } from ${JSON.stringify(tsxApi.href)};
-register();
-await import(${JSON.stringify(source.href)});`;
-  return new URL(`data:text/javascript,${encodeURIComponent(boot)}`);
-}
 
 export type ModelCheckResult = Omit<Extract<ModelCheckReply, { ok: true }>, 'id' | 'ok'>;
 
@@ -57,7 +32,7 @@ export class ModelChecker {
   }
 
   private spawn(): Worker {
-    const worker = new Worker(workerEntry(), {
+    const worker = new Worker(workerEntry(import.meta.url, 'model-worker'), {
       name: 'model-check',
       resourceLimits: { maxOldGenerationSizeMb: 1024 },
     });

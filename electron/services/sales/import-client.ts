@@ -4,10 +4,10 @@ import { StudioError } from '../../../shared/api/result';
 import type { SalesPlatform } from '../../../shared/api/sales';
 import { assertNever } from '../../../shared/assert-never';
 import type { Logger } from '../logger';
+import { workerEntry } from '../worker-entry';
 import type { ScanRequest, ScanResult } from './import-scan';
 import type { ImportWorkerMessage, ImportWorkerRequest } from './import-worker';
 import type { StagedColumns } from './staged-columns';
-import { workerEntry } from './worker-entry';
 
 /** What the main thread does with one file's scan as it arrives. */
 export interface ScanHandlers {
@@ -55,7 +55,7 @@ export class ImportWorkerClient {
     // nursery only lets the process's resident memory grow before each scavenge. The old
     // generation cap bounds what one hostile file can take (past it the worker ends, the import
     // fails with a coded error, the studio stays up).
-    const worker = new Worker(workerEntry('import-worker'), {
+    const worker = new Worker(workerEntry(import.meta.url, 'import-worker'), {
       name: 'sales-import',
       resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 384 },
     });

@@ -2,9 +2,9 @@ import { Worker } from 'node:worker_threads';
 
 import { StudioError } from '../../../shared/api/result';
 import type { Logger } from '../logger';
+import { workerEntry } from '../worker-entry';
 import type { SalesDb, SalesDbOptions } from './sales-db';
 import type { ReadMethod, WorkerReply, WorkerRequest, WriteMethod } from './sales-worker';
-import { workerEntry } from './worker-entry';
 
 /** The SalesDb methods callable through the worker: its explicit read and write lists. */
 type DbMethod = ReadMethod | WriteMethod;
@@ -74,7 +74,7 @@ export class SalesStore {
   }
 
   private spawn(): Worker {
-    const worker = new Worker(workerEntry('sales-worker'), { name: 'sales-db' });
+    const worker = new Worker(workerEntry(import.meta.url, 'sales-worker'), { name: 'sales-db' });
     worker.on('message', (reply: WorkerReply) => {
       const pending = this.pending.get(reply.id);
       if (pending === undefined) return;
