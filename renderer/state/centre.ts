@@ -51,7 +51,10 @@ async function centreFigures(client: StudioClient, filter: AnalyticsFilter) {
   return { studios, analytics };
 }
 
-const isCentre = (s: CentreStore) => s.status?.mode.isCentre === true && s.status.mode.errorCode === null;
+/** This host is a working centre (centre mode, its database reachable). */
+const isWorkingCentre = (status: CentreStatus | undefined) =>
+  status?.mode.isCentre === true && status.mode.errorCode === null;
+const isCentre = (s: CentreStore) => isWorkingCentre(s.status);
 
 /** The Centre page's state: this studio's link, and in centre mode the studios and figures. */
 export const centreSync = createSyncedStore<CentreStore>({
@@ -74,8 +77,7 @@ export const centreSync = createSyncedStore<CentreStore>({
   },
   async load({ client, get }) {
     const status = await client.call('centre:status');
-    const inCentre = status.mode.isCentre && status.mode.errorCode === null;
-    return { status, ...(inCentre ? await centreFigures(client, get().filter) : {}) };
+    return { status, ...(isWorkingCentre(status) ? await centreFigures(client, get().filter) : {}) };
   },
 });
 

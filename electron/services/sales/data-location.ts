@@ -5,7 +5,7 @@ import { z } from 'zod';
 
 import { StudioError } from '../../../shared/api/result';
 import { readJsonFile, writeFileAtomic } from '../json-file';
-import type { SalesDbOptions } from './sales-db';
+import type { SalesDbOptions } from './connection';
 
 // Where the sales log lives: a folder the user may move (a bigger disk, a synced folder), kept
 // in sales-location.json beside the app's other data.

@@ -17,7 +17,7 @@ import {
   exportQuantityColumn,
   neutraliseFormula,
 } from '../../../shared/sales/export';
-import type { ExportScope } from './sales-db';
+import type { ExportScope } from './repo-types';
 import type { SalesStore } from './store';
 
 export interface ExportRequest {

@@ -5,7 +5,7 @@ import type { RecordedSale } from '../../../shared/api/sales';
 import type { Emit } from '../event-bus';
 import type { Logger } from '../logger';
 import { ObaFeedClient } from './feed-client';
-import type { FeedSaleInput } from './sales-db';
+import type { FeedSaleInput } from './repo-types';
 import type { SalesStore } from './store';
 
 // The bridge between the live order feed (oba-live-tool's WebSocket) and the sales log: each

@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 import { epochToMs } from '../../../shared/sales/time';
 import type { Logger } from '../logger';
-import type { FeedSaleInput } from './sales-db';
+import type { FeedSaleInput } from './repo-types';
 
 // Client for oba-live-tool's WebSocket server (qiutongxue/oba-live-tool, default port 12354).
 // It broadcasts one bare JSON object per text frame, comments and `live_order` alike, with no

@@ -26,7 +26,7 @@ import { createDataLocation } from './data-location';
 import { exportSales } from './exporter';
 import { createFeedBridge } from './feed-bridge';
 import { SalesImporter } from './importer';
-import type { FeedSaleInput, SaleInput } from './sales-db';
+import type { FeedSaleInput, SaleInput } from './repo-types';
 import { SalesStore } from './store';
 import { fatalDbCodes } from './store-errors';
 

@@ -45,20 +45,6 @@ import type { StagedColumns } from './staged-columns';
 // This class is only the face the worker dispatches to (its read and write lists name these
 // methods): the connection at the bottom, and one repository per concern above it.
 
-export type { SalesDbOptions } from './connection';
-export type {
-  ExportRow,
-  ExportScope,
-  FeedSaleInput,
-  ProductSave,
-  SaleInput,
-  SaleQuery,
-  SegmentStartInput,
-  ShowCreate,
-  StageSummary,
-} from './repo-types';
-export { maxLineFen, maxLineQuantity } from './sales-repo';
-
 /** The sales database: the connection and its repositories, opened together. */
 export class SalesDb {
   readonly file: string;

@@ -2,7 +2,7 @@ import { parentPort } from 'node:worker_threads';
 
 import type { StudioErrorData } from '../../../shared/api/result';
 import { StudioError } from '../../../shared/api/result';
-import type { SalesDbOptions } from './sales-db';
+import type { SalesDbOptions } from './connection';
 import { SalesDb } from './sales-db';
 import { toSalesError } from './store-errors';
 

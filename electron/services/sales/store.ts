@@ -3,7 +3,8 @@ import { Worker } from 'node:worker_threads';
 import { StudioError } from '../../../shared/api/result';
 import type { Logger } from '../logger';
 import { workerEntry } from '../worker-entry';
-import type { SalesDb, SalesDbOptions } from './sales-db';
+import type { SalesDbOptions } from './connection';
+import type { SalesDb } from './sales-db';
 import type { ReadMethod, WorkerReply, WorkerRequest, WriteMethod } from './sales-worker';
 
 /** The SalesDb methods callable through the worker: its explicit read and write lists. */
