@@ -29,16 +29,24 @@ interface Minute {
  * HARVEST_SOAK_MINUTES (default 30) minutes, the scene changed every 30 s. Logs per-minute fps and
  * memory; the figures compare the first and last five minutes (shorter windows, logged, when the
  * soak is shorter than ten minutes) and the memory growth: the renderer processes' RSS (/proc),
- * median of the last minute's samples against the first minute's, and the page's JS heap after a
+ * median of the last turn of the run of show's samples against the first turn's (two minutes each:
+ * every scene once), and the page's JS heap after a
  * forced GC at start and end; the figure is the larger of the two, both are logged, with the GPU
  * process (where software GL keeps its buffers) beside them. Before the first minute every scene is
  * shown once (warm-up), so growth means growth over the show, not first use.
  */
 const warmupSceneMs = 15_000;
+/** Four scenes, one every 30 s: the run of show turns once in two minutes. */
+const soakCycleMinutes = 2;
 
 export async function soak(ctx: BenchContext, camera: string): Promise<BenchFigure[]> {
   const minutes = Math.max(1, Number(process.env.HARVEST_SOAK_MINUTES ?? 30));
   const windowMin = Math.max(1, Math.min(5, Math.floor(minutes / 2)));
+  // Memory is compared over whole turns of the run of show (every scene shown for the same time
+  // at the same phase of its 30 s), because each scene has its own working set: a first minute of
+  // scenes 1–2 against a last minute of scenes 3–4 measured the scenes, not growth.
+  const cycleMinutes = soakCycleMinutes;
+  const memoryWindow = minutes >= 2 * cycleMinutes ? cycleMinutes : 1;
   const host = await startHost({ dataDir: ctx.tmpDir });
   const api = await openApi(host);
   const browser = await launchBrowser({ fakeCamera: camera });
@@ -65,7 +73,9 @@ export async function soak(ctx: BenchContext, camera: string): Promise<BenchFigu
     await cdp.send('Performance.enable');
     const heap0 = await heapMb(cdp, true);
     const snap0 = await snapshot(page);
-    ctx.log(`soak: ${minutes} min, scene every 30 s, windows of ${windowMin} min; heap ${round1(heap0)} MB after GC`);
+    ctx.log(
+      `soak: ${minutes} min, scene every 30 s, fps windows of ${windowMin} min, memory windows of ${memoryWindow} min; heap ${round1(heap0)} MB after GC`,
+    );
 
     const perMinute: Minute[] = [];
     const rssFirst: number[] = [];
@@ -98,12 +108,12 @@ export async function soak(ctx: BenchContext, camera: string): Promise<BenchFigu
       const heap = await heapMb(cdp, false);
       const s = await snapshot(page);
       perMinute.push({ fps, renderer: median(rss), gpu: median(gpu) });
-      if (minute === 0) {
+      if (minute < memoryWindow) {
         rssFirst.push(...rss);
         gpuFirst.push(...gpu);
       }
-      rssLast = rss;
-      gpuLast = gpu;
+      rssLast = [...rssLast, ...rss].slice(-rss.length * memoryWindow);
+      gpuLast = [...gpuLast, ...gpu].slice(-gpu.length * memoryWindow);
       ctx.log(
         `soak minute ${minute + 1}: ${round1(fps)} fps, renderer RSS ${round1(median(rss))} MB (${renderers} processes), GPU process ${round1(median(gpu))} MB, ` +
           `heap ${round1(heap)} MB, three.js ${s.memory.geometries} geometries / ${s.memory.textures} textures / ${s.memory.programs} programs`,
