@@ -68,6 +68,20 @@ function roundRect(ctx: CanvasRenderingContext2D, x: number, y: number, w: numbe
   ctx.roundRect(x, y, w, h, r);
 }
 
+/** A filled rounded box; `shadow` (px of blur) casts the sprite's drop shadow under this box only. */
+function fillBox(
+  ctx: CanvasRenderingContext2D,
+  colour: string,
+  box: { x: number; y: number; w: number; h: number; r: number },
+  shadow = 0,
+): void {
+  ctx.shadowBlur = shadow;
+  ctx.fillStyle = colour;
+  roundRect(ctx, box.x, box.y, box.w, box.h, box.r);
+  ctx.fill();
+  ctx.shadowBlur = 0;
+}
+
 /** Shortens `text` with an ellipsis to fit `maxWidth`. */
 function fit(ctx: CanvasRenderingContext2D, text: string, maxWidth: number): string {
   if (ctx.measureText(text).width <= maxWidth) return text;
@@ -134,18 +148,12 @@ function lowerThirdSpec(o: Overlays['lowerThird'], e: Env): OverlaySpec | undefi
     height: h,
     key: JSON.stringify([w, h, o.name, hasTitle ? o.title : '', p]),
     draw(ctx) {
-      ctx.shadowBlur = 12 * u;
-      ctx.fillStyle = p.accent;
-      roundRect(ctx, 0, 0, w, nameH, 10 * u);
-      ctx.fill();
-      ctx.shadowBlur = 0;
+      fillBox(ctx, p.accent, { x: 0, y: 0, w, h: nameH, r: 10 * u }, 12 * u);
       ctx.fillStyle = p.accentText;
       ctx.font = e.font(700, 44);
       ctx.fillText(fit(ctx, o.name, w - 40 * u), 22 * u, nameH * (0.45 / 0.58));
       if (hasTitle) {
-        ctx.fillStyle = p.panel;
-        roundRect(ctx, 0, nameH, w * 0.85, h - nameH, 8 * u);
-        ctx.fill();
+        fillBox(ctx, p.panel, { x: 0, y: nameH, w: w * 0.85, h: h - nameH, r: 8 * u });
         ctx.fillStyle = p.panelText;
         ctx.font = e.font(500, 28);
         ctx.fillText(fit(ctx, o.title, w * 0.85 - 40 * u), 22 * u, h * 0.9);
@@ -171,14 +179,8 @@ function productCardSpec(c: Overlays['productCard'], withPrice: boolean, e: Env)
     height: h,
     key: JSON.stringify([w, h, c.name, withPrice ? c.priceFen : -1, c.unit, c.origin, c.certifications, c.story, p]),
     draw(ctx) {
-      ctx.shadowBlur = 16 * u;
-      ctx.fillStyle = p.panel;
-      roundRect(ctx, 0, 0, w, h, 18 * u);
-      ctx.fill();
-      ctx.shadowBlur = 0;
-      ctx.fillStyle = p.accent;
-      roundRect(ctx, 0, 0, 14 * u, h, 7 * u);
-      ctx.fill();
+      fillBox(ctx, p.panel, { x: 0, y: 0, w, h, r: 18 * u }, 16 * u);
+      fillBox(ctx, p.accent, { x: 0, y: 0, w: 14 * u, h, r: 7 * u });
       const pad = 34 * u;
       ctx.fillStyle = p.panelText;
       ctx.font = e.font(800, 52);
@@ -206,9 +208,7 @@ function productCardSpec(c: Overlays['productCard'], withPrice: boolean, e: Env)
       for (const cert of c.certifications) {
         const tw = ctx.measureText(cert).width + 26 * u;
         if (bx + tw > w - pad) break;
-        ctx.fillStyle = p.badge;
-        roundRect(ctx, bx, line - 30 * u, tw, 40 * u, 20 * u);
-        ctx.fill();
+        fillBox(ctx, p.badge, { x: bx, y: line - 30 * u, w: tw, h: 40 * u, r: 20 * u });
         ctx.fillStyle = '#ffffff';
         ctx.fillText(cert, bx + 13 * u, line - 1 * u);
         bx += tw + 10 * u;
@@ -236,11 +236,7 @@ function priceTagSpec(t: Overlays['priceTag'], e: Env, measure: CanvasRenderingC
     height: h,
     key: JSON.stringify([w, h, text, t.unit, e.texts.per, p]),
     draw(ctx) {
-      ctx.shadowBlur = 18 * u;
-      ctx.fillStyle = p.price;
-      roundRect(ctx, 0, 0, w, h, 24 * u);
-      ctx.fill();
-      ctx.shadowBlur = 0;
+      fillBox(ctx, p.price, { x: 0, y: 0, w, h, r: 24 * u }, 18 * u);
       ctx.fillStyle = '#ffffff';
       ctx.font = e.font(900, 76);
       ctx.fillText(text, 35 * u, 92 * u);
@@ -268,9 +264,7 @@ function qrSpec(q: Overlays['qr'], e: Env): OverlaySpec | undefined {
     height: h,
     key: JSON.stringify([w, h, q.url, caption, p]),
     draw(ctx) {
-      ctx.fillStyle = '#ffffff';
-      roundRect(ctx, 0, 0, w, h, 14 * u);
-      ctx.fill();
+      fillBox(ctx, '#ffffff', { x: 0, y: 0, w, h, r: 14 * u });
       // Whole device pixels per module, wherever the box lands, so the code stays sharp and scannable.
       const m = ctx.getTransform();
       const x0 = m.e + m.a * 12 * u;
@@ -316,11 +310,7 @@ function couponSpec(c: Overlays['coupon'], e: Env, now: number): OverlaySpec | u
     height: h,
     key: JSON.stringify([w, h, c.text, timer, p]),
     draw(ctx) {
-      ctx.shadowBlur = 14 * u;
-      ctx.fillStyle = p.accent;
-      roundRect(ctx, 0, 0, w, h, 16 * u);
-      ctx.fill();
-      ctx.shadowBlur = 0;
+      fillBox(ctx, p.accent, { x: 0, y: 0, w, h, r: 16 * u }, 14 * u);
       ctx.setLineDash([10 * u, 8 * u]);
       ctx.strokeStyle = p.accentText;
       ctx.lineWidth = 3 * u;
