@@ -22,6 +22,7 @@ import type { EventName, RequestInput, RequestName, RequestOutput } from '../../
 import type { DeviceRole } from '../../../shared/api/lan';
 import type { StudioErrorData } from '../../../shared/api/result';
 import { StudioError } from '../../../shared/api/result';
+import type { HostMessage } from '../../../shared/api/wire';
 import type { PanelState } from '../../../shared/lan/panel';
 import { completeHandlers } from '../api-handlers';
 import { showDomainOnSales } from '../show/test-fakes';
