@@ -22,11 +22,12 @@ export function Field({
   );
 }
 
-/** A wide captioned text area (a script, a story, a sample); `onChange` gets the text. */
+/** A wide captioned text area (a script, a story, a sample), three rows unless told; `onChange` gets the text. */
 export function TextAreaField({
   label,
   value,
   onChange,
+  rows = 3,
   ...rest
 }: Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'value' | 'onChange'> & {
   label: ReactNode;
@@ -35,7 +36,7 @@ export function TextAreaField({
 }) {
   return (
     <Field label={label} isWide>
-      <textarea {...rest} value={value} onChange={(e) => onChange(e.target.value)} />
+      <textarea {...rest} rows={rows} value={value} onChange={(e) => onChange(e.target.value)} />
     </Field>
   );
 }

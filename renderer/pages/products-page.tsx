@@ -341,7 +341,6 @@ function ProductForm({
       <TextAreaField
         label={t('products.story')}
         data-testid="product-story"
-        rows={3}
         maxLength={2000}
         value={story}
         onChange={setStory}

@@ -305,7 +305,6 @@ export function RundownEditor({ rundownId, onDeleted }: { rundownId: string; onD
               <TextAreaField
                 label={t('rundown.script')}
                 data-testid="segment-script"
-                rows={3}
                 maxLength={8000}
                 value={s.script}
                 onChange={(script) => setSegment(i, { script })}
