@@ -345,6 +345,19 @@ function crc32(bytes) {
 // Fixed timestamp (1 Jan 2020, DOS format) so bundles are reproducible.
 const DOS_DATE = ((2020 - 1980) << 9) | (1 << 5) | 1;
 
+/**
+ * The fields a stored member's local header and its central directory entry share, from "version
+ * needed" on (at 4 in the local header, at 6 in the central entry).
+ */
+function writeEntryFields(header, at, crc, size, nameLength) {
+  header.writeUInt16LE(10, at);
+  header.writeUInt16LE(DOS_DATE, at + 8);
+  header.writeUInt32LE(crc, at + 10);
+  header.writeUInt32LE(size, at + 14);
+  header.writeUInt32LE(size, at + 18);
+  header.writeUInt16LE(nameLength, at + 22);
+}
+
 export function storedZip(members) {
   const parts = [];
   const directory = [];
@@ -356,12 +369,7 @@ export function storedZip(members) {
     if (extra > 0 && extra < 4) extra += 64; // an extra field needs a 4-byte header
     const local = Buffer.alloc(30 + nameBytes.length + extra);
     local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(10, 4);
-    local.writeUInt16LE(DOS_DATE, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(nameBytes.length, 26);
+    writeEntryFields(local, 4, crc, data.length, nameBytes.length);
     local.writeUInt16LE(extra, 28);
     nameBytes.copy(local, 30);
     if (extra > 0) {
@@ -371,12 +379,7 @@ export function storedZip(members) {
     const central = Buffer.alloc(46 + nameBytes.length);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(10, 6);
-    central.writeUInt16LE(DOS_DATE, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(data.length, 24);
-    central.writeUInt16LE(nameBytes.length, 28);
+    writeEntryFields(central, 6, crc, data.length, nameBytes.length);
     central.writeUInt32LE(offset, 42);
     nameBytes.copy(central, 46);
     parts.push(local, data);

@@ -1,6 +1,6 @@
 // Form controls that several feature forms share, so that a caption, an empty choice or a list of
 // fixed choices looks and behaves the same on every page.
-import type { ReactNode, SelectHTMLAttributes } from 'react';
+import type { ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from 'react';
 
 type SelectProps = Omit<SelectHTMLAttributes<HTMLSelectElement>, 'value' | 'onChange' | 'children'>;
 
@@ -19,6 +19,25 @@ export function Field({
       <span>{label}</span>
       {children}
     </label>
+  );
+}
+
+/** A wide captioned text area (a script, a story, a sample), three rows unless told; `onChange` gets the text. */
+export function TextAreaField({
+  label,
+  value,
+  onChange,
+  rows = 3,
+  ...rest
+}: Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'value' | 'onChange'> & {
+  label: ReactNode;
+  value: string;
+  onChange: (text: string) => void;
+}) {
+  return (
+    <Field label={label} isWide>
+      <textarea {...rest} rows={rows} value={value} onChange={(e) => onChange(e.target.value)} />
+    </Field>
   );
 }
 

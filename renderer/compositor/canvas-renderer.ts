@@ -3,6 +3,7 @@ import type { CoverFit, Size } from '../../shared/compositor/coords';
 import type { Rect } from '../../shared/compositor/safe-areas';
 import { BlurPyramid } from './blur-pyramid';
 import type { BackSource, Box, FrameInputs, ModelHandle, TierRenderer } from './frame';
+import { copyBox } from './frame';
 import { ProductView } from './product-view';
 import { RollingAverage } from './vision/vision-client';
 
@@ -148,11 +149,7 @@ export class CanvasRenderer implements TierRenderer {
   }
 
   productBox(out: Box): Box {
-    out.x = this.box.x;
-    out.y = this.box.y;
-    out.width = this.box.width;
-    out.height = this.box.height;
-    return out;
+    return copyBox(this.box, out);
   }
 
   /** Milliseconds per stage of the last frames: picture (camera, mask, background), product, overlays. */

@@ -14,6 +14,15 @@ export interface Box {
   height: number;
 }
 
+/** Copies `from` into `out` (no allocation in the frame loop) and returns `out`. */
+export function copyBox(from: Rect, out: Box): Box {
+  out.x = from.x;
+  out.y = from.y;
+  out.width = from.width;
+  out.height = from.height;
+  return out;
+}
+
 /** An origin background: a decoded image (top-left first row) or a playing video. */
 export type BackSource =
   { kind: 'image'; image: ImageBitmap; width: number; height: number } | { kind: 'video'; video: HTMLVideoElement };

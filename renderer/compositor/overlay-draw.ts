@@ -68,6 +68,20 @@ function roundRect(ctx: CanvasRenderingContext2D, x: number, y: number, w: numbe
   ctx.roundRect(x, y, w, h, r);
 }
 
+/** A filled rounded box; `shadow` (px of blur) casts the sprite's drop shadow under this box only. */
+function fillBox(
+  ctx: CanvasRenderingContext2D,
+  colour: string,
+  box: { x: number; y: number; w: number; h: number; r: number },
+  shadow = 0,
+): void {
+  ctx.shadowBlur = shadow;
+  ctx.fillStyle = colour;
+  roundRect(ctx, box.x, box.y, box.w, box.h, box.r);
+  ctx.fill();
+  ctx.shadowBlur = 0;
+}
+
 /** Shortens `text` with an ellipsis to fit `maxWidth`. */
 function fit(ctx: CanvasRenderingContext2D, text: string, maxWidth: number): string {
   if (ctx.measureText(text).width <= maxWidth) return text;
@@ -119,6 +133,17 @@ interface OverlaySpec {
   draw(ctx: CanvasRenderingContext2D): void;
 }
 
+/** A spec whose key is its size and `dependsOn` (what else its pixels depend on). */
+function overlaySpec(
+  id: OverlayId,
+  width: number,
+  height: number,
+  dependsOn: readonly unknown[],
+  draw: (ctx: CanvasRenderingContext2D) => void,
+): OverlaySpec {
+  return { id, width, height, key: JSON.stringify([width, height, ...dependsOn]), draw };
+}
+
 function lowerThirdSpec(o: Overlays['lowerThird'], e: Env): OverlaySpec | undefined {
   if (!o.visible || o.name === '') return undefined;
   const { u, p } = e;
@@ -128,30 +153,18 @@ function lowerThirdSpec(o: Overlays['lowerThird'], e: Env): OverlaySpec | undefi
   const h = Math.round(hasTitle ? 118 * u : nameH);
   // Portrait: leave the right of the bottom row to the QR code.
   const w = Math.round(Math.min(e.safe.width * (e.portrait ? 0.58 : 0.45), 760 * u));
-  return {
-    id: 'lowerThird',
-    width: w,
-    height: h,
-    key: JSON.stringify([w, h, o.name, hasTitle ? o.title : '', p]),
-    draw(ctx) {
-      ctx.shadowBlur = 12 * u;
-      ctx.fillStyle = p.accent;
-      roundRect(ctx, 0, 0, w, nameH, 10 * u);
-      ctx.fill();
-      ctx.shadowBlur = 0;
-      ctx.fillStyle = p.accentText;
-      ctx.font = e.font(700, 44);
-      ctx.fillText(fit(ctx, o.name, w - 40 * u), 22 * u, nameH * (0.45 / 0.58));
-      if (hasTitle) {
-        ctx.fillStyle = p.panel;
-        roundRect(ctx, 0, nameH, w * 0.85, h - nameH, 8 * u);
-        ctx.fill();
-        ctx.fillStyle = p.panelText;
-        ctx.font = e.font(500, 28);
-        ctx.fillText(fit(ctx, o.title, w * 0.85 - 40 * u), 22 * u, h * 0.9);
-      }
-    },
-  };
+  return overlaySpec('lowerThird', w, h, [o.name, hasTitle ? o.title : '', p], (ctx) => {
+    fillBox(ctx, p.accent, { x: 0, y: 0, w, h: nameH, r: 10 * u }, 12 * u);
+    ctx.fillStyle = p.accentText;
+    ctx.font = e.font(700, 44);
+    ctx.fillText(fit(ctx, o.name, w - 40 * u), 22 * u, nameH * (0.45 / 0.58));
+    if (hasTitle) {
+      fillBox(ctx, p.panel, { x: 0, y: nameH, w: w * 0.85, h: h - nameH, r: 8 * u });
+      ctx.fillStyle = p.panelText;
+      ctx.font = e.font(500, 28);
+      ctx.fillText(fit(ctx, o.title, w * 0.85 - 40 * u), 22 * u, h * 0.9);
+    }
+  });
 }
 
 /**
@@ -165,20 +178,14 @@ function productCardSpec(c: Overlays['productCard'], withPrice: boolean, e: Env)
   // Rows below the name move up by the price row's height when there is no price.
   const shift = withPrice ? 0 : 70;
   const h = Math.round((c.story === '' ? 250 : 300) * u - shift * u);
-  return {
-    id: 'productCard',
-    width: w,
-    height: h,
-    key: JSON.stringify([w, h, c.name, withPrice ? c.priceFen : -1, c.unit, c.origin, c.certifications, c.story, p]),
-    draw(ctx) {
-      ctx.shadowBlur = 16 * u;
-      ctx.fillStyle = p.panel;
-      roundRect(ctx, 0, 0, w, h, 18 * u);
-      ctx.fill();
-      ctx.shadowBlur = 0;
-      ctx.fillStyle = p.accent;
-      roundRect(ctx, 0, 0, 14 * u, h, 7 * u);
-      ctx.fill();
+  return overlaySpec(
+    'productCard',
+    w,
+    h,
+    [c.name, withPrice ? c.priceFen : -1, c.unit, c.origin, c.certifications, c.story, p],
+    (ctx) => {
+      fillBox(ctx, p.panel, { x: 0, y: 0, w, h, r: 18 * u }, 16 * u);
+      fillBox(ctx, p.accent, { x: 0, y: 0, w: 14 * u, h, r: 7 * u });
       const pad = 34 * u;
       ctx.fillStyle = p.panelText;
       ctx.font = e.font(800, 52);
@@ -206,9 +213,7 @@ function productCardSpec(c: Overlays['productCard'], withPrice: boolean, e: Env)
       for (const cert of c.certifications) {
         const tw = ctx.measureText(cert).width + 26 * u;
         if (bx + tw > w - pad) break;
-        ctx.fillStyle = p.badge;
-        roundRect(ctx, bx, line - 30 * u, tw, 40 * u, 20 * u);
-        ctx.fill();
+        fillBox(ctx, p.badge, { x: bx, y: line - 30 * u, w: tw, h: 40 * u, r: 20 * u });
         ctx.fillStyle = '#ffffff';
         ctx.fillText(cert, bx + 13 * u, line - 1 * u);
         bx += tw + 10 * u;
@@ -219,7 +224,7 @@ function productCardSpec(c: Overlays['productCard'], withPrice: boolean, e: Env)
         ctx.fillText(fit(ctx, c.story, w - pad * 2), pad, h - 28 * u);
       }
     },
-  };
+  );
 }
 
 /** A bold burst with the price (and the unit under it). */
@@ -230,26 +235,16 @@ function priceTagSpec(t: Overlays['priceTag'], e: Env, measure: CanvasRenderingC
   measure.font = e.font(900, 76);
   const w = Math.round(measure.measureText(text).width + 70 * u);
   const h = Math.round(150 * u);
-  return {
-    id: 'priceTag',
-    width: w,
-    height: h,
-    key: JSON.stringify([w, h, text, t.unit, e.texts.per, p]),
-    draw(ctx) {
-      ctx.shadowBlur = 18 * u;
-      ctx.fillStyle = p.price;
-      roundRect(ctx, 0, 0, w, h, 24 * u);
-      ctx.fill();
-      ctx.shadowBlur = 0;
-      ctx.fillStyle = '#ffffff';
-      ctx.font = e.font(900, 76);
-      ctx.fillText(text, 35 * u, 92 * u);
-      if (t.unit !== '') {
-        ctx.font = e.font(600, 28);
-        ctx.fillText(`${e.texts.per}${t.unit}`, 35 * u, 132 * u);
-      }
-    },
-  };
+  return overlaySpec('priceTag', w, h, [text, t.unit, e.texts.per, p], (ctx) => {
+    fillBox(ctx, p.price, { x: 0, y: 0, w, h, r: 24 * u }, 18 * u);
+    ctx.fillStyle = '#ffffff';
+    ctx.font = e.font(900, 76);
+    ctx.fillText(text, 35 * u, 92 * u);
+    if (t.unit !== '') {
+      ctx.font = e.font(600, 28);
+      ctx.fillText(`${e.texts.per}${t.unit}`, 35 * u, 132 * u);
+    }
+  });
 }
 
 /** The shop's QR code on a white card with a quiet zone and a caption. */
@@ -262,40 +257,32 @@ function qrSpec(q: Overlays['qr'], e: Env): OverlaySpec | undefined {
   const w = Math.round(box + 24 * u);
   const h = Math.round(box + 68 * u);
   const caption = q.caption === '' ? e.texts.scan : q.caption;
-  return {
-    id: 'qr',
-    width: w,
-    height: h,
-    key: JSON.stringify([w, h, q.url, caption, p]),
-    draw(ctx) {
-      ctx.fillStyle = '#ffffff';
-      roundRect(ctx, 0, 0, w, h, 14 * u);
-      ctx.fill();
-      // Whole device pixels per module, wherever the box lands, so the code stays sharp and scannable.
-      const m = ctx.getTransform();
-      const x0 = m.e + m.a * 12 * u;
-      const y0 = m.f + m.d * 12 * u;
-      const cell = (box * m.a) / (qr.size + 2);
-      ctx.save();
-      ctx.setTransform(1, 0, 0, 1, 0, 0);
-      ctx.fillStyle = '#000000';
-      for (let r = 0; r < qr.size; r++) {
-        const top = Math.round(y0 + (r + 1) * cell);
-        const bottom = Math.round(y0 + (r + 2) * cell);
-        for (let c = 0; c < qr.size; c++) {
-          if (!qr.get(c, r)) continue;
-          const left = Math.round(x0 + (c + 1) * cell);
-          ctx.fillRect(left, top, Math.round(x0 + (c + 2) * cell) - left, bottom - top);
-        }
+  return overlaySpec('qr', w, h, [q.url, caption, p], (ctx) => {
+    fillBox(ctx, '#ffffff', { x: 0, y: 0, w, h, r: 14 * u });
+    // Whole device pixels per module, wherever the box lands, so the code stays sharp and scannable.
+    const m = ctx.getTransform();
+    const x0 = m.e + m.a * 12 * u;
+    const y0 = m.f + m.d * 12 * u;
+    const cell = (box * m.a) / (qr.size + 2);
+    ctx.save();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.fillStyle = '#000000';
+    for (let r = 0; r < qr.size; r++) {
+      const top = Math.round(y0 + (r + 1) * cell);
+      const bottom = Math.round(y0 + (r + 2) * cell);
+      for (let c = 0; c < qr.size; c++) {
+        if (!qr.get(c, r)) continue;
+        const left = Math.round(x0 + (c + 1) * cell);
+        ctx.fillRect(left, top, Math.round(x0 + (c + 2) * cell) - left, bottom - top);
       }
-      ctx.restore();
-      ctx.fillStyle = p.panelText;
-      ctx.font = e.font(700, 26);
-      ctx.textAlign = 'center';
-      ctx.fillText(fit(ctx, caption, box), 12 * u + box / 2, 12 * u + box + 40 * u);
-      ctx.textAlign = 'left';
-    },
-  };
+    }
+    ctx.restore();
+    ctx.fillStyle = p.panelText;
+    ctx.font = e.font(700, 26);
+    ctx.textAlign = 'center';
+    ctx.fillText(fit(ctx, caption, box), 12 * u + box / 2, 12 * u + box + 40 * u);
+    ctx.textAlign = 'left';
+  });
 }
 
 /** Seconds shown on the coupon's countdown (-1: none), so callers redraw only when it changes. */
@@ -310,32 +297,22 @@ function couponSpec(c: Overlays['coupon'], e: Env, now: number): OverlaySpec | u
   const timer = c.endsAt === null ? '' : left === undefined ? texts.couponEnded : `${texts.couponEnds} ${left}`;
   const w = Math.round(Math.min(520 * u, e.safe.width));
   const h = Math.round((timer === '' ? 90 : 140) * u);
-  return {
-    id: 'coupon',
-    width: w,
-    height: h,
-    key: JSON.stringify([w, h, c.text, timer, p]),
-    draw(ctx) {
-      ctx.shadowBlur = 14 * u;
-      ctx.fillStyle = p.accent;
-      roundRect(ctx, 0, 0, w, h, 16 * u);
-      ctx.fill();
-      ctx.shadowBlur = 0;
-      ctx.setLineDash([10 * u, 8 * u]);
-      ctx.strokeStyle = p.accentText;
-      ctx.lineWidth = 3 * u;
-      roundRect(ctx, 10 * u, 10 * u, w - 20 * u, h - 20 * u, 10 * u);
-      ctx.stroke();
-      ctx.setLineDash([]);
-      ctx.fillStyle = p.accentText;
-      ctx.font = e.font(800, 40);
-      ctx.fillText(fit(ctx, c.text, w - 60 * u), 30 * u, 62 * u);
-      if (timer !== '') {
-        ctx.font = e.font(700, 34);
-        ctx.fillText(timer, 30 * u, 112 * u);
-      }
-    },
-  };
+  return overlaySpec('coupon', w, h, [c.text, timer, p], (ctx) => {
+    fillBox(ctx, p.accent, { x: 0, y: 0, w, h, r: 16 * u }, 14 * u);
+    ctx.setLineDash([10 * u, 8 * u]);
+    ctx.strokeStyle = p.accentText;
+    ctx.lineWidth = 3 * u;
+    roundRect(ctx, 10 * u, 10 * u, w - 20 * u, h - 20 * u, 10 * u);
+    ctx.stroke();
+    ctx.setLineDash([]);
+    ctx.fillStyle = p.accentText;
+    ctx.font = e.font(800, 40);
+    ctx.fillText(fit(ctx, c.text, w - 60 * u), 30 * u, 62 * u);
+    if (timer !== '') {
+      ctx.font = e.font(700, 34);
+      ctx.fillText(timer, 30 * u, 112 * u);
+    }
+  });
 }
 
 /**

@@ -2,15 +2,19 @@
 // product's box with three.js on an OffscreenCanvas so the main thread never waits on the GPU
 // process (on a software rasteriser that queue is shared with MediaPipe's own WebGL work).
 import type { StudioErrorData } from '../../shared/api/result';
+import type { AnchorPose } from '../../shared/compositor/anchor';
 
 /** The pose a box is rendered for: the anchor's output pixels, size and angles. */
-export interface ProductPose {
+export type ProductPose = Pick<AnchorPose, 'x' | 'y' | 'size' | 'roll' | 'yaw' | 'pinchScale'>;
+
+/** A rendered box's place on the output and the pose and scale it shows. */
+export interface ProductBoxPlacement {
   x: number;
   y: number;
-  size: number;
-  roll: number;
-  yaw: number;
-  pinchScale: number;
+  width: number;
+  height: number;
+  pose: ProductPose;
+  scale: number;
 }
 
 export type ToProductWorker =
@@ -24,19 +28,13 @@ export type ToProductWorker =
 
 export type FromProductWorker =
   | { type: 'loaded'; id: number; error: StudioErrorData | null }
-  | {
+  | ({
       type: 'frame';
       seq: number;
-      /** The rendered box (null: nothing to draw), its place on the output and the pose it shows. */
+      /** The rendered box (null: nothing to draw). */
       bitmap: ImageBitmap | null;
-      x: number;
-      y: number;
-      width: number;
-      height: number;
-      pose: ProductPose;
-      scale: number;
       renderMs: number;
       memory: { geometries: number; textures: number; programs: number };
-    }
+    } & ProductBoxPlacement)
   | { type: 'context'; lost: boolean }
   | { type: 'failed'; message: string };

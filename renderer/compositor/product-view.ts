@@ -3,7 +3,8 @@ import { assertNever } from '../../shared/assert-never';
 import type { AnchorPose } from '../../shared/compositor/anchor';
 import type { Size } from '../../shared/compositor/coords';
 import type { Box, ModelHandle } from './frame';
-import type { FromProductWorker, ProductPose, ToProductWorker } from './product-protocol';
+import { copyBox } from './frame';
+import type { FromProductWorker, ProductBoxPlacement, ToProductWorker } from './product-protocol';
 import { RollingAverage } from './vision/vision-client';
 
 /** Longest side, in drawing-buffer pixels, of the box the software tier renders the product in. */
@@ -13,15 +14,7 @@ interface ProductModel extends ModelHandle {
   readonly id: number;
 }
 
-interface RenderedBox {
-  bitmap: ImageBitmap;
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-  pose: ProductPose;
-  scale: number;
-}
+type RenderedBox = ProductBoxPlacement & { bitmap: ImageBitmap };
 
 /**
  * The 3D product for the software tier. three.js draws only the box around the product, in a
@@ -169,11 +162,7 @@ export class ProductView {
 
   /** The last drawn box (output px). */
   lastBox(out: Box): Box {
-    out.x = this.box.x;
-    out.y = this.box.y;
-    out.width = this.box.width;
-    out.height = this.box.height;
-    return out;
+    return copyBox(this.box, out);
   }
 
   memory(): { geometries: number; textures: number; programs: number } {

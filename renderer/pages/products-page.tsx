@@ -10,7 +10,7 @@ import type { Fen } from '../../shared/money';
 import { formatFen, parseYuanToFen } from '../../shared/money';
 import type { ProductMedia } from '../../shared/show/product';
 import { emptyProductMedia } from '../../shared/show/product';
-import { Field } from '../components/form-controls';
+import { Field, TextAreaField } from '../components/form-controls';
 import { AssetImportButton } from '../features/assets/asset-import-button';
 import type { ParsedProducts, ProductRow } from '../features/products/product-file';
 import { parseProductFile, productsToCsv, productsToJson } from '../features/products/product-file';
@@ -338,15 +338,13 @@ function ProductForm({
         <Field label={t('products.photo')}>{assetSelect('image', photoAssetId, setPhoto)}</Field>
         <Field label={t('products.model')}>{assetSelect('model', modelAssetId, setModel)}</Field>
       </div>
-      <Field label={t('products.story')} isWide>
-        <textarea
-          data-testid="product-story"
-          rows={3}
-          maxLength={2000}
-          value={story}
-          onChange={(e) => setStory(e.target.value)}
-        />
-      </Field>
+      <TextAreaField
+        label={t('products.story')}
+        data-testid="product-story"
+        maxLength={2000}
+        value={story}
+        onChange={setStory}
+      />
       <fieldset>
         <legend>{t('products.shopLinks')}</legend>
         <div className="form-grid">

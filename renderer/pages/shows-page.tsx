@@ -4,6 +4,7 @@ import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { formatClock } from '../../shared/show/live';
+import { PickList } from '../components/pick-list';
 import { PresetsPanel } from '../features/presets/presets-panel';
 import { GuardEditor } from '../features/show/guard-editor';
 import { RundownEditor } from '../features/show/rundown-editor';
@@ -96,24 +97,19 @@ function Rundowns() {
         {rundowns.length === 0 ? (
           <p className="muted">{t('rundown.empty')}</p>
         ) : (
-          <ul className="pick-list">
-            {rundowns.map((r) => (
-              <li key={r.id}>
-                <button
-                  type="button"
-                  className={r.id === selected?.id ? 'active' : ''}
-                  onClick={() => setSelectedId(r.id)}
-                >
-                  <strong>{r.title}</strong>
-                  <small>
-                    {t('live.segmentCount', { count: r.segmentCount })} · {formatClock(r.plannedSec * 1000)}
-                    {r.lastRunAt !== null &&
-                      ` · ${t('rundown.lastRun', { date: new Date(r.lastRunAt).toLocaleDateString() })}`}
-                  </small>
-                </button>
-              </li>
-            ))}
-          </ul>
+          <PickList
+            items={rundowns}
+            pickedId={selected?.id}
+            onPick={(r) => setSelectedId(r.id)}
+            title={(r) => r.title}
+            detail={(r) => (
+              <>
+                {t('live.segmentCount', { count: r.segmentCount })} · {formatClock(r.plannedSec * 1000)}
+                {r.lastRunAt !== null &&
+                  ` · ${t('rundown.lastRun', { date: new Date(r.lastRunAt).toLocaleDateString() })}`}
+              </>
+            )}
+          />
         )}
       </aside>
       <div className="main-pane">

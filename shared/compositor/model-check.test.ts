@@ -84,37 +84,28 @@ describe('checkModel', () => {
   });
 
   it('refuses an 8k texture', () => {
-    const png = pngHeader(8192, 8192);
-    const positions = new Uint8Array(new Float32Array([0, 0, 0, 1, 0, 0, 0, 1, 0]).buffer);
-    const bin = new Uint8Array(36 + png.length + 3);
-    bin.set(positions, 0);
-    bin.set(png, 36);
-    const glb = triangleGlb(
-      {
-        buffers: [{ byteLength: bin.length }],
-        bufferViews: [
-          { buffer: 0, byteOffset: 0, byteLength: 36 },
-          { buffer: 0, byteOffset: 36, byteLength: png.length },
-        ],
-        images: [{ bufferView: 1, mimeType: 'image/png' }],
-      },
-      bin,
-    );
-    expect(codeOf(() => checkModel(glb))).toBe('assets/texture-too-large');
+    /** The triangle with a PNG texture of this size (its header is all the checker reads). */
+    const textured = (side: number) => {
+      const png = pngHeader(side, side);
+      const positions = new Uint8Array(new Float32Array([0, 0, 0, 1, 0, 0, 0, 1, 0]).buffer);
+      const bin = new Uint8Array(36 + png.length + 3);
+      bin.set(positions, 0);
+      bin.set(png, 36);
+      return triangleGlb(
+        {
+          buffers: [{ byteLength: bin.length }],
+          bufferViews: [
+            { buffer: 0, byteOffset: 0, byteLength: 36 },
+            { buffer: 0, byteOffset: 36, byteLength: png.length },
+          ],
+          images: [{ bufferView: 1, mimeType: 'image/png' }],
+        },
+        bin,
+      );
+    };
+    expect(codeOf(() => checkModel(textured(8192)))).toBe('assets/texture-too-large');
     // The same model with a 2k texture passes.
-    bin.set(pngHeader(2048, 2048), 36);
-    const ok = triangleGlb(
-      {
-        buffers: [{ byteLength: bin.length }],
-        bufferViews: [
-          { buffer: 0, byteOffset: 0, byteLength: 36 },
-          { buffer: 0, byteOffset: 36, byteLength: png.length },
-        ],
-        images: [{ bufferView: 1, mimeType: 'image/png' }],
-      },
-      bin,
-    );
-    expect(checkModel(ok).textures).toEqual([{ width: 2048, height: 2048, mime: 'image/png' }]);
+    expect(checkModel(textured(2048)).textures).toEqual([{ width: 2048, height: 2048, mime: 'image/png' }]);
   });
 
   it('refuses millions of triangles', () => {

@@ -188,6 +188,14 @@ export const supportedGltfExtensions: ReadonlySet<string> = new Set([
 ]);
 
 /** Reads external files of a .gltf (relative URIs); undefined when missing. */
+/** Triangles one glTF primitive draws from `count` vertices (or indices) in its `mode` (default: triangles). */
+export function primitiveTriangles(count: number, mode = 4): number {
+  if (mode === 4) return Math.floor(count / 3);
+  // Triangle strip and fan; points and lines draw none.
+  if (mode === 5 || mode === 6) return Math.max(0, count - 2);
+  return 0;
+}
+
 export type ResourceReader = (uri: string) => Uint8Array | undefined;
 
 function readUri(uri: string, readResource: ResourceReader | undefined): Uint8Array {
@@ -336,10 +344,7 @@ function checkModelUnguarded(
       // A count that is not a whole number (a string, NaN, -1) would put NaN into the library.
       if (!Number.isSafeInteger(count) || count < 0)
         fail('assets/broken-model', 'The model file is damaged (bad count).');
-      const mode = prim.mode ?? 4;
-      if (mode === 4) return sum + Math.floor(count / 3);
-      if (mode === 5 || mode === 6) return sum + Math.max(0, count - 2);
-      return sum;
+      return sum + primitiveTriangles(count, prim.mode);
     }, 0),
   );
   const nodes = gltf.nodes ?? [];

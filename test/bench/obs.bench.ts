@@ -3,7 +3,7 @@
 // obs-websocket-js client on the same OBS, interleaved so both see the same load.
 import type OBSWebSocket from 'obs-websocket-js';
 
-import { connectRaw, createTestService, waitForState } from '../support/obs/test-kit';
+import { connectRaw, connectWithCut, createTestService, waitForState } from '../support/obs/test-kit';
 import type { BenchContext, BenchFigure, BenchModule } from './types';
 import { medianAndP95, percentile } from './types';
 
@@ -29,18 +29,16 @@ function rawSceneSwitch(raw: OBSWebSocket, sceneName: string): Promise<number> {
 
 const bench: BenchModule = async (ctx: BenchContext): Promise<BenchFigure[]> => {
   if (!ctx.obs.available) throw new Error(`no OBS to measure: ${ctx.obs.reason ?? '?'}`);
-  const port = Number(new URL(ctx.obs.url).port);
   const raw = await connectRaw(ctx.obs.url, ctx.obs.password);
   // Stats polling off: its GetStats batches would land in the middle of the service's samples only.
   const made = createTestService({ statsIntervalMs: 3_600_000 });
   const service = made.service;
   try {
-    await service.connect({ host: '127.0.0.1', port, password: ctx.obs.password });
+    await connectWithCut(service, raw, ctx.obs);
     const scenes = ['Harvest bench A', 'Harvest bench B'];
     for (const sceneName of scenes) {
       await raw.call('CreateScene', { sceneName }).catch(() => undefined); // 601: already there
     }
-    await raw.call('SetCurrentSceneTransition', { transitionName: 'Cut' });
     await waitForState(service, (s) => scenes.every((n) => s.scenes.includes(n)), 5000, 'bench scenes');
 
     ctx.log(`GetVersion round trip x${roundTrips} (service and raw, interleaved)`);

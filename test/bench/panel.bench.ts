@@ -10,7 +10,7 @@ import type { LiveState } from '../../shared/show/live';
 import { launchBrowser } from '../support/browser';
 import { startHost } from '../support/host';
 import { pairDevice, PanelSocket, postPair, startLanStudio, startSampleShow } from '../support/lan/test-kit';
-import { connectRaw, createTestService, waitForState } from '../support/obs/test-kit';
+import { connectRaw, connectWithCut, createTestService, waitForState } from '../support/obs/test-kit';
 import { sampleProducts, sampleRundown, sampleTemplates } from '../support/sample-show';
 import type { BenchContext, BenchFigure, BenchModule } from './types';
 import { medianAndP95, percentile } from './types';
@@ -25,12 +25,7 @@ async function nextLatency(ctx: BenchContext): Promise<BenchFigure[]> {
   const studio = await startLanStudio({ obs: obsMade.service });
   const raw = await connectRaw(ctx.obs.url, ctx.obs.password);
   try {
-    await obsMade.service.connect({
-      host: '127.0.0.1',
-      port: Number(new URL(ctx.obs.url).port),
-      password: ctx.obs.password,
-    });
-    await raw.call('SetCurrentSceneTransition', { transitionName: 'Cut' });
+    await connectWithCut(obsMade.service, raw, ctx.obs);
     const a = `Harvest panel bench A ${process.pid}`;
     const b = `Harvest panel bench B ${process.pid}`;
     // A long rundown alternating two scenes: every press, panel or local, is a real scene change.

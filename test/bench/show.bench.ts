@@ -14,7 +14,7 @@ import { createSecretStore } from '../../electron/services/secret-store';
 import { SettingsStore } from '../../electron/services/settings-store';
 import type { EventName } from '../../shared/api/contract';
 import { completeHandlers } from '../support/api-handlers';
-import { connectRaw, createTestService, waitForState } from '../support/obs/test-kit';
+import { connectRaw, connectWithCut, createTestService, waitForState } from '../support/obs/test-kit';
 import { showDomainOnSales } from '../support/show/test-fakes';
 import type { BenchContext, BenchFigure, BenchModule } from './types';
 import { medianAndP95, percentile } from './types';
@@ -55,12 +55,7 @@ const bench: BenchModule = async (ctx: BenchContext): Promise<BenchFigure[]> => 
   };
   const raw = await connectRaw(ctx.obs.url, ctx.obs.password);
   try {
-    await obsMade.service.connect({
-      host: '127.0.0.1',
-      port: Number(new URL(ctx.obs.url).port),
-      password: ctx.obs.password,
-    });
-    await raw.call('SetCurrentSceneTransition', { transitionName: 'Cut' });
+    await connectWithCut(obsMade.service, raw, ctx.obs);
     const scenes = [`Harvest show bench A ${process.pid}`, `Harvest show bench B ${process.pid}`];
     const products: { id: string }[] = [];
     for (const [i, name] of ['赣南脐橙', '土蜂蜜'].entries()) {

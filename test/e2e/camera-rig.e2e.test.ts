@@ -5,15 +5,9 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { CompositorScene } from '../../shared/compositor/scene';
-import { footage, makeFakeCamera } from '../fixtures/camera/fake-camera';
-import type { ApiSocket } from '../fixtures/camera/studio-api';
-import { openApi, probe, showScene, waitForProbe, waitForScene } from '../fixtures/camera/studio-api';
+import { probe, showScene, waitForProbe } from '../fixtures/camera/studio-api';
 import { launchBrowser, screenshotPath } from '../support/browser';
-import type { RunningHost } from '../support/host';
-import { repoRoot, startHost } from '../support/host';
-
-const W = 1280;
-const H = 720;
+import { openProgram, personCamera, useProgramHost } from '../support/compositor/program';
 
 // Counts camera opens and device listings, and keeps every track the page got, to read their state.
 const watchCameras = `
@@ -42,30 +36,18 @@ async function frames(page: Page, n: number): Promise<void> {
 }
 
 describe('camera rig', () => {
-  let host: RunningHost;
-  let api: ApiSocket;
+  const studio = useProgramHost();
   let browser: Browser;
   let page: Page;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    host = await startHost();
-    api = await openApi(host);
-    await api.value('settings:update', { outputFormat: '1280x720' });
-    const camera = makeFakeCamera(repoRoot, { input: footage.person, width: 640, height: 480, seconds: 4, fps: 25 });
-    browser = await launchBrowser({ fakeCamera: camera });
-    const context = await browser.newContext({ viewport: { width: W, height: H } });
-    await context.addInitScript(watchCameras);
-    page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(host.programUrl);
-    await waitForScene(page, 1);
+    browser = await launchBrowser({ fakeCamera: personCamera() });
+    page = await openProgram(browser, studio.host.programUrl, { errors: pageErrors, initScript: watchCameras });
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
-    api?.close();
-    await host?.stop();
   });
 
   it('keeps the main camera open through a NEXT into picture-in-picture and back', async () => {
@@ -76,9 +58,9 @@ describe('camera rig', () => {
       'the main camera',
     );
     expect((await cameras(page)).opens).toBe(1);
-    const single = await api.value<CompositorScene>('show:get-scene');
+    const single = await studio.api.value<CompositorScene>('show:get-scene');
 
-    await showScene(api, page, { ...single, layout: 'pip' });
+    await showScene(studio.api, page, { ...single, layout: 'pip' });
     // The guest opens alone.
     await expect.poll(async () => (await cameras(page)).opens, { timeout: 15_000 }).toBe(2);
     await expect
@@ -88,7 +70,7 @@ describe('camera rig', () => {
     expect((await probe(page)).mainTrackId).toBe(first.mainTrackId);
     await page.screenshot({ path: screenshotPath('camera-rig-pip') });
 
-    await showScene(api, page, { ...single, layout: 'single' });
+    await showScene(studio.api, page, { ...single, layout: 'single' });
     // The guest closes alone; the main track is the one from the start, still live.
     await expect
       .poll(async () => (await cameras(page)).tracks.map((t) => t.state), { timeout: 15_000 })
@@ -103,8 +85,8 @@ describe('camera rig', () => {
   it('keeps the cameras open when a headset is plugged in (devicechange)', async () => {
     const before = await probe(page);
     expect(before.mainTrackId).not.toBe('');
-    const scene = await api.value<CompositorScene>('show:get-scene');
-    await showScene(api, page, { ...scene, layout: 'pip' });
+    const scene = await studio.api.value<CompositorScene>('show:get-scene');
+    await showScene(studio.api, page, { ...scene, layout: 'pip' });
     await expect.poll(async () => (await cameras(page)).tracks.filter((t) => t.state === 'live').length).toBe(2);
     const seen = await cameras(page);
 
@@ -120,7 +102,7 @@ describe('camera rig', () => {
     expect(after.tracks.filter((t) => t.state === 'live').length).toBe(2);
     expect((await probe(page)).mainTrackId).toBe(before.mainTrackId);
 
-    await showScene(api, page, { ...scene, layout: 'single' });
+    await showScene(studio.api, page, { ...scene, layout: 'single' });
     expect((await probe(page)).mainTrackId).toBe(before.mainTrackId);
     expect(pageErrors).toEqual([]);
   }, 120_000);

@@ -7,14 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AssetEntry } from '../../shared/api/assets';
 import { buildGlb } from '../../shared/compositor/glb-builder';
 import type { CompositorScene } from '../../shared/compositor/scene';
-import type { ApiSocket } from '../fixtures/camera/studio-api';
-import { decodePng, openApi, probe, showScene, waitForProbe, waitForScene } from '../fixtures/camera/studio-api';
-import { keepWebGlPixels, launchBrowser, screenshotPath, tmpDir } from '../support/browser';
-import type { RunningHost } from '../support/host';
-import { repoRoot, startHost } from '../support/host';
-
-const W = 1280;
-const H = 720;
+import { decodePng, probe, showScene, waitForProbe, waitForScene } from '../fixtures/camera/studio-api';
+import { launchBrowser, screenshotPath, tmpDir } from '../support/browser';
+import { H, hostLog, openProgram, useProgramHost, W } from '../support/compositor/program';
+import { repoRoot } from '../support/host';
 
 /** Spread of pixel values: a frame that is one flat colour (black after a lost context) has ~0. */
 function pictureSpread(rgb: Buffer): number {
@@ -25,20 +21,6 @@ function pictureSpread(rgb: Buffer): number {
     max = Math.max(max, rgb[i]!);
   }
   return max - min;
-}
-
-/** Everything the host logged: its output and the log files in its data folder. */
-function logged(host: RunningHost): string {
-  const files: string[] = [];
-  const walk = (dir: string) => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.log')) files.push(fs.readFileSync(p, 'utf8'));
-    }
-  };
-  walk(host.dataDir);
-  return host.output() + files.join('\n');
 }
 
 /** Bad model files as users bring them. */
@@ -116,30 +98,19 @@ function craftBadModels(dir: string): { file: string; code: string }[] {
 }
 
 describe('compositor robustness (no camera on this machine)', () => {
-  let host: RunningHost;
-  let api: ApiSocket;
+  const studio = useProgramHost();
   let browser: Browser;
   let page: Page;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    host = await startHost();
-    api = await openApi(host);
-    await api.value('settings:update', { outputFormat: '1280x720' });
     // No fake camera: getUserMedia finds no device, as on a laptop with its camera unplugged.
     browser = await launchBrowser();
-    const context = await browser.newContext({ viewport: { width: W, height: H } });
-    await keepWebGlPixels(context);
-    page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(host.programUrl);
-    await waitForScene(page, 1);
+    page = await openProgram(browser, studio.host.programUrl, { errors: pageErrors });
   });
 
   afterAll(async () => {
     await browser?.close();
-    api?.close();
-    await host?.stop();
   });
 
   it('says there is no camera and plays the demo clip instead', async () => {
@@ -151,7 +122,7 @@ describe('compositor robustness (no camera on this machine)', () => {
     );
     expect(info.frames).toBeGreaterThan(0);
     // The program has no UI chrome: the coded error goes to the log (and the control window's panel).
-    await expect.poll(() => logged(host), { timeout: 10_000 }).toContain('compositor/no-camera');
+    await expect.poll(() => hostLog(studio.host), { timeout: 10_000 }).toContain('compositor/no-camera');
     await page.screenshot({ path: screenshotPath('compositor-no-camera-demo') });
   });
 
@@ -159,19 +130,19 @@ describe('compositor robustness (no camera on this machine)', () => {
     const dir = tmpDir('harvest-bad-glb-');
     const before = (await probe(page)).frames;
     for (const { file, code } of craftBadModels(dir)) {
-      const result = await api.call('assets:import', { path: file });
+      const result = await studio.api.call('assets:import', { path: file });
       expect(result.ok, path.basename(file)).toBe(false);
       if (!result.ok) {
         expect(result.error.code, path.basename(file)).toBe(code);
         expect(result.error.message.length).toBeGreaterThan(10);
       }
     }
-    const list = await api.value<AssetEntry[]>('assets:list');
+    const list = await studio.api.value<AssetEntry[]>('assets:list');
     expect(list.filter((a) => !a.builtIn)).toEqual([]);
     // A good file still imports, and the program never stopped drawing.
     const good = path.join(dir, '蜂蜜罐.glb');
     fs.copyFileSync(path.join(repoRoot, 'assets/samples/honey-jar.glb'), good);
-    const entry = await api.value<AssetEntry>('assets:import', { path: good });
+    const entry = await studio.api.value<AssetEntry>('assets:import', { path: good });
     expect(entry).toMatchObject({ kind: 'model', name: '蜂蜜罐', builtIn: false });
     await waitForProbe(page, (i) => i.frames > before + 20, 30_000, 'frames after the bad imports');
     expect(pageErrors).toEqual([]);
@@ -182,12 +153,12 @@ describe('compositor robustness (no camera on this machine)', () => {
     // does. (The software tier's only context is its product worker's, off this thread.)
     const gpu = await page.context().newPage();
     gpu.on('pageerror', (e) => pageErrors.push(e.message));
-    await gpu.goto(`${host.programUrl}&tier=gpu`);
+    await gpu.goto(`${studio.host.programUrl}&tier=gpu`);
     await waitForScene(gpu, 1);
     try {
       expect((await probe(gpu)).tier).toBe('gpu');
-      const scene = await api.value<CompositorScene>('show:get-scene');
-      await showScene(api, gpu, {
+      const scene = await studio.api.value<CompositorScene>('show:get-scene');
+      await showScene(studio.api, gpu, {
         ...scene,
         background: { kind: 'image', assetId: 'sample-fishing-port' },
         model: { assetId: 'sample-tea-tin', anchor: 'turntable', scale: 1 },
@@ -210,7 +181,7 @@ describe('compositor robustness (no camera on this machine)', () => {
   });
 
   it('switches products and backgrounds 200 times without leaking textures or geometries', async () => {
-    const base = await api.value<CompositorScene>('show:get-scene');
+    const base = await studio.api.value<CompositorScene>('show:get-scene');
     const models = ['sample-oranges-crate', 'sample-honey-jar', 'sample-tea-tin'];
     const backgrounds: CompositorScene['background'][] = [
       { kind: 'image', assetId: 'sample-orchard' },
@@ -226,11 +197,11 @@ describe('compositor robustness (no camera on this machine)', () => {
     });
     // One full round first, so every kind of resource and shader exists once.
     // Scenes repeat every 12; the baseline and the end show the same scene (crate, orchard).
-    for (let i = 0; i <= 12; i++) await showScene(api, page, sceneAt(i));
+    for (let i = 0; i <= 12; i++) await showScene(studio.api, page, sceneAt(i));
     const baseline = (await probe(page)).memory;
-    for (let i = 13; i <= 212; i++) await showScene(api, page, sceneAt(i));
+    for (let i = 13; i <= 212; i++) await showScene(studio.api, page, sceneAt(i));
     expect(212 % 12).toBe(8);
-    await showScene(api, page, sceneAt(216)); // ≡ sceneAt(0) ≡ sceneAt(12)
+    await showScene(studio.api, page, sceneAt(216)); // ≡ sceneAt(0) ≡ sceneAt(12)
     const after = await probe(page);
     await page.screenshot({ path: screenshotPath('compositor-after-200-switches') });
     expect(after.memory.geometries).toBe(baseline.geometries);

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import type { AssetEntry } from '../../shared/api/assets';
 import type { CompositorScene } from '../../shared/compositor/scene';
@@ -14,18 +14,15 @@ import {
   colourDistance,
   decodePng,
   meanRgb,
-  openApi,
   probe,
   showScene,
   waitForProbe,
   waitForScene,
 } from '../fixtures/camera/studio-api';
-import { keepWebGlPixels, launchBrowser, screenshotPath } from '../support/browser';
+import { screenshotPath, withBrowser } from '../support/browser';
+import { H, openProgram, useProgramHost, W } from '../support/compositor/program';
 import type { RunningHost } from '../support/host';
-import { repoRoot, startHost } from '../support/host';
-
-const W = 1280;
-const H = 720;
+import { repoRoot } from '../support/host';
 
 /** The first frame of the footage as a still, so both tiers see exactly the same camera picture. */
 function stillCamera(): string {
@@ -58,13 +55,8 @@ function stillScene(base: CompositorScene, photoAssetId: string | null): Composi
   };
 }
 
-async function programIn(browser: Browser, host: RunningHost, tier: string | null): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: W, height: H } });
-  await keepWebGlPixels(page);
-  await page.goto(tier === null ? host.programUrl : `${host.programUrl}&tier=${tier}`);
-  await waitForScene(page, 1);
-  return page;
-}
+const programIn = (browser: Browser, host: RunningHost, tier: string | null): Promise<Page> =>
+  openProgram(browser, tier === null ? host.programUrl : `${host.programUrl}&tier=${tier}`);
 
 /** Shows the scene and waits until the mask has settled (the still frame gives the same mask each time). */
 async function settled(api: ApiSocket, page: Page, scene: CompositorScene): Promise<void> {
@@ -104,29 +96,16 @@ async function steadyShot(page: Page, tier: string): Promise<Buffer> {
 }
 
 describe('compositor tiers', () => {
-  let host: RunningHost;
-  let api: ApiSocket;
-
-  beforeAll(async () => {
-    host = await startHost();
-    api = await openApi(host);
-    await api.value('settings:update', { outputFormat: '1280x720' });
-  });
-
-  afterAll(async () => {
-    api?.close();
-    await host?.stop();
-  });
+  const studio = useProgramHost();
 
   it('draws the same picture in the GPU tier and the software tier', async () => {
-    const browser = await launchBrowser({ fakeCamera: stillCamera() });
-    try {
-      const base = await api.value<CompositorScene>('show:get-scene');
+    await withBrowser({ fakeCamera: stillCamera() }, async (browser) => {
+      const base = await studio.api.value<CompositorScene>('show:get-scene');
       const shots: Record<string, Buffer> = {};
       for (const tier of ['gpu', 'software']) {
-        const page = await programIn(browser, host, tier);
+        const page = await programIn(browser, studio.host, tier);
         expect((await probe(page)).tier).toBe(tier);
-        await settled(api, page, stillScene(base, null));
+        await settled(studio.api, page, stillScene(base, null));
         const info = await probe(page);
         expect(info.product.visible).toBe(true);
         shots[tier] = await steadyShot(page, tier);
@@ -170,34 +149,28 @@ describe('compositor tiers', () => {
       // (the mask's soft edge, the product's sampling), never a part of the picture.
       expect(mean, said).toBeLessThan(4);
       expect(far / pixels, `share of pixels far apart ${(far / pixels).toFixed(4)}`).toBeLessThan(0.02);
-    } finally {
-      await browser.close();
-    }
+    });
   }, 300_000);
 
   it('runs MediaPipe on its GPU delegate where asked, and on the CPU where that cannot start', async () => {
     // `delegate=gpu` asks for it on this machine's software GL (a hardware GPU tier asks by itself).
-    const withGl = await launchBrowser({ fakeCamera: stillCamera() });
-    try {
+    await withBrowser({ fakeCamera: stillCamera() }, async (withGl) => {
       const page = await withGl.newPage({ viewport: { width: W, height: H } });
-      await page.goto(`${host.programUrl}&delegate=gpu`);
+      await page.goto(`${studio.host.programUrl}&delegate=gpu`);
       await waitForScene(page, 1);
-      await settled(api, page, stillScene(await api.value<CompositorScene>('show:get-scene'), null));
+      await settled(studio.api, page, stillScene(await studio.api.value<CompositorScene>('show:get-scene'), null));
       const info = await waitForProbe(page, (i) => i.visionDelegates.face !== undefined, 60_000, 'the face model');
       expect(info.visionDelegates).toMatchObject({ segmenter: 'GPU', face: 'GPU' });
       expect(info.maskRate).toBeGreaterThan(0);
-    } finally {
-      await withGl.close();
-    }
+    });
     // No GL anywhere (--disable-webgl leaves workers' OffscreenCanvas their WebGL; this does not):
     // the face model falls back to the CPU. tasks-vision's segmenter needs a GL context even on
     // the CPU delegate: it fails with its reason, and the picture goes on without a background.
-    const noGl = await launchBrowser({ fakeCamera: stillCamera(), args: ['--disable-software-rasterizer'] });
-    try {
+    await withBrowser({ fakeCamera: stillCamera(), args: ['--disable-software-rasterizer'] }, async (noGl) => {
       const page = await noGl.newPage({ viewport: { width: W, height: H } });
-      await page.goto(`${host.programUrl}&delegate=gpu`);
+      await page.goto(`${studio.host.programUrl}&delegate=gpu`);
       await waitForScene(page, 1);
-      await showScene(api, page, stillScene(await api.value<CompositorScene>('show:get-scene'), null));
+      await showScene(studio.api, page, stillScene(await studio.api.value<CompositorScene>('show:get-scene'), null));
       const failed = await waitForProbe(
         page,
         (i) => i.visionDelegates.face === 'CPU' && typeof i.visionFailed.segmenter === 'string',
@@ -206,23 +179,20 @@ describe('compositor tiers', () => {
       );
       expect(failed.tier).toBe('none');
       await waitForProbe(page, (i) => i.frames > failed.frames + 30, 30_000, 'thirty more frames');
-    } finally {
-      await noGl.close();
-    }
+    });
   }, 300_000);
 
   it('without WebGL still draws camera, background and overlays, with the product as its photo', async () => {
     // A product photo in the library (the app icon stands in for a photo of the crate).
     const photoPath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'harvest-photo-')), '脐橙.png');
     fs.copyFileSync(path.join(repoRoot, 'build/icon.png'), photoPath);
-    const photo = await api.value<AssetEntry>('assets:import', { path: photoPath });
-    const browser = await launchBrowser({ fakeCamera: stillCamera(), args: ['--disable-webgl', '--disable-webgl2'] });
-    try {
-      const page = await programIn(browser, host, null);
+    const photo = await studio.api.value<AssetEntry>('assets:import', { path: photoPath });
+    await withBrowser({ fakeCamera: stillCamera(), args: ['--disable-webgl', '--disable-webgl2'] }, async (browser) => {
+      const page = await programIn(browser, studio.host, null);
       const first = await probe(page);
       expect(first).toMatchObject({ tier: 'none', product3d: false });
-      const base = await api.value<CompositorScene>('show:get-scene');
-      await showScene(api, page, stillScene(base, photo.id));
+      const base = await studio.api.value<CompositorScene>('show:get-scene');
+      await showScene(studio.api, page, stillScene(base, photo.id));
       const start = await probe(page);
       const info = await waitForProbe(
         page,
@@ -246,8 +216,6 @@ describe('compositor tiers', () => {
       const wallOrSky = info.maskReady ? meanRgb(orchard.rgb, orchard.width, 1050, 90, 3) : sky;
       expect(colourDistance(sky, wallOrSky)).toBeLessThan(25);
       expect(info.fps).toBeGreaterThan(0);
-    } finally {
-      await browser.close();
-    }
+    });
   }, 240_000);
 });

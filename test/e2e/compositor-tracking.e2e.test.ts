@@ -1,70 +1,41 @@
 import fs from 'node:fs';
-import path from 'node:path';
 
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import type { Tier } from '../../renderer/compositor/tier';
 import { defaultHandAnchor } from '../../shared/compositor/anchor';
 import type { CompositorScene } from '../../shared/compositor/scene';
 import { footage, imageRgb, makeFakeCamera } from '../fixtures/camera/fake-camera';
-import type { ApiSocket } from '../fixtures/camera/studio-api';
-import {
-  colourDistance,
-  decodePng,
-  meanRgb,
-  openApi,
-  probe,
-  showScene,
-  waitForProbe,
-  waitForScene,
-} from '../fixtures/camera/studio-api';
-import { keepWebGlPixels, launchBrowser, screenshotPath } from '../support/browser';
+import { colourDistance, decodePng, meanRgb, probe, showScene, waitForProbe } from '../fixtures/camera/studio-api';
+import { screenshotPath, withBrowser } from '../support/browser';
+import { H, hostLog, openProgram, personCamera, useProgramHost, W } from '../support/compositor/program';
 import type { RunningHost } from '../support/host';
-import { repoRoot, startHost } from '../support/host';
+import { repoRoot } from '../support/host';
 
-// The program at 1280×720 (the lighter 16:9 output): software WebGL and CPU inference on this
-// machine are slow, and the checks do not depend on the size.
-const W = 1280;
-const H = 720;
-
-/** What the host logged (stdout and the log files in its data folder). */
-function hostLog(host: RunningHost): string {
-  const dir = path.join(host.dataDir, 'logs');
-  const files = fs.existsSync(dir) ? fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f), 'utf8')) : [];
-  return host.output() + files.join('\n');
-}
-
-async function openProgram(browser: Browser, host: RunningHost, tier?: Tier): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: W, height: H } });
-  await keepWebGlPixels(context);
-  const page = await context.newPage();
+/** The program in `tier`, loaded without a page error. */
+async function programIn(browser: Browser, host: RunningHost, tier: Tier): Promise<Page> {
   const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(tier === undefined ? host.programUrl : `${host.programUrl}&tier=${tier}`);
-  await waitForScene(page, 1);
+  const page = await openProgram(browser, `${host.programUrl}&tier=${tier}`, { errors });
   expect(errors).toEqual([]);
   return page;
 }
 
 describe('compositor on real footage', () => {
-  let host: RunningHost;
-  let api: ApiSocket;
-
-  beforeAll(async () => {
-    host = await startHost();
-    api = await openApi(host);
-    await api.value('settings:update', { outputFormat: '1280x720' });
-  });
-
-  afterAll(async () => {
-    api?.close();
-    await host?.stop();
-  });
+  const studio = useProgramHost();
 
   // The same checks in both tiers: the 2D-canvas software tier (what this machine picks by itself)
   // and the GPU tier's full-frame three.js renderer, forced onto the software rasteriser here.
   describe.each(['software', 'gpu'] as const)('in the %s tier', (tier) => {
+    /** The program in this tier, showing the current scene with `change`. */
+    const programShowing = async (browser: Browser, change: Partial<CompositorScene>): Promise<Page> => {
+      const page = await programIn(browser, studio.host, tier);
+      expect((await probe(page)).tier).toBe(tier);
+      const scene = await studio.api.value<CompositorScene>('show:get-scene');
+      await showScene(studio.api, page, { ...scene, ...change });
+      return page;
+    };
+
     it('finds the hand and keeps the product on the palm as the hand moves', async () => {
       // A real photo of an open hand, panned left and right across the frame (±150 px of 640 over
       // 5 s), so the palm really moves and the product must follow it.
@@ -76,13 +47,8 @@ describe('compositor on real footage', () => {
         fps: 25,
         pan: { amplitude: 150, periodSeconds: 5, scale: 0.95 },
       });
-      const browser = await launchBrowser({ fakeCamera: camera });
-      try {
-        const page = await openProgram(browser, host, tier);
-        expect((await probe(page)).tier).toBe(tier);
-        const scene = await api.value<CompositorScene>('show:get-scene');
-        await showScene(api, page, {
-          ...scene,
+      await withBrowser({ fakeCamera: camera }, async (browser) => {
+        const page = await programShowing(browser, {
           background: { kind: 'camera' },
           model: { assetId: 'sample-oranges-crate', anchor: 'hand', scale: 1 },
         });
@@ -147,21 +113,18 @@ describe('compositor on real footage', () => {
         const cov = mean(px.map((p, i) => (p - mp) * (qx[i]! - mq)));
         const corr = cov / Math.sqrt(mean(px.map((p) => (p - mp) ** 2)) * mean(qx.map((q) => (q - mq) ** 2)));
         expect(corr).toBeGreaterThan(0.8);
-      } finally {
-        await browser.close();
-      }
+      });
     }, 240_000);
 
     it('replaces the background: background pixels come from the origin image, person pixels from the camera', async () => {
       // A man facing the camera against a plain wall (fingerpose's animated GIF; face and sweater
       // hold still while his hand signs).
-      const camera = makeFakeCamera(repoRoot, { input: footage.person, width: 640, height: 480, seconds: 4, fps: 25 });
-      const browser = await launchBrowser({ fakeCamera: camera });
-      try {
-        const page = await openProgram(browser, host, tier);
-        expect((await probe(page)).tier).toBe(tier);
-        const scene = await api.value<CompositorScene>('show:get-scene');
-        await showScene(api, page, { ...scene, background: { kind: 'image', assetId: 'sample-orchard' }, model: null });
+      const camera = personCamera();
+      await withBrowser({ fakeCamera: camera }, async (browser) => {
+        const page = await programShowing(browser, {
+          background: { kind: 'image', assetId: 'sample-orchard' },
+          model: null,
+        });
         await waitForProbe(page, (i) => i.maskReady, 90_000, 'the first segmentation mask');
         // The effect eases in over 300 ms; let a few more masks smooth the edges.
         const settled = (await probe(page)).frames + 20;
@@ -203,30 +166,24 @@ describe('compositor on real footage', () => {
           expect(orchardDistance, `person (${x},${y}) is not the orchard`).toBeGreaterThan(cameraDistance + 30);
         }
         fs.writeFileSync(screenshotPath('compositor-camera-first-frame').replace(/\.png$/, '.rgb'), cam.rgb);
-      } finally {
-        await browser.close();
-      }
+      });
     }, 240_000);
   });
 
   it('survives a camera that goes away mid-show, says so, and takes the camera back', async () => {
-    const camera = makeFakeCamera(repoRoot, { input: footage.person, width: 640, height: 480, seconds: 4, fps: 25 });
-    const browser = await launchBrowser({ fakeCamera: camera });
-    try {
-      const context = await browser.newContext({ viewport: { width: W, height: H } });
+    const camera = personCamera();
+    await withBrowser({ fakeCamera: camera }, async (browser) => {
       // Chromium's fake camera cannot be unplugged; the track's 'ended' event is what an unplug
       // fires, so keep the tracks and count camera opens.
-      await context.addInitScript(
-        'window.__tracks = []; window.__opens = 0; const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices); navigator.mediaDevices.getUserMedia = async (c) => { window.__opens++; const s = await gum(c); window.__tracks.push(...s.getVideoTracks()); return s; };',
-      );
-      const page = await context.newPage();
-      await page.goto(host.programUrl);
-      await waitForScene(page, 1);
+      const page = await openProgram(browser, studio.host.programUrl, {
+        initScript:
+          'window.__tracks = []; window.__opens = 0; const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices); navigator.mediaDevices.getUserMedia = async (c) => { window.__opens++; const s = await gum(c); window.__tracks.push(...s.getVideoTracks()); return s; };',
+      });
       await waitForProbe(page, (i) => i.camera.width === 640 && i.frames > 10, 30_000, 'the camera');
       expect(await page.evaluate('window.__opens')).toBe(1);
       await page.evaluate("window.__tracks[0].dispatchEvent(new Event('ended'))");
       // Said: a coded error in the log (and the control window's panel and camera status line).
-      await expect.poll(() => hostLog(host), { timeout: 15_000 }).toContain('compositor/camera-lost');
+      await expect.poll(() => hostLog(studio.host), { timeout: 15_000 }).toContain('compositor/camera-lost');
       // Survived: the camera is opened again and the program keeps drawing it.
       await expect.poll(() => page.evaluate('window.__opens'), { timeout: 15_000 }).toBe(2);
       const before = (await probe(page)).frames;
@@ -237,8 +194,6 @@ describe('compositor on real footage', () => {
         'frames from the reopened camera',
       );
       await page.screenshot({ path: screenshotPath('compositor-camera-back') });
-    } finally {
-      await browser.close();
-    }
+    });
   }, 120_000);
 });

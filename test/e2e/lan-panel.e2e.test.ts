@@ -6,7 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import WebSocket from 'ws';
 
-import { launchBrowser, openPage, screenshotPath } from '../support/browser';
+import { launchBrowser, openPage, openPageIn, screenshotPath } from '../support/browser';
 import type { RunningHost } from '../support/host';
 import { startHost } from '../support/host';
 import { sampleProducts, sampleRundown, sampleTemplates } from '../support/sample-show';
@@ -35,14 +35,7 @@ async function phone(
     userAgent: weChatUserAgent,
     locale: 'zh-CN',
   });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  await page.goto(url);
-  return { page, context, errors };
+  return openPageIn(context, url);
 }
 
 /** Every visible button and input: at least 44 × 44 CSS px. */

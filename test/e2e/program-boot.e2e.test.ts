@@ -1,25 +1,14 @@
 // The program page when its start fails: the built host, the page in real Chromium, the API socket
 // cut, failing, then back (as when the host restarts). OBS would capture whatever the page shows,
 // so a failed start must be a clear message on the picture, reported, and retried, never black.
-import fs from 'node:fs';
-import path from 'node:path';
-
 import type { Browser, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { decodePng, waitForScene } from '../fixtures/camera/studio-api';
 import { launchBrowser, screenshotPath } from '../support/browser';
+import { H, hostLog, W } from '../support/compositor/program';
 import type { RunningHost } from '../support/host';
 import { startHost } from '../support/host';
-
-const W = 1280;
-const H = 720;
-
-function hostLog(host: RunningHost): string {
-  const dir = path.join(host.dataDir, 'logs');
-  const files = fs.existsSync(dir) ? fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f), 'utf8')) : [];
-  return host.output() + files.join('\n');
-}
 
 /** Distinct grey levels in a screenshot: a black (or any flat) frame has one or two. */
 function distinctLevels(rgb: Buffer): number {

@@ -2,23 +2,11 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { CompositorScene } from '../../shared/compositor/scene';
-import { footage, imageRgb, makeFakeCamera } from '../fixtures/camera/fake-camera';
-import type { ApiSocket } from '../fixtures/camera/studio-api';
-import {
-  colourDistance,
-  decodePng,
-  meanRgb,
-  openApi,
-  probe,
-  waitForProbe,
-  waitForScene,
-} from '../fixtures/camera/studio-api';
+import { imageRgb } from '../fixtures/camera/fake-camera';
+import { colourDistance, decodePng, meanRgb, probe, waitForProbe, waitForScene } from '../fixtures/camera/studio-api';
 import { launchBrowser, screenshotPath } from '../support/browser';
-import type { RunningHost } from '../support/host';
-import { repoRoot, startHost } from '../support/host';
-
-const W = 1280;
-const H = 720;
+import { H, personCamera, useProgramHost, W } from '../support/compositor/program';
+import { repoRoot } from '../support/host';
 
 /**
  * Counts, per page, the vision workers the app starts and the masks and hands they return, and
@@ -102,31 +90,24 @@ async function previewReplacesBackground(page: Page, camera: string): Promise<bo
 }
 
 describe('one vision engine for the studio', () => {
-  let host: RunningHost;
-  let api: ApiSocket;
+  const hosted = useProgramHost();
   let browser: Browser;
   let context: BrowserContext;
 
   beforeAll(async () => {
-    host = await startHost();
-    api = await openApi(host);
-    await api.value('settings:update', { outputFormat: '1280x720' });
-    const camera = makeFakeCamera(repoRoot, { input: footage.person, width: 640, height: 480, seconds: 4, fps: 25 });
-    browser = await launchBrowser({ fakeCamera: camera });
+    browser = await launchBrowser({ fakeCamera: personCamera() });
     context = await browser.newContext({ viewport: { width: W, height: H }, locale: 'zh-CN', permissions: ['camera'] });
     await context.addInitScript(instrument);
   });
 
   afterAll(async () => {
     await browser?.close();
-    api?.close();
-    await host?.stop();
   });
 
   it('the program infers for both windows, the preview applies its results, and takes over when the program closes', async () => {
-    const camera = makeFakeCamera(repoRoot, { input: footage.person, width: 640, height: 480, seconds: 4, fps: 25 });
-    const scene = await api.value<CompositorScene>('show:get-scene');
-    await api.value('show:set-scene', {
+    const camera = personCamera();
+    const scene = await hosted.api.value<CompositorScene>('show:get-scene');
+    await hosted.api.value('show:set-scene', {
       ...scene,
       background: { kind: 'image', assetId: 'sample-orchard' },
       model: { assetId: 'sample-oranges-crate', anchor: 'hand', scale: 1 },
@@ -134,10 +115,10 @@ describe('one vision engine for the studio', () => {
 
     // The control window first (its preview leads while it is alone), then the program takes over.
     const studio = await context.newPage();
-    await studio.goto(host.url);
+    await studio.goto(hosted.host.url);
     await expect.poll(() => workers(studio), { timeout: 90_000 }).toBe(2);
     const program = await context.newPage();
-    await program.goto(host.programUrl);
+    await program.goto(hosted.host.programUrl);
     await waitForScene(program, 1);
     await waitForProbe(program, (i) => i.visionLeader && i.maskReady && i.hand.found, 90_000, 'the program leading');
     expect(await workers(program)).toBe(2);

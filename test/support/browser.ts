@@ -49,6 +49,16 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
   return chromium.launch({ executablePath: chromiumPath(), headless: true, args });
 }
 
+/** Runs `use` with a fresh browser (see {@link launchBrowser}) and closes the browser after it, whatever happens. */
+export async function withBrowser<T>(options: LaunchOptions, use: (browser: Browser) => Promise<T>): Promise<T> {
+  const browser = await launchBrowser(options);
+  try {
+    return await use(browser);
+  } finally {
+    await browser.close();
+  }
+}
+
 /** A page with console errors and page errors collected, for assertions and failure output. */
 export async function openPage(
   browser: Browser,
@@ -56,6 +66,14 @@ export async function openPage(
   viewport = { width: 1440, height: 900 },
 ): Promise<{ page: Page; context: BrowserContext; errors: string[] }> {
   const context = await browser.newContext({ viewport, locale: 'zh-CN', permissions: ['camera'] });
+  return openPageIn(context, url);
+}
+
+/** {@link openPage} in a context of the caller's (a phone's viewport, touch, user agent). */
+export async function openPageIn(
+  context: BrowserContext,
+  url: string,
+): Promise<{ page: Page; context: BrowserContext; errors: string[] }> {
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));

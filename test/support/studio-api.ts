@@ -2,6 +2,7 @@ import WebSocket from 'ws';
 
 import type { EventName, EventPayload, RequestInput, RequestName, RequestOutput } from '../../shared/api/contract';
 import { StudioError } from '../../shared/api/result';
+import type { HostMessage } from '../../shared/api/wire';
 import type { RunningHost } from './host';
 
 /** The studio API over the host's WebSocket, as the UI speaks it: typed calls, and the events it pushes. */
@@ -15,16 +16,10 @@ export class StudioApi {
   private constructor(ws: WebSocket) {
     this.ws = ws;
     ws.on('message', (data: Buffer) => {
-      const msg = JSON.parse(data.toString()) as {
-        type: string;
-        id?: number;
-        result?: never;
-        name?: string;
-        payload?: unknown;
-      };
-      if (msg.type === 'result') this.pending.get(msg.id!)?.(msg.result!);
-      else if (msg.type === 'event') {
-        this.events.push({ name: msg.name!, payload: msg.payload, at: performance.now() });
+      const msg = JSON.parse(data.toString()) as HostMessage;
+      if (msg.type === 'result') this.pending.get(msg.id)?.(msg.result as never);
+      else {
+        this.events.push({ name: msg.name, payload: msg.payload, at: performance.now() });
         for (const w of [...this.waiters]) {
           if (w.name === msg.name && w.test(msg.payload)) {
             this.waiters.delete(w);

@@ -1,6 +1,7 @@
 import validator from 'gltf-validator';
 
 import { StudioError } from '../../../shared/api/result';
+import { primitiveTriangles } from '../../../shared/compositor/model-check';
 
 // The Khronos glTF validator (gltf-validator) on every model that enters the library, after the
 // quick hand-written check (shared/compositor/model-check.ts, which the renderer runs too). The
@@ -95,10 +96,7 @@ function trianglesDrawn(gltf: Gltf): number {
     (mesh.primitives ?? []).reduce((sum, prim) => {
       const index = prim.indices ?? prim.attributes?.['POSITION'];
       const count = index === undefined ? 0 : countOf(accessors[index]);
-      const mode = prim.mode ?? 4;
-      if (mode === 4) return sum + Math.floor(count / 3);
-      if (mode === 5 || mode === 6) return sum + Math.max(0, count - 2);
-      return sum;
+      return sum + primitiveTriangles(count, prim.mode);
     }, 0),
   );
   const nodes = gltf.nodes ?? [];

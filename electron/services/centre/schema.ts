@@ -23,6 +23,7 @@ const rollupSelect = (source: string, sign: string) => `
   FROM ${source} r`;
 const measures = ['gmv_fen', 'orders', 'units', 'refunded_fen', 'refunded_orders'];
 const sums = measures.map((m) => `sum(${m})`).join(', ');
+const measureColumns = measures.map((m) => `${m} bigint NOT NULL`).join(',\n    ');
 const adds = measures.map((m) => `${m} = d.${m} + excluded.${m}`).join(', ');
 /**
  * Adds the signed rows' sums to the three roll-ups in one statement: per day × studio × product
@@ -96,32 +97,20 @@ const migrations: readonly string[] = [
     day date NOT NULL,
     studio_id uuid NOT NULL,
     product text NOT NULL,
-    gmv_fen bigint NOT NULL,
-    orders bigint NOT NULL,
-    units bigint NOT NULL,
-    refunded_fen bigint NOT NULL,
-    refunded_orders bigint NOT NULL,
+    ${measureColumns},
     PRIMARY KEY (day, studio_id, product)
   );
   CREATE TABLE harvest.monthly_product (
     month date NOT NULL,
     studio_id uuid NOT NULL,
     product text NOT NULL,
-    gmv_fen bigint NOT NULL,
-    orders bigint NOT NULL,
-    units bigint NOT NULL,
-    refunded_fen bigint NOT NULL,
-    refunded_orders bigint NOT NULL,
+    ${measureColumns},
     PRIMARY KEY (month, studio_id, product)
   );
   CREATE TABLE harvest.daily_studio (
     day date NOT NULL,
     studio_id uuid NOT NULL,
-    gmv_fen bigint NOT NULL,
-    orders bigint NOT NULL,
-    units bigint NOT NULL,
-    refunded_fen bigint NOT NULL,
-    refunded_orders bigint NOT NULL,
+    ${measureColumns},
     PRIMARY KEY (day, studio_id)
   );
 

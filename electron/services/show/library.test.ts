@@ -1,32 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import {
-  FakeObs,
-  FakeSales,
-  fakeShowDomain,
-  recordEvents,
-  rundownInput,
-  segmentInput,
-  testDeps,
-} from '../../../test/support/show/test-fakes';
-import type { buildShowDomain } from '.';
+import { fakeShowStudios } from '../../../test/support/show/studio';
+import { FakeSales, rundownInput, segmentInput } from '../../../test/support/show/test-fakes';
 
 const ctx = { transport: 'ws' } as const;
-const domains: ReturnType<typeof buildShowDomain>[] = [];
-afterEach(async () => {
-  for (const d of domains.splice(0)) await d.close();
-});
-
-function studio(dataDir?: string, sales = new FakeSales()) {
-  const rec = recordEvents();
-  const deps = testDeps(rec.emit, dataDir);
-  const domain = fakeShowDomain(deps, { obs: new FakeObs(), sales });
-  domains.push(domain);
-  return { rec, deps, sales, h: domain.handlers };
-}
+const newStudio = fakeShowStudios();
+const studio = (dataDir?: string, sales?: FakeSales) => newStudio({ dataDir, sales });
 
 describe('show library on real files', () => {
   it('presets: from a template, edited, listed after a restart, deleted unless a show uses them', async () => {

@@ -4,29 +4,16 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { StudioError } from '../../../shared/api/result';
-import {
-  FakeObs,
-  FakeSales,
-  fakeShowDomain,
-  recordEvents,
-  rundownInput,
-  segmentInput,
-  testDeps,
-} from '../../../test/support/show/test-fakes';
-import type { buildShowDomain } from '.';
+import type { FakeShowOptions } from '../../../test/support/show/studio';
+import { fakeShowStudios } from '../../../test/support/show/studio';
+import { FakeObs, FakeSales, rundownInput, segmentInput } from '../../../test/support/show/test-fakes';
 
-type ShowDomain = ReturnType<typeof buildShowDomain>;
-const open: ShowDomain[] = [];
+const newStudio = fakeShowStudios();
 
-async function setup(options: { dataDir?: string; obs?: FakeObs; sales?: FakeSales } = {}) {
-  const rec = recordEvents();
-  const deps = testDeps(rec.emit, options.dataDir);
-  const obs = options.obs ?? new FakeObs();
-  const sales = options.sales ?? new FakeSales();
-  const domain = fakeShowDomain(deps, { obs, sales });
-  open.push(domain);
-  await domain.start?.();
-  return { rec, deps, obs, sales, domain, h: domain.handlers };
+async function setup(options: FakeShowOptions = {}) {
+  const studio = newStudio(options);
+  await studio.domain.start?.();
+  return studio;
 }
 
 async function seed(ctx: Awaited<ReturnType<typeof setup>>) {
@@ -57,9 +44,8 @@ async function seed(ctx: Awaited<ReturnType<typeof setup>>) {
   return { rundown, presets: [orchard, kitchen, guest], products: [orange, honey, tea] };
 }
 
-afterEach(async () => {
+afterEach(() => {
   vi.useRealTimers();
-  for (const d of open.splice(0)) await d.close();
 });
 
 const ctx = { transport: 'ws' } as const;

@@ -3,38 +3,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Entry } from 'yauzl';
 
 import type { PackageManifest } from '../../../shared/show/package';
-import { createFolderAssets } from '../../../test/support/show/folder-assets';
-import {
-  FakeObs,
-  FakeSales,
-  fakeShowDomain,
-  recordEvents,
-  rundownInput,
-  segmentInput,
-  testDeps,
-} from '../../../test/support/show/test-fakes';
+import { fakeShowStudios } from '../../../test/support/show/studio';
+import { rundownInput, segmentInput } from '../../../test/support/show/test-fakes';
 import { buildZip } from '../../../test/support/show/zip-fixture';
-import type { buildShowDomain } from '.';
 
 const ctx = { transport: 'ws' } as const;
-const domains: ReturnType<typeof buildShowDomain>[] = [];
-afterEach(async () => {
-  for (const d of domains.splice(0)) await d.close();
-});
-
-function studio(dataDir?: string) {
-  const rec = recordEvents();
-  const deps = testDeps(rec.emit, dataDir);
-  const sales = new FakeSales();
-  const assets = createFolderAssets(path.join(deps.dataDir, 'show', 'assets'));
-  const domain = fakeShowDomain(deps, { obs: new FakeObs(), sales, assets });
-  domains.push(domain);
-  return { deps, sales, assets, domain, h: domain.handlers };
-}
+const newStudio = fakeShowStudios();
+const studio = (dataDir?: string) => newStudio({ dataDir });
 
 const glb = randomBytes(300_000);
 const png = randomBytes(50_000);

@@ -10,6 +10,17 @@ function window(locks: FakeLocks | undefined, name: string, role: VisionRole) {
   return { election, changes };
 }
 
+/** A program window that leads and a control window's preview, opened after it, that waits. */
+async function programWithWaitingPreview() {
+  const locks = new FakeLocks();
+  const program = window(locks, 'program', 'program');
+  const preview = window(locks, 'control', 'preview');
+  program.election.start();
+  preview.election.start();
+  await settle();
+  return { locks, program, preview };
+}
+
 describe('VisionElection', () => {
   it('the program takes inference from a preview that leads, and gives it back when its window closes', async () => {
     const locks = new FakeLocks();
@@ -34,12 +45,7 @@ describe('VisionElection', () => {
   });
 
   it('a preview opened after the program waits, and leads once the program leaves', async () => {
-    const locks = new FakeLocks();
-    const program = window(locks, 'program', 'program');
-    const preview = window(locks, 'control', 'preview');
-    program.election.start();
-    preview.election.start();
-    await settle();
+    const { program, preview } = await programWithWaitingPreview();
     expect(program.election.isLeader).toBe(true);
     expect(preview.election.isLeader).toBe(false);
     expect(preview.changes).toEqual([]);
@@ -66,12 +72,7 @@ describe('VisionElection', () => {
   });
 
   it('a preview that closes while it waits never leads', async () => {
-    const locks = new FakeLocks();
-    const program = window(locks, 'program', 'program');
-    const preview = window(locks, 'control', 'preview');
-    program.election.start();
-    preview.election.start();
-    await settle();
+    const { locks, program, preview } = await programWithWaitingPreview();
     preview.election.close();
     program.election.close();
     await settle();

@@ -4,6 +4,15 @@ import { greyThumbnail } from './frame-change';
 import type { FrameLayout } from './frame-scale';
 import { scaleFrame } from './frame-scale';
 
+/** A full-range frame layout (what a webcam gives). */
+const fullRangeLayout = (
+  format: FrameLayout['format'],
+  width: number,
+  height: number,
+  planes: FrameLayout['planes'],
+  bt709 = false,
+): FrameLayout => ({ format, width, height, planes, fullRange: true, bt709 });
+
 /** An I420 frame (full range) whose luma is `y(x, row)` and chroma `u`, `v` everywhere. */
 function i420(w: number, h: number, y: (x: number, row: number) => number, u = 128, v = 128, stride = w) {
   const cw = Math.ceil(w / 2);
@@ -12,18 +21,11 @@ function i420(w: number, h: number, y: (x: number, row: number) => number, u = 1
   for (let r = 0; r < h; r++) for (let x = 0; x < w; x++) data[r * stride + x] = y(x, r);
   data.fill(u, stride * h, stride * h + cw * ch);
   data.fill(v, stride * h + cw * ch);
-  const layout: FrameLayout = {
-    format: 'I420',
-    width: w,
-    height: h,
-    planes: [
-      { offset: 0, stride },
-      { offset: stride * h, stride: cw },
-      { offset: stride * h + cw * ch, stride: cw },
-    ],
-    fullRange: true,
-    bt709: false,
-  };
+  const layout = fullRangeLayout('I420', w, h, [
+    { offset: 0, stride },
+    { offset: stride * h, stride: cw },
+    { offset: stride * h + cw * ch, stride: cw },
+  ]);
   return { data, layout };
 }
 
@@ -68,17 +70,16 @@ describe('scaleFrame', () => {
       data[stride * h + i * 2] = 128;
       data[stride * h + i * 2 + 1] = 200; // Cr high: reddish
     }
-    const layout: FrameLayout = {
-      format: 'NV12',
-      width: w,
-      height: h,
-      planes: [
+    const layout = fullRangeLayout(
+      'NV12',
+      w,
+      h,
+      [
         { offset: 0, stride },
         { offset: stride * h, stride: cw * 2 },
       ],
-      fullRange: true,
-      bt709: true,
-    };
+      true,
+    );
     const out = new Uint8ClampedArray(20 * 11 * 4);
     expect(scaleFrame(data, layout, 20, 11, out)).toBe(true);
     const [r, g, b] = pixel(out, 20, 19, 10);
@@ -89,14 +90,7 @@ describe('scaleFrame', () => {
   it('reads RGBA and BGRA, and refuses formats it does not know', () => {
     const data = new Uint8Array(8 * 4 * 4);
     for (let i = 0; i < 32; i++) data.set([200, 100, 10, 255], i * 4);
-    const layout: FrameLayout = {
-      format: 'BGRA',
-      width: 8,
-      height: 4,
-      planes: [{ offset: 0, stride: 32 }],
-      fullRange: true,
-      bt709: false,
-    };
+    const layout = fullRangeLayout('BGRA', 8, 4, [{ offset: 0, stride: 32 }]);
     const out = new Uint8ClampedArray(4 * 2 * 4);
     scaleFrame(data, layout, 4, 2, out);
     expect(pixel(out, 4, 1, 1)).toEqual([10, 100, 200, 255]);

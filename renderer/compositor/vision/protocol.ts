@@ -49,21 +49,24 @@ export interface VisionResult {
 
 // --- main thread → worker ---
 
+/** Absolute URLs of the model files. */
+export interface VisionModels {
+  hands: string;
+  segmenter: string;
+  face: string;
+  /** Cheaper hand model, used when `preferLite` (a machine without a usable GPU). */
+  handsLite?: string;
+  /** 144×256 segmenter for landscape frames: about half the work of the 256×256 one. */
+  segmenterLandscape?: string;
+}
+
 export interface VisionInit {
   type: 'init';
   role: WorkerRole;
   /** Absolute URL of the tasks-vision wasm folder. */
   wasmBase: string;
   /** Absolute URLs of the model files. */
-  models: {
-    hands: string;
-    segmenter: string;
-    face: string;
-    /** Cheaper hand model, used when `preferLite` (a machine without a usable GPU). */
-    handsLite?: string;
-    /** 144×256 segmenter for landscape frames: about half the work of the 256×256 one. */
-    segmenterLandscape?: string;
-  };
+  models: VisionModels;
   preferLite: boolean;
   /** Ask for MediaPipe's GPU delegate (hardware WebGL in the worker); CPU where it does not start. */
   gpuDelegate: boolean;
@@ -94,17 +97,9 @@ export type ToVision = VisionInit | VisionFrame | VisionPrepare | { type: 'close
  * One frame's outcome in one worker. `skipped`: the frame barely changed since the last inferred
  * one, so no model ran; the receiver repeats its last mask / hand for this frame's time.
  */
-export interface WorkerResult {
-  type: 'result';
+export interface WorkerResult extends VisionResult {
   role: WorkerRole;
-  time: number;
   skipped: boolean;
-  hand: Float32Array | null | undefined;
-  mask: Uint8Array | null | undefined;
-  maskWidth: number;
-  maskHeight: number;
-  face: Float32Array | null | undefined;
-  ms: VisionTimes;
 }
 
 /** The wasm runtime is loaded; models load when wanted. */

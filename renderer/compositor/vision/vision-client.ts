@@ -3,19 +3,22 @@ import type { ChannelLike } from './bus';
 import { noWants, ResultCache, sameWants, VisionBus, wantsRepeatMs } from './bus';
 import type { LockManagerLike, VisionRole } from './election';
 import { VisionElection } from './election';
-import type { FromVision, ModelKey, VisionResult, VisionWants, WorkerResult, WorkerRole } from './protocol';
+import type {
+  FromVision,
+  ModelKey,
+  VisionModels,
+  VisionResult,
+  VisionWants,
+  WorkerResult,
+  WorkerRole,
+} from './protocol';
 import { visionChannelName, visionLockName } from './protocol';
 import { RateMeter, RollingAverage } from './stats';
 
 export { RateMeter, RollingAverage } from './stats';
 
-export interface VisionModelUrls {
+export interface VisionModelUrls extends VisionModels {
   wasmBase: string;
-  hands: string;
-  segmenter: string;
-  face: string;
-  handsLite?: string;
-  segmenterLandscape?: string;
   /** Use the lite hand model (no usable GPU here, so the CPU is the bottleneck). */
   preferLite: boolean;
   /** Try MediaPipe's GPU delegate first (a hardware GPU); CPU otherwise or where it fails. */

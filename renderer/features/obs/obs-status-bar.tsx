@@ -2,40 +2,58 @@ import './obs.css';
 
 import { useTranslation } from 'react-i18next';
 
-import type { ObsState } from '../../../shared/api/obs';
+import type { ObsOutputState, ObsState } from '../../../shared/api/obs';
 import { useObsSync } from '../../state/obs-state';
 
-/** A badge is lit (`on` colour) while its output runs, plain when stopped, pending in between. */
-function badgeClass(state: ObsState['stream']['state'] | ObsState['record']['state'], on: 'live' | 'rec'): string {
-  return state === 'started'
-    ? `obs-badge obs-badge--${on}`
-    : state === 'stopped'
-      ? 'obs-badge'
-      : 'obs-badge obs-badge--pending';
+/**
+ * The stream's or the recording's badge: lit (`kind` colour) while its output runs, plain when
+ * stopped, pending in between. `labels` are i18n keys: for stopped, for the one state in between
+ * that has its own words, and for any other.
+ */
+function OutputBadge({
+  kind,
+  state,
+  labels,
+  extra = '',
+}: {
+  kind: 'live' | 'rec';
+  state: ObsOutputState;
+  labels: { stopped: string; between: [ObsOutputState, string]; otherwise: string };
+  extra?: string;
+}) {
+  const { t } = useTranslation('obs');
+  const className =
+    state === 'started'
+      ? `obs-badge obs-badge--${kind}`
+      : state === 'stopped'
+        ? 'obs-badge'
+        : 'obs-badge obs-badge--pending';
+  const label =
+    state === 'stopped' ? labels.stopped : state === labels.between[0] ? labels.between[1] : labels.otherwise;
+  return (
+    <span className={className} data-testid={`obs-badge-${kind}`} data-state={state}>
+      {t(label)}
+      {extra}
+    </span>
+  );
 }
 
 function Badges({ state }: { state: ObsState }) {
   const { t } = useTranslation('obs');
   const { stream, record, virtualCam } = state;
-  const streamClass = badgeClass(stream.state, 'live');
-  const recClass = badgeClass(record.state, 'rec');
   return (
     <span className="obs-badges">
-      <span className={streamClass} data-testid="obs-badge-live" data-state={stream.state}>
-        {stream.state === 'stopped'
-          ? t('status.offAir')
-          : stream.state === 'starting'
-            ? t('status.liveStarting')
-            : t('status.live')}
-        {stream.state === 'started' && stream.timecode !== null ? ` ${stream.timecode.slice(0, 8)}` : ''}
-      </span>
-      <span className={recClass} data-testid="obs-badge-rec" data-state={record.state}>
-        {record.state === 'stopped'
-          ? t('status.notRecording')
-          : record.state === 'paused'
-            ? t('status.recPaused')
-            : t('status.rec')}
-      </span>
+      <OutputBadge
+        kind="live"
+        state={stream.state}
+        labels={{ stopped: 'status.offAir', between: ['starting', 'status.liveStarting'], otherwise: 'status.live' }}
+        extra={stream.state === 'started' && stream.timecode !== null ? ` ${stream.timecode.slice(0, 8)}` : ''}
+      />
+      <OutputBadge
+        kind="rec"
+        state={record.state}
+        labels={{ stopped: 'status.notRecording', between: ['paused', 'status.recPaused'], otherwise: 'status.rec' }}
+      />
       {virtualCam.available && (
         <span
           className={virtualCam.state === 'started' ? 'obs-badge obs-badge--vcam' : 'obs-badge'}

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { PickList } from '../../components/pick-list';
 import { showError } from '../../state/errors';
 import { useSettings } from '../../state/settings';
 import { useShowLibrary, useShowLibraryActions } from '../../state/show-library';
@@ -41,25 +42,16 @@ export function PresetsPanel() {
         <button type="button" className="primary" data-testid="preset-new" onClick={() => setPickingTemplate(true)}>
           {t('preset.new')}
         </button>
-        <ul className="pick-list">
-          {presets.map((p) => (
-            <li key={p.id}>
-              <button
-                type="button"
-                className={p.id === selected?.id ? 'active' : ''}
-                onClick={() => {
-                  setSelectedId(p.id);
-                  setPickingTemplate(false);
-                }}
-              >
-                <strong>{p.name}</strong>
-                <small>
-                  {p.orientation} · {t(`preset.layouts.${p.layout}`)} · {p.obsScene}
-                </small>
-              </button>
-            </li>
-          ))}
-        </ul>
+        <PickList
+          items={presets}
+          pickedId={selected?.id}
+          onPick={(p) => {
+            setSelectedId(p.id);
+            setPickingTemplate(false);
+          }}
+          title={(p) => p.name}
+          detail={(p) => `${p.orientation} · ${t(`preset.layouts.${p.layout}`)} · ${p.obsScene}`}
+        />
         {presets.length > 0 && (
           <button type="button" onClick={() => void library.provisionObs()} title={t('preset.provisionHint')}>
             {t('preset.provision')}

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 
 import type { GuardTerm } from '../../../shared/show/text-guard';
 import { checkText, guardCategorySchema } from '../../../shared/show/text-guard';
-import { ChoiceSelect, Field } from '../../components/form-controls';
+import { ChoiceSelect, TextAreaField } from '../../components/form-controls';
 import { useShowLibrary, useShowLibraryActions } from '../../state/show-library';
 import { GuardHitList, GuardText } from './guard-highlight';
 
@@ -54,9 +54,7 @@ export function GuardEditor() {
     <div className="guard-editor" data-testid="guard-editor">
       <p className="muted">{t('guard.intro')}</p>
       <div className="card">
-        <Field label={t('guard.try')} isWide>
-          <textarea data-testid="guard-sample" rows={2} value={sample} onChange={(e) => setSample(e.target.value)} />
-        </Field>
+        <TextAreaField label={t('guard.try')} data-testid="guard-sample" rows={2} value={sample} onChange={setSample} />
         {sample !== '' &&
           (hits.length === 0 ? (
             <p className="guard-clean">{t('guard.clean')}</p>

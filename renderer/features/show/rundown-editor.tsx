@@ -6,7 +6,7 @@ import { formatClock } from '../../../shared/show/live';
 import type { Rundown } from '../../../shared/show/rundown';
 import { moveSegment, plannedOffsetsSec, plannedTotalSec, rundownProblems } from '../../../shared/show/rundown';
 import { checkText } from '../../../shared/show/text-guard';
-import { Field, OptionalSelect } from '../../components/form-controls';
+import { Field, OptionalSelect, TextAreaField } from '../../components/form-controls';
 import { showError } from '../../state/errors';
 import { useNavigation } from '../../state/navigation';
 import { useShowLibrary, useShowLibraryActions } from '../../state/show-library';
@@ -302,15 +302,13 @@ export function RundownEditor({ rundownId, onDeleted }: { rundownId: string; onD
                   />
                 </Field>
               </div>
-              <Field label={t('rundown.script')} isWide>
-                <textarea
-                  data-testid="segment-script"
-                  rows={3}
-                  maxLength={8000}
-                  value={s.script}
-                  onChange={(e) => setSegment(i, { script: e.target.value })}
-                />
-              </Field>
+              <TextAreaField
+                label={t('rundown.script')}
+                data-testid="segment-script"
+                maxLength={8000}
+                value={s.script}
+                onChange={(script) => setSegment(i, { script })}
+              />
               {hits.length > 0 && (
                 <div className="guard-inline" data-testid="script-guard">
                   <GuardText text={s.script} hits={hits} />

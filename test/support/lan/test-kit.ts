@@ -22,6 +22,7 @@ import type { EventName, RequestInput, RequestName, RequestOutput } from '../../
 import type { DeviceRole } from '../../../shared/api/lan';
 import type { StudioErrorData } from '../../../shared/api/result';
 import { StudioError } from '../../../shared/api/result';
+import type { HostMessage } from '../../../shared/api/wire';
 import type { PanelState } from '../../../shared/lan/panel';
 import { completeHandlers } from '../api-handlers';
 import { showDomainOnSales } from '../show/test-fakes';
@@ -189,15 +190,9 @@ export class PanelSocket {
       ws.once('close', (code, reason) => resolve({ code, reason: String(reason) })),
     );
     ws.on('message', (data: Buffer) => {
-      const msg = JSON.parse(data.toString()) as {
-        type: string;
-        id?: number;
-        result?: never;
-        name?: string;
-        payload?: unknown;
-      };
-      if (msg.type === 'result') this.pending.get(msg.id!)?.(msg.result!);
-      else this.events.push({ name: msg.name!, payload: msg.payload });
+      const msg = JSON.parse(data.toString()) as HostMessage;
+      if (msg.type === 'result') this.pending.get(msg.id)?.(msg.result as never);
+      else this.events.push({ name: msg.name, payload: msg.payload });
       for (const w of [...this.waiters]) w();
     });
   }

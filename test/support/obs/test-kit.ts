@@ -43,6 +43,19 @@ export async function connectRaw(url: string, password: string): Promise<OBSWebS
   return client;
 }
 
+/**
+ * Connects `service` to the OBS at `obs` and sets a Cut transition there (through `raw`), so a
+ * measured scene change is the switch alone, not a fade.
+ */
+export async function connectWithCut(
+  service: ObsService,
+  raw: OBSWebSocket,
+  obs: { url: string; password: string },
+): Promise<void> {
+  await service.connect({ host: '127.0.0.1', port: Number(new URL(obs.url).port), password: obs.password });
+  await raw.call('SetCurrentSceneTransition', { transitionName: 'Cut' });
+}
+
 /** Resolves with the first state (current or future) that `predicate` accepts. */
 export function waitForState(
   service: ObsService,
