@@ -44,6 +44,8 @@ export const showLibrarySync = createSyncedStore<ShowLibraryStore>({
           return rundownsOf(client);
         case 'guard':
           return guardOf(client);
+        case 'products':
+          return productsOf(client);
       }
     },
     'products:changed': (_product, { client }) => productsOf(client),
@@ -117,10 +119,9 @@ export function showLibraryActions(client: StudioClient) {
     previewScene: (scene: RequestInput<'show:set-scene'>) => shown(client.call('show:set-scene', scene)),
     /** Creates the OBS scenes the presets use. */
     provisionObs: () => shown(client.call('show:obs-provision')),
-    /** Sets a product's story, photo and model. The services send no event for it: refetch the list. */
+    /** Sets a product's story, photo and model (the list follows from 'show:library-changed'). */
     async setProductMedia(productId: string, media: ProductMedia): Promise<void> {
       await client.call('show:product-media-set', { productId, media });
-      await showLibrarySync.refresh(() => productsOf(client));
     },
     /**
      * Exports a show as one package. In a browser the file is downloaded; the desktop app writes it

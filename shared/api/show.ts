@@ -145,9 +145,15 @@ export const showEvents = {
   'show:live-changed': liveChangedSchema,
   /** The segment on air has run past its planned length (once per segment). */
   'show:segment-overrun': z.object({ runId: docIdSchema, index: z.number().int(), plannedSec: z.number().int() }),
-  /** Presets, rundowns or the guard list changed (another window may have edited them). */
-  'show:library-changed': z.object({ kind: z.enum(['presets', 'rundowns', 'guard']) }),
+  /**
+   * Presets, rundowns, the guard list or products' media (story, photo, model) changed: another
+   * window may have edited them, or a show package brought them.
+   */
+  'show:library-changed': z.object({ kind: z.enum(['presets', 'rundowns', 'guard', 'products']) }),
 } as const;
+
+/** What a 'show:library-changed' says changed. */
+export type LibraryChange = z.infer<(typeof showEvents)['show:library-changed']>['kind'];
 
 export const showErrorCodes = [
   'show/preset-not-found',

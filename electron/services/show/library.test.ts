@@ -106,6 +106,8 @@ describe('show library on real files', () => {
       modelAssetId: 'builtin:tea-tin',
       shopLinks: [{ platform: 'taobao', url: 'https://example.com/t' }],
     });
+    // Every window's product list follows from the event, not from the caller refetching.
+    expect(s.rec.of('show:library-changed')).toEqual([{ kind: 'products' }]);
     const preview = await s.h['show:preset-preview'](
       {
         preset: { ...(await s.h['show:templates-list'](undefined, ctx))[0]!, name: 'x', templateId: null },
@@ -129,5 +131,6 @@ describe('show library on real files', () => {
     ).rejects.toMatchObject({
       code: 'show/product-not-found',
     });
+    expect(s.rec.of('show:library-changed')).toHaveLength(1);
   });
 });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 
 import { StudioError } from '../../../shared/api/result';
-import type { GuardFinding } from '../../../shared/api/show';
+import type { GuardFinding, LibraryChange } from '../../../shared/api/show';
 import type { Preset, PresetInput, PresetTemplate } from '../../../shared/show/preset';
 import { presetInputSchema, presetSchema, presetTexts } from '../../../shared/show/preset';
 import type { ProductMedia, ShowProduct } from '../../../shared/show/product';
@@ -108,7 +108,7 @@ export class ShowLibrary {
       createdAt: existing?.createdAt ?? now,
       updatedAt: now,
     });
-    this.options.emit('show:library-changed', { kind: 'presets' });
+    this.announce('presets');
     return saved;
   }
 
@@ -132,7 +132,7 @@ export class ShowLibrary {
       });
     }
     this.presets.delete(id);
-    this.options.emit('show:library-changed', { kind: 'presets' });
+    this.announce('presets');
   }
 
   // ---- rundowns
@@ -164,21 +164,21 @@ export class ShowLibrary {
       createdAt: existing?.createdAt ?? now,
       updatedAt: now,
     });
-    this.options.emit('show:library-changed', { kind: 'rundowns' });
+    this.announce('rundowns');
     return saved;
   }
 
   /** Writes a rundown as given (runs included); for live mode and imports. */
   putRundown(rundown: Rundown): Rundown {
     const saved = this.rundowns.put(rundown);
-    this.options.emit('show:library-changed', { kind: 'rundowns' });
+    this.announce('rundowns');
     return saved;
   }
 
   deleteRundown(id: string): void {
     this.getRundown(id);
     this.rundowns.delete(id);
-    this.options.emit('show:library-changed', { kind: 'rundowns' });
+    this.announce('rundowns');
   }
 
   duplicateRundown(id: string, title: string | undefined, copySuffix: string): Rundown {
@@ -202,7 +202,7 @@ export class ShowLibrary {
     const parsed = guardTermsSchema.parse(terms);
     writeFileAtomic(this.guardFile, JSON.stringify(parsed, null, 2));
     this.guardTerms = parsed;
-    this.options.emit('show:library-changed', { kind: 'guard' });
+    this.announce('guard');
     return parsed;
   }
 
@@ -251,17 +251,25 @@ export class ShowLibrary {
   }
 
   setMedia(productId: string, media: ProductMedia): void {
-    const next = { ...this.media, [productId]: productMediaSchema.parse(media) };
-    writeFileAtomic(this.mediaFile, JSON.stringify(next, null, 2));
-    this.media = next;
+    this.writeMedia({ ...this.media, [productId]: productMediaSchema.parse(media) });
   }
 
   /** Removes media entries (rollback of an import). */
   deleteMedia(productIds: readonly string[]): void {
     const next = { ...this.media };
     for (const id of productIds) delete next[id];
+    this.writeMedia(next);
+  }
+
+  private writeMedia(next: Record<string, ProductMedia>): void {
     writeFileAtomic(this.mediaFile, JSON.stringify(next, null, 2));
     this.media = next;
+    this.announce('products');
+  }
+
+  /** Tells every window that a list changed (for writes made around the methods above, as a package import does). */
+  announce(kind: LibraryChange): void {
+    this.options.emit('show:library-changed', { kind });
   }
 
   async listProducts(): Promise<ShowProduct[]> {

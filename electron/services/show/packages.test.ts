@@ -114,6 +114,10 @@ describe('show packages', () => {
     expect(await target.h['show:rundowns-list'](undefined, ctx)).toEqual([]);
     const result = await target.h['show:package-import']({ path: kept }, ctx);
     expect(result).toMatchObject({ title: '秋收专场', presets: 2, products: 2, files: 2 });
+    // Other windows hear of everything the package brought.
+    expect(new Set(target.rec.of('show:library-changed').map((e) => e.kind))).toEqual(
+      new Set(['presets', 'products', 'rundowns']),
+    );
     expect(await snapshot(target, result.rundownId)).toEqual(before);
     expect(fs.readdirSync(path.join(dataDir, 'show', 'staging'))).toEqual([]);
   });

@@ -506,6 +506,8 @@ async function commit(
       runs: [],
     });
     created.rundown = rundownId;
+    // The presets were put straight into the library (the rundown announced itself).
+    if (created.presets.length > 0) library.announce('presets');
     return {
       rundownId,
       title: r.title,
