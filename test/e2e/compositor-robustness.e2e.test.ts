@@ -152,6 +152,9 @@ describe('compositor robustness (no camera on this machine)', () => {
     // The GPU tier draws everything through one WebGL context: losing it is what a driver reset
     // does. (The software tier's only context is its product worker's, off this thread.)
     const gpu = await page.context().newPage();
+    // A second tab of the window: in headless Chromium only the front tab draws (rAF about once a
+    // second behind another tab), and a shot of a tab behind can come out black.
+    await gpu.bringToFront();
     gpu.on('pageerror', (e) => pageErrors.push(e.message));
     await gpu.goto(`${studio.host.programUrl}&tier=gpu`);
     await waitForScene(gpu, 1);
