@@ -11,6 +11,7 @@ import { StudioError } from '../../../shared/api/result';
 import type { ImportPreview } from '../../../shared/api/sales';
 import { assertNever } from '../../../shared/assert-never';
 import type { CellValue } from '../../../shared/sales/import/cells';
+import type { CellProjection } from './csv-records';
 import { splitRecords } from './csv-records';
 import { checkZip } from './zip-guard';
 
@@ -321,6 +322,7 @@ async function* csvRows(
   source: FileSource,
   sniff: SniffResult,
   onBytes: (n: number) => void,
+  view: RowView,
 ): AsyncGenerator<FileRow[]> {
   // Decoded here rather than through a Transform: a text Transform turned every decoded chunk
   // back into UTF-8 bytes and the reader decoded those again.
@@ -352,7 +354,11 @@ async function* csvRows(
       if (end <= 0) return undefined;
       format = formatOf(pending.slice(0, end));
     }
-    const split = splitRecords(pending, format.delimiter, format.newline, isLast);
+    const projection: CellProjection | undefined =
+      view.wanted === undefined
+        ? undefined
+        : { wanted: view.wanted, maxCellChars: importLimits.cellChars, maxCells: importLimits.recordCells };
+    const split = splitRecords(pending, format.delimiter, format.newline, isLast, projection);
     if (split !== undefined) {
       pending = pending.slice(split.end);
       return split.rows.length === 0 ? undefined : numbered(split.rows);
@@ -535,15 +541,25 @@ async function* htmlRows(
   if (batch.length > 0) yield batch;
 }
 
+/**
+ * What the caller reads of each row, changeable while rows are read: once `wanted` is set (1 for
+ * each column read as text, see CellProjection), CSV rows read from then on carry the other
+ * cells only as '' (empty) or csv-records' omittedCell. XLSX and HTML rows are always whole.
+ */
+export interface RowView {
+  wanted?: Uint8Array | undefined;
+}
+
 /** Every row of a sniffed file, in batches; `onBytes` reports progress through the file. */
 export function readRows(
   source: FileSource,
   sniff: SniffResult,
   onBytes: (n: number) => void,
+  view: RowView = {},
 ): AsyncGenerator<FileRow[]> {
   switch (sniff.kind) {
     case 'csv':
-      return csvRows(source, sniff, onBytes);
+      return csvRows(source, sniff, onBytes, view);
     case 'xlsx':
       return xlsxRows(source, sniff, onBytes);
     case 'html':
