@@ -13,7 +13,7 @@ import { assertNever } from '../../../shared/assert-never';
 import type { CellValue } from '../../../shared/sales/import/cells';
 import type { CellProjection } from './csv-records';
 import { splitRecords } from './csv-records';
-import { checkZip } from './zip-guard';
+import { checkZip, readAt } from './zip-guard';
 
 // Reads order export files row by row with bounded memory: CSV (any delimiter papaparse detects)
 // in UTF-8 / UTF-8 BOM / GB18030 (GBK) / UTF-16, XLSX through exceljs' streaming reader, and the
@@ -82,18 +82,6 @@ function fileName(source: FileSource): string {
   return source.kind === 'path' ? path.basename(source.path) : source.name;
 }
 
-async function readHead(source: FileSource, bytes: number): Promise<Buffer> {
-  if (source.kind === 'bytes') return source.bytes.subarray(0, bytes);
-  const handle = await fs.promises.open(source.path, 'r');
-  try {
-    const buffer = Buffer.alloc(bytes);
-    const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
-}
-
 async function sizeOf(source: FileSource): Promise<number> {
   if (source.kind === 'bytes') return source.bytes.length;
   try {
@@ -151,7 +139,7 @@ export async function sniffFile(source: FileSource): Promise<SniffResult> {
   const name = fileName(source);
   const size = await sizeOf(source);
   if (size === 0) throw new StudioError('sales/import-empty', 'The file is empty.', { params: { file: name } });
-  const head = await readHead(source, 64 * 1024);
+  const head = await readAt(source, 0, 64 * 1024);
   const tooLarge = (limit: number) =>
     new StudioError('sales/import-too-large', 'The file is too large to import.', {
       params: { file: name, mb: Math.round(size / 1024 ** 2), limitMb: Math.round(limit / 1024 ** 2) },
