@@ -288,17 +288,13 @@ export const badRowSchema = z.object({
 export type BadRow = z.infer<typeof badRowSchema>;
 
 /** One order line as the import understood it (preview sample). */
-export const importedOrderSchema = z.object({
-  line: z.number().int().positive(),
-  orderId: z.string(),
-  lineId: z.string(),
-  orderedAt: epochMs,
-  productTitle: z.string(),
-  productId: id.nullable(),
-  quantity: z.number().int(),
-  amountFen: signedFenSchema,
-  status: saleStatusSchema,
-});
+export const importedOrderSchema = saleSchema
+  .pick({ orderedAt: true, productTitle: true, productId: true, quantity: true, amountFen: true, status: true })
+  .extend({
+    line: z.number().int().positive(),
+    orderId: z.string(),
+    lineId: z.string(),
+  });
 export type ImportedOrder = z.infer<typeof importedOrderSchema>;
 
 /**

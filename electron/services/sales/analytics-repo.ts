@@ -6,6 +6,7 @@ import type {
   Show,
   ShowAnalytics,
 } from '../../../shared/api/sales';
+import type { Fen } from '../../../shared/money';
 import type { RollupRow } from '../../../shared/sales/analytics';
 import { addTotals, buildShowAnalytics, emptyTotals, perMinute } from '../../../shared/sales/analytics';
 import type { SalesConnection } from './connection';
@@ -20,6 +21,28 @@ export interface AnalyticsLookups {
   getShow(id: string): Show;
   getProduct(id: string): Product;
   listProducts(includeArchived: boolean): Product[];
+}
+
+/** The summed columns of a roll-up row, as SQLite names them. */
+interface RollupSums {
+  gmv_fen: number;
+  orders: number;
+  units: number;
+  refunded_fen: number;
+  refunded_orders: number;
+  off_air_orders: number;
+}
+
+/** Those sums as the analytics name them. */
+function totalsOf(r: RollupSums): SalesTotals {
+  return {
+    gmvFen: r.gmv_fen as Fen,
+    orders: r.orders,
+    units: r.units,
+    refundedFen: r.refunded_fen as Fen,
+    refundedOrders: r.refunded_orders,
+    offAirOrders: r.off_air_orders,
+  };
 }
 
 export class AnalyticsRepo {
@@ -57,27 +80,16 @@ export class AnalyticsRepo {
     const show = this.lookups.getShow(showId);
     const segments = (this.conn.stmt(salesQueries.showSegments).all(showId) as SegmentRow[]).map(toSegment);
     const rows = (
-      this.conn.stmt(salesQueries.showRollup).all(showId) as {
+      this.conn.stmt(salesQueries.showRollup).all(showId) as (RollupSums & {
         segment_id: string;
         product_id: string;
         minute: number;
-        gmv_fen: number;
-        orders: number;
-        units: number;
-        refunded_fen: number;
-        refunded_orders: number;
-        off_air_orders: number;
-      }[]
+      })[]
     ).map((r): RollupRow => ({
       segmentId: r.segment_id === '' ? null : r.segment_id,
       productId: r.product_id === '' ? null : r.product_id,
       minute: r.minute,
-      gmvFen: r.gmv_fen,
-      orders: r.orders,
-      units: r.units,
-      refundedFen: r.refunded_fen,
-      refundedOrders: r.refunded_orders,
-      offAirOrders: r.off_air_orders,
+      ...totalsOf(r),
     }));
     const products = new Map(this.lookups.listProducts(true).map((p) => [p.id, p]));
     return buildShowAnalytics({ show, segments, products, rows, now: this.conn.now() });
@@ -86,16 +98,10 @@ export class AnalyticsRepo {
   productAnalytics(productId: string): ProductAnalytics {
     const product = this.lookups.getProduct(productId);
     const now = this.conn.now();
-    const rows = this.conn.stmt(salesQueries.productRollup).all(productId) as {
+    const rows = this.conn.stmt(salesQueries.productRollup).all(productId) as (RollupSums & {
       show_id: string;
       segment_id: string;
-      gmv_fen: number;
-      orders: number;
-      units: number;
-      refunded_fen: number;
-      refunded_orders: number;
-      off_air_orders: number;
-    }[];
+    })[];
     const onAir = new Map(
       (
         this.conn.stmt(salesQueries.productSegments).all(now, productId) as {
@@ -108,14 +114,7 @@ export class AnalyticsRepo {
     const totals = emptyTotals();
     const byShow = new Map<string, ReturnType<typeof emptyTotals>>();
     for (const r of rows) {
-      const row = {
-        gmvFen: r.gmv_fen,
-        orders: r.orders,
-        units: r.units,
-        refundedFen: r.refunded_fen,
-        refundedOrders: r.refunded_orders,
-        offAirOrders: r.off_air_orders,
-      };
+      const row = totalsOf(r);
       addTotals(totals, row);
       if (r.show_id === '') continue;
       let t = byShow.get(r.show_id);

@@ -102,6 +102,47 @@ describe('chunked import commit', () => {
     expect(stored).toEqual(fromSales);
   });
 
+  it('every imported sale reaches the outbox once, in id order, beside the manual ones; a roll-back leaves tombstones', () => {
+    const file = path.join(tempDir(), 'sales.db');
+    const db = new SalesDb({ file });
+    db.stageBegin('job-3', 'orders.csv', 'douyin');
+    db.stageBatch('job-3', packStaged(orders(6_000)));
+    db.commitImport('job-3', 0);
+    // The same orders again, plus new ones: only the new lines are inserted and enter the outbox.
+    db.stageBegin('job-4', 'orders.csv', 'douyin');
+    db.stageBatch('job-4', packStaged(orders(7_000)));
+    const { firstSeq } = db.commitBegin('job-4', 0);
+    db.commitChunk('job-4', firstSeq, firstSeq + 6_999);
+    db.rollbackImport('job-4');
+    db.stageBegin('job-5', 'orders.csv', 'douyin');
+    db.stageBatch('job-5', packStaged(orders(8_000)));
+    expect(db.commitImport('job-5', 0)).toMatchObject({ imported: 2_000, duplicates: 6_000 });
+    db.close();
+    const check = new Database(file);
+    try {
+      const outbox = check
+        .prepare(
+          'SELECT o.sale_id id, o.revision, s.import_id FROM outbox o LEFT JOIN sales s ON s.id = o.sale_id ORDER BY o.seq',
+        )
+        .all() as { id: number; revision: number; import_id: string | null }[];
+      const sales = check.prepare('SELECT id FROM sales ORDER BY id').all() as { id: number }[];
+      // Job 4's 1,000 new lines were rolled back: tombstones (revision 2, no sale) before job 5's rows.
+      const live = outbox.filter((o) => o.import_id !== null);
+      expect(live.map((o) => o.id)).toEqual(sales.map((s) => s.id));
+      expect(live.every((o) => o.revision === 1)).toBe(true);
+      const gone = outbox.filter((o) => o.import_id === null);
+      expect(gone).toHaveLength(1_000);
+      expect(gone.every((o) => o.revision === 2)).toBe(true);
+      expect(outbox.map((o) => o.import_id)).toEqual([
+        ...Array<string>(6_000).fill('job-3'),
+        ...Array<null>(1_000).fill(null),
+        ...Array<string>(2_000).fill('job-5'),
+      ]);
+    } finally {
+      check.close();
+    }
+  });
+
   it('a sale entered during a large commit is answered between its chunks', async () => {
     const kit = await makeSalesKit({ dir: tempDir() });
     try {

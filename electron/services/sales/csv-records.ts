@@ -1,3 +1,5 @@
+import { cellText, isEmptyCell } from '../../../shared/sales/import/cells';
+
 /** Records split from the front of a text, and where the unread rest begins. */
 export interface SplitRecords {
   readonly rows: string[][];
@@ -24,6 +26,7 @@ export function splitRecords(
   delimiter: string,
   newline: '\r\n' | '\n',
   isLast: boolean,
+  projection?: CellProjection,
 ): SplitRecords | undefined {
   if (delimiter.length !== 1) return undefined;
   const d = delimiter.charCodeAt(0);
@@ -46,7 +49,10 @@ export function splitRecords(
       const nl = text.indexOf('\n', i);
       const lineEnd = nl < 0 ? -1 : isCrLf ? (nl > i && text.charCodeAt(nl - 1) === cr ? nl - 1 : -1) : nl;
       if (lineEnd >= 0) {
-        const record = lineCells(text.slice(i, lineEnd), delimiter);
+        const record =
+          projection === undefined
+            ? lineCells(text.slice(i, lineEnd), delimiter)
+            : projectedCells(text, i, lineEnd, d, projection);
         if (record !== undefined) {
           rows.push(record);
           i = nl + 1;
@@ -160,4 +166,105 @@ function closesQuoted(cell: string): boolean {
     if (at < 0) return false;
   }
   return true;
+}
+
+/**
+ * Which cells of a record the reader needs as text: `wanted[k]` 1 for the columns the mapping
+ * reads (and the first three, where summary rows say so); cells past `wanted.length` (beyond
+ * the header) are always read. Every other cell comes back as '' when it is empty (as
+ * isEmptyCell sees it) and as {@link omittedCell} otherwise, so blank-row and column-count
+ * checks see what they would have seen, without a string per cell: a 74-column 抖店 export
+ * maps 13 of them.
+ */
+export interface CellProjection {
+  readonly wanted: Uint8Array;
+  /** Longest cell allowed; a longer one sends the line to the full reader (which reports it). */
+  readonly maxCellChars: number;
+  /** Most cells in one record; likewise. */
+  readonly maxCells: number;
+}
+
+const projectedScratch: string[] = [];
+
+/** What a projected record holds in place of a non-empty cell nobody reads. */
+export const omittedCell = '\u2026';
+
+/**
+ * The cells of the one-line record text[from, to) under a projection, or undefined when the
+ * line needs the full reader (a quote that does not close the simple way, a cell or a record
+ * over the limits).
+ */
+function projectedCells(
+  text: string,
+  from: number,
+  to: number,
+  d: number,
+  projection: CellProjection,
+): string[] | undefined {
+  const { wanted, maxCellChars, maxCells } = projection;
+  // Filled in place and copied out at its exact size (see splitRecords).
+  const cells = projectedScratch;
+  let count = 0;
+  const delimiter = String.fromCharCode(d);
+  let at = from;
+  for (let k = 0; ; k++) {
+    if (k >= maxCells) return undefined;
+    let start = at;
+    let end: number;
+    let next: number;
+    let hasDoubled = false;
+    if (text.charCodeAt(at) === quote) {
+      // Quoted: up to a quote that is not doubled, which must end the cell.
+      let search = at + 1;
+      let close: number;
+      for (;;) {
+        close = text.indexOf('"', search);
+        if (close < 0 || close >= to) return undefined;
+        if (close + 1 < to && text.charCodeAt(close + 1) === quote) {
+          hasDoubled = true;
+          search = close + 2;
+          continue;
+        }
+        break;
+      }
+      if (close + 1 < to && text.charCodeAt(close + 1) !== d) return undefined;
+      start = at + 1;
+      end = close;
+      next = close + 1;
+    } else {
+      const found = text.indexOf(delimiter, at);
+      end = found < 0 || found > to ? to : found;
+      next = end;
+    }
+    if (end - start > maxCellChars) return undefined;
+    if (k >= wanted.length || wanted[k] === 1) {
+      const raw = text.slice(start, end);
+      cells[count++] = hasDoubled ? raw.replaceAll('""', '"') : raw;
+    } else {
+      cells[count++] = isOmittedEmpty(text, start, end, hasDoubled) ? '' : omittedCell;
+    }
+    if (next >= to) return cells.slice(0, count);
+    at = next + 1;
+    if (at === to) {
+      // A delimiter at the very end: one more, empty cell.
+      if (k + 1 >= maxCells) return undefined;
+      cells[count++] = '';
+      return cells.slice(0, count);
+    }
+  }
+}
+
+/** Longest text that can be an empty-cell marker once cellText has unwrapped it. */
+const maxMarkerChars = 4;
+
+/** Whether the cell text[start, end) reads as empty (cellText, then isEmptyCell), slicing only short cells. */
+function isOmittedEmpty(text: string, start: number, end: number, hasDoubled: boolean): boolean {
+  if (end === start) return true;
+  const first = text.charCodeAt(start);
+  const last = text.charCodeAt(end - 1);
+  // cellText leaves such a cell as it is: longer than any marker, it is not empty.
+  const isPlain = first > 0x20 && first !== 0x3d && first !== 0x27 && first !== 0xfeff && last > 0x20;
+  if (isPlain && end - start > maxMarkerChars) return false;
+  const raw = text.slice(start, end);
+  return isEmptyCell(cellText(hasDoubled ? raw.replaceAll('""', '"') : raw));
 }

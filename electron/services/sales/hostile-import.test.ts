@@ -58,6 +58,16 @@ const order = (id: string, at: string, amount = '59.90', qty = '1') => ({
   订单状态: '已支付',
 });
 
+/** A zip record of `bytes` bytes: its little-endian fields as [offset, value, width]. */
+function zipRecord(bytes: number, fields: readonly (readonly [number, number, 2 | 4])[]): Buffer {
+  const record = Buffer.alloc(bytes);
+  for (const [at, value, width] of fields) {
+    if (width === 4) record.writeUInt32LE(value, at);
+    else record.writeUInt16LE(value, at);
+  }
+  return record;
+}
+
 /** A minimal zip (deflated entries) with sizes as given, or as they really are. */
 function zip(entries: { name: string; data: Buffer; declaredSize?: number }[]): Buffer {
   const locals: Buffer[] = [];
@@ -67,32 +77,36 @@ function zip(entries: { name: string; data: Buffer; declaredSize?: number }[]): 
     const packed = zlib.deflateRawSync(e.data);
     const name = Buffer.from(e.name);
     const size = e.declaredSize ?? e.data.length;
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(8, 8);
-    local.writeUInt32LE(packed.length, 18);
-    local.writeUInt32LE(size, 22);
-    local.writeUInt16LE(name.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt32LE(packed.length, 20);
-    central.writeUInt32LE(size, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
+    // Version 2.0, deflate, compressed and inflated sizes, name length; the central one also the offset.
+    const local = zipRecord(30, [
+      [0, 0x04034b50, 4],
+      [4, 20, 2],
+      [8, 8, 2],
+      [18, packed.length, 4],
+      [22, size, 4],
+      [26, name.length, 2],
+    ]);
+    const central = zipRecord(46, [
+      [0, 0x02014b50, 4],
+      [6, 20, 2],
+      [10, 8, 2],
+      [20, packed.length, 4],
+      [24, size, 4],
+      [28, name.length, 2],
+      [42, offset, 4],
+    ]);
     locals.push(local, name, packed);
     centrals.push(central, name);
     offset += 30 + name.length + packed.length;
   }
   const dir = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(dir.length, 12);
-  end.writeUInt32LE(offset, 16);
+  const end = zipRecord(22, [
+    [0, 0x06054b50, 4],
+    [8, entries.length, 2],
+    [10, entries.length, 2],
+    [12, dir.length, 4],
+    [16, offset, 4],
+  ]);
   return Buffer.concat([...locals, dir, end]);
 }
 

@@ -11,8 +11,9 @@ import { StudioError } from '../../../shared/api/result';
 import type { ImportPreview } from '../../../shared/api/sales';
 import { assertNever } from '../../../shared/assert-never';
 import type { CellValue } from '../../../shared/sales/import/cells';
+import type { CellProjection } from './csv-records';
 import { splitRecords } from './csv-records';
-import { checkZip } from './zip-guard';
+import { checkZip, readAt } from './zip-guard';
 
 // Reads order export files row by row with bounded memory: CSV (any delimiter papaparse detects)
 // in UTF-8 / UTF-8 BOM / GB18030 (GBK) / UTF-16, XLSX through exceljs' streaming reader, and the
@@ -81,18 +82,6 @@ function fileName(source: FileSource): string {
   return source.kind === 'path' ? path.basename(source.path) : source.name;
 }
 
-async function readHead(source: FileSource, bytes: number): Promise<Buffer> {
-  if (source.kind === 'bytes') return source.bytes.subarray(0, bytes);
-  const handle = await fs.promises.open(source.path, 'r');
-  try {
-    const buffer = Buffer.alloc(bytes);
-    const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
-}
-
 async function sizeOf(source: FileSource): Promise<number> {
   if (source.kind === 'bytes') return source.bytes.length;
   try {
@@ -150,7 +139,7 @@ export async function sniffFile(source: FileSource): Promise<SniffResult> {
   const name = fileName(source);
   const size = await sizeOf(source);
   if (size === 0) throw new StudioError('sales/import-empty', 'The file is empty.', { params: { file: name } });
-  const head = await readHead(source, 64 * 1024);
+  const head = await readAt(source, 0, 64 * 1024);
   const tooLarge = (limit: number) =>
     new StudioError('sales/import-too-large', 'The file is too large to import.', {
       params: { file: name, mb: Math.round(size / 1024 ** 2), limitMb: Math.round(limit / 1024 ** 2) },
@@ -321,6 +310,7 @@ async function* csvRows(
   source: FileSource,
   sniff: SniffResult,
   onBytes: (n: number) => void,
+  view: RowView,
 ): AsyncGenerator<FileRow[]> {
   // Decoded here rather than through a Transform: a text Transform turned every decoded chunk
   // back into UTF-8 bytes and the reader decoded those again.
@@ -352,7 +342,11 @@ async function* csvRows(
       if (end <= 0) return undefined;
       format = formatOf(pending.slice(0, end));
     }
-    const split = splitRecords(pending, format.delimiter, format.newline, isLast);
+    const projection: CellProjection | undefined =
+      view.wanted === undefined
+        ? undefined
+        : { wanted: view.wanted, maxCellChars: importLimits.cellChars, maxCells: importLimits.recordCells };
+    const split = splitRecords(pending, format.delimiter, format.newline, isLast, projection);
     if (split !== undefined) {
       pending = pending.slice(split.end);
       return split.rows.length === 0 ? undefined : numbered(split.rows);
@@ -535,15 +529,25 @@ async function* htmlRows(
   if (batch.length > 0) yield batch;
 }
 
+/**
+ * What the caller reads of each row, changeable while rows are read: once `wanted` is set (1 for
+ * each column read as text, see CellProjection), CSV rows read from then on carry the other
+ * cells only as '' (empty) or csv-records' omittedCell. XLSX and HTML rows are always whole.
+ */
+export interface RowView {
+  wanted?: Uint8Array | undefined;
+}
+
 /** Every row of a sniffed file, in batches; `onBytes` reports progress through the file. */
 export function readRows(
   source: FileSource,
   sniff: SniffResult,
   onBytes: (n: number) => void,
+  view: RowView = {},
 ): AsyncGenerator<FileRow[]> {
   switch (sniff.kind) {
     case 'csv':
-      return csvRows(source, sniff, onBytes);
+      return csvRows(source, sniff, onBytes, view);
     case 'xlsx':
       return xlsxRows(source, sniff, onBytes);
     case 'html':

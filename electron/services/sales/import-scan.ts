@@ -5,7 +5,7 @@ import type { HeaderGuess, StagedOrder } from '../../../shared/sales/import/norm
 import { createRowNormaliser, findHeaderRow } from '../../../shared/sales/import/normalise';
 import { detectPreset, mappingFits } from '../../../shared/sales/import/presets';
 import { createZonedClock } from '../../../shared/sales/time';
-import type { FileRow, FileSource, SniffResult } from './import-reader';
+import type { FileRow, FileSource, RowView, SniffResult } from './import-reader';
 import { readRows, sniffFile } from './import-reader';
 import type { StagedColumns } from './staged-columns';
 import { packStaged } from './staged-columns';
@@ -130,6 +130,8 @@ export async function scanFile(request: ScanRequest, sink: ScanSink): Promise<Sc
   let firstHead: FileRow[] | undefined;
   let header: (HeaderGuess & { line: number; sheet: string | null }) | undefined;
   let normalise: ReturnType<typeof createRowNormaliser> | undefined;
+  /** Once the header is known, CSV rows carry only the cells the normaliser reads as text. */
+  const view: RowView = {};
   const badRows: BadRow[] = [];
   const counts: ScanCounts = { total: 0, ok: 0, bad: 0, skipped: 0 };
   let batch: StagedOrder[] = [];
@@ -184,6 +186,9 @@ export async function scanFile(request: ScanRequest, sink: ScanSink): Promise<Sc
       clock,
       headerLine: headerRow.line,
     });
+    const wanted = new Uint8Array(guess.headers.length);
+    for (const i of normalise.columns) wanted[i] = 1;
+    view.wanted = wanted;
     await sink.begin(sniff.name, guess.mapping.platform);
     for (const r of rows.slice(guess.index + 1)) if (handleRow(r)) await flush();
     return true;
@@ -191,7 +196,7 @@ export async function scanFile(request: ScanRequest, sink: ScanSink): Promise<Sc
 
   let currentSheet: string | null | undefined;
   let hasGivenUpOnSheet = false;
-  for await (const rows of readRows(source, sniff, (n) => (bytesRead += n))) {
+  for await (const rows of readRows(source, sniff, (n) => (bytesRead += n), view)) {
     for (const row of rows) {
       rowsRead += 1;
       if (normalise !== undefined) {

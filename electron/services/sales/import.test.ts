@@ -2,24 +2,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { StudioError } from '../../../shared/api/result';
 import type { ImportPreview } from '../../../shared/api/sales';
-import type { SalesKit } from '../../../test/support/sales/test-kit';
-import { cst, fixture, makeSalesKit, seedShow } from '../../../test/support/sales/test-kit';
+import type { SalesKit, SeededShow } from '../../../test/support/sales/test-kit';
+import { cst, fixture, kitPerTest } from '../../../test/support/sales/test-kit';
 import { rollupInsertSql } from './migrations';
 
 let kit: SalesKit;
-let seed: Awaited<ReturnType<typeof seedShow>>;
-
-beforeEach(async () => {
-  kit = await makeSalesKit();
-  seed = await seedShow(kit);
-});
-afterEach(async () => {
-  await kit.close();
-  fs.rmSync(kit.dir, { recursive: true, force: true });
+let seed: SeededShow;
+kitPerTest((k, s) => {
+  kit = k;
+  seed = s;
 });
 
 const preview = (name: string, extra: Record<string, unknown> = {}) =>

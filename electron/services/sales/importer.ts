@@ -91,19 +91,22 @@ export class SalesImporter {
     }
     const { sniff } = result;
     this.emitProgress({ previewId, phase: 'reading', bytesRead: sniff.size, totalBytes: sniff.size, rows: 0 });
+    const file = {
+      previewId,
+      fileName: sniff.name,
+      fileBytes: sniff.size,
+      kind: sniff.kind,
+      encoding: sniff.encoding,
+      sheet: result.sheet,
+      headerLine: result.headerLine,
+    };
 
     if (result.kind === 'needs-mapping') {
       return {
-        previewId,
-        fileName: sniff.name,
-        fileBytes: sniff.size,
-        kind: sniff.kind,
-        encoding: sniff.encoding,
-        sheet: result.sheet,
+        ...file,
         platform: 'generic',
         isDetected: false,
         needsMapping: true,
-        headerLine: result.headerLine,
         columns: result.columns,
         mapping: request.mapping ?? {
           name: sniff.name.slice(0, 60),
@@ -150,16 +153,10 @@ export class SalesImporter {
     });
     this.logger.info('import previewed', { file: sniff.name, platform, rows: counts.total, bad: counts.bad });
     return {
-      previewId,
-      fileName: sniff.name,
-      fileBytes: sniff.size,
-      kind: sniff.kind,
-      encoding: sniff.encoding,
-      sheet: result.sheet,
+      ...file,
       platform,
       isDetected: request.platform === 'auto' && result.isPreset,
       needsMapping: false,
-      headerLine: result.headerLine,
       columns: result.headers.filter((h) => h !== ''),
       mapping,
       gmv:

@@ -2,25 +2,21 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import iconv from 'iconv-lite';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { StudioError } from '../../../shared/api/result';
-import type { SalesKit } from '../../../test/support/sales/test-kit';
-import { fixture, makeSalesKit, seedShow } from '../../../test/support/sales/test-kit';
+import type { SalesKit, SeededShow } from '../../../test/support/sales/test-kit';
+import { fixture, kitPerTest } from '../../../test/support/sales/test-kit';
 import { allocate } from './taobao-pair';
 
 // A 淘宝/千牛 pair: the order file (ExportOrderList, one row per order, with postage and what the
 // buyer paid) and the item file (ExportOrderDetailList, one row per 宝贝), GBK, imported together.
 
 let kit: SalesKit;
-let seed: Awaited<ReturnType<typeof seedShow>>;
-beforeEach(async () => {
-  kit = await makeSalesKit();
-  seed = await seedShow(kit);
-});
-afterEach(async () => {
-  await kit.close();
-  fs.rmSync(kit.dir, { recursive: true, force: true });
+let seed: SeededShow;
+kitPerTest((k, s) => {
+  kit = k;
+  seed = s;
 });
 
 const csv = (rows: string[][]) =>

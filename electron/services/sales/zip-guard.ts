@@ -31,7 +31,8 @@ interface Entry {
 
 export type ZipBytes = { kind: 'path'; path: string } | { kind: 'bytes'; bytes: Buffer };
 
-async function readAt(source: ZipBytes, position: number, length: number): Promise<Buffer> {
+/** `length` bytes from `position` (fewer at the end of the file); also the import reader's sniffing head. */
+export async function readAt(source: ZipBytes, position: number, length: number): Promise<Buffer> {
   if (source.kind === 'bytes') return source.bytes.subarray(position, position + length);
   const handle = await fs.promises.open(source.path, 'r');
   try {

@@ -72,9 +72,12 @@ export const importLimits = { maxLineFen: 1_000_000_000, maxQuantity: 100_000 } 
  * order follow each other, so the previous order id decides the `#n` line keys and which line
  * carries an order-level amount (it goes on the first line; later lines get 0, so sums stay right).
  */
-export function createRowNormaliser(
-  options: NormaliserOptions,
-): (cells: readonly CellValue[], line: number) => RowOutcome {
+/** A row normaliser, and the columns (indexes) it reads as text. */
+export type RowNormaliser = ((cells: readonly CellValue[], line: number) => RowOutcome) & {
+  readonly columns: readonly number[];
+};
+
+export function createRowNormaliser(options: NormaliserOptions): RowNormaliser {
   const { mapping, clock, headers, headerLine } = options;
   const now = options.now ?? Date.now();
   const index = new Map<string, number>();
@@ -102,6 +105,18 @@ export function createRowNormaliser(
     afterSale: col('afterSale'),
   };
   const unit = mapping.amountUnit;
+  // An export has a handful of distinct status pairs: each is matched against the patterns once.
+  const statuses = new Map<string, SaleStatus>();
+  const statusOf = (status: string, afterSale: string): SaleStatus => {
+    const key = `${status}\u0000${afterSale}`;
+    let known = statuses.get(key);
+    if (known === undefined) {
+      known = statusFromText(status, afterSale);
+      if (statuses.size >= 1024) statuses.clear();
+      statuses.set(key, known);
+    }
+    return known;
+  };
   let previousOrder = '';
   let linesOfPrevious = 0;
 
@@ -115,7 +130,7 @@ export function createRowNormaliser(
     return isEmptyCell(t) ? '' : t;
   };
 
-  return (cells, line) => {
+  const normalise = (cells: readonly CellValue[], line: number): RowOutcome => {
     if (cells.every((c) => isEmptyCell(cellText(c)))) return { kind: 'skip', why: 'blank' };
     const rawId = cols.orderId === undefined ? undefined : cells[cols.orderId];
     const id = readIdCell(rawId);
@@ -175,7 +190,7 @@ export function createRowNormaliser(
       return bad(line, 'amount-out-of-range', 'quantity', rawQty);
     }
 
-    const status = statusFromText(text(cells, cols.status), text(cells, cols.afterSale));
+    const status = statusOf(text(cells, cols.status), text(cells, cols.afterSale));
     const title = text(cells, cols.productTitle);
     const externalProductId = text(cells, cols.externalProductId);
     const sku = text(cells, cols.sku);
@@ -244,6 +259,12 @@ export function createRowNormaliser(
     }
     return { kind: 'orders', orders };
   };
+  // The mapped columns, and the first three (summary rows say 合计 there); every other cell is
+  // only ever tested for emptiness.
+  const columns = [...new Set([0, 1, 2, ...Object.values(cols).filter((i): i is number => i !== undefined)])].filter(
+    (i) => i < headers.length,
+  );
+  return Object.assign(normalise, { columns });
 }
 
 const emptyAmount: AmountCell = { kind: 'empty' };

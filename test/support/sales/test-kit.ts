@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+import { afterEach, beforeEach } from 'vitest';
+
 import { createApiRouter } from '../../../electron/services/api-router';
 import type { Domain } from '../../../electron/services/domain';
 import { createEventBus } from '../../../electron/services/event-bus';
@@ -140,6 +142,27 @@ export async function seedShow(kit: SalesKit): Promise<{
     show,
     segments: [{ ...a, endedAt: cst('20:30') }, { ...b, endedAt: cst('21:00') }, cEnded],
   };
+}
+
+/** What seedShow made. */
+export type SeededShow = Awaited<ReturnType<typeof seedShow>>;
+
+/**
+ * A new kit with the fixtures' show before each test of the calling file (handed to `use`),
+ * closed and its folder removed after it.
+ */
+export function kitPerTest(use: (kit: SalesKit, seed: SeededShow) => void): void {
+  let current: SalesKit | undefined;
+  beforeEach(async () => {
+    current = await makeSalesKit();
+    use(current, await seedShow(current));
+  });
+  afterEach(async () => {
+    if (current === undefined) return;
+    await current.close();
+    fs.rmSync(current.dir, { recursive: true, force: true });
+    current = undefined;
+  });
 }
 
 /** Absolute path of an order fixture. */
