@@ -1,11 +1,11 @@
 // The 2D tier's background blur, without `ctx.filter`. Chromium keeps the result of every filtered
 // draw in Skia's image-filter cache, keyed by the source picture: a camera gives a new picture every
-// frame, so the cache filled at about 7 MB/s to its budget and stayed there (measured here at 30 fps:
-// the program renderer's anonymous memory 250 → 360 MB within 15 s of a blurred background, against
-// flat with the pyramid), and any canvas filter on a frame source does the same. A pyramid of
-// halvings with bilinear smoothing averages 2×2 pixels a step and allocates nothing per frame; two
-// smooth upscales give the soft look of a Gaussian. Measured cost, 1280×720: 2.4 ms a frame, where
-// the filtered draw took 2.2 ms.
+// frame, so the cache filled at about 7 MB/s up to its budget. Measured here at 30 fps: the program
+// renderer's anonymous memory ran 265–365 MB in a sawtooth while a blurred background was shown
+// (257–276 MB flat with the pyramid), and a bare page drawing a camera through any canvas filter
+// went 51 → 162 MB in about 17 s. A pyramid of halvings with bilinear smoothing averages 2×2 pixels
+// a step and allocates nothing per frame; two smooth upscales give the soft look of a Gaussian.
+// Measured cost, 1280×720: 2.4 ms a frame, where the filtered draw took 2.2 ms.
 
 import { StudioError } from '../../shared/api/result';
 
@@ -56,8 +56,9 @@ export class BlurPyramid {
       const l = (this.levels[i] ??= level());
       resize(l, width / 2 ** (i + 1), height / 2 ** (i + 1));
     }
-    // The last upscale's source: a quarter of the output (or the first level when that is smaller).
+    // The last upscale's source: a quarter of the output.
     resize(this.up, width / 4, height / 4);
+    // Context state is set each frame: resizing a canvas resets it.
     const first = this.levels[0]!;
     first.ctx.globalCompositeOperation = 'copy';
     return first.ctx;

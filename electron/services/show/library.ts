@@ -251,7 +251,14 @@ export class ShowLibrary {
   }
 
   setMedia(productId: string, media: ProductMedia): void {
-    this.writeMedia({ ...this.media, [productId]: productMediaSchema.parse(media) });
+    this.setMediaOf([[productId, media]]);
+  }
+
+  /** Several products' media in one write and one announcement (a package import). */
+  setMediaOf(entries: readonly (readonly [string, ProductMedia])[]): void {
+    const next = { ...this.media };
+    for (const [id, media] of entries) next[id] = productMediaSchema.parse(media);
+    this.writeMedia(next);
   }
 
   /** Removes media entries (rollback of an import). */

@@ -483,15 +483,15 @@ async function commit(
       presetMap.set(p.id, id);
     }
 
-    for (const p of manifest.products) {
-      const id = productMap.get(p.id)!;
-      library.setMedia(id, {
-        story: p.story,
-        photoAssetId: mapAsset(p.photoAssetId),
-        modelAssetId: mapAsset(p.modelAssetId),
-      });
-      created.media.push(id);
-    }
+    const media = manifest.products.map(
+      (p) =>
+        [
+          productMap.get(p.id)!,
+          { story: p.story, photoAssetId: mapAsset(p.photoAssetId), modelAssetId: mapAsset(p.modelAssetId) },
+        ] as const,
+    );
+    if (media.length > 0) library.setMediaOf(media);
+    created.media.push(...media.map(([id]) => id));
 
     const r = manifest.rundown;
     const rundownId = library.rundowns.has(r.id) ? newId() : r.id;

@@ -67,16 +67,16 @@ export interface NormaliserOptions {
 /** Sense limits on one imported line: 10,000,000 yuan, 100,000 units. */
 export const importLimits = { maxLineFen: 1_000_000_000, maxQuantity: 100_000 } as const;
 
-/**
- * Turns file rows into order lines. Stateful only in the small way exports need: rows of one
- * order follow each other, so the previous order id decides the `#n` line keys and which line
- * carries an order-level amount (it goes on the first line; later lines get 0, so sums stay right).
- */
 /** A row normaliser, and the columns (indexes) it reads as text. */
 export type RowNormaliser = ((cells: readonly CellValue[], line: number) => RowOutcome) & {
   readonly columns: readonly number[];
 };
 
+/**
+ * Turns file rows into order lines. Stateful only in the small way exports need: rows of one
+ * order follow each other, so the previous order id decides the `#n` line keys and which line
+ * carries an order-level amount (it goes on the first line; later lines get 0, so sums stay right).
+ */
 export function createRowNormaliser(options: NormaliserOptions): RowNormaliser {
   const { mapping, clock, headers, headerLine } = options;
   const now = options.now ?? Date.now();

@@ -47,8 +47,7 @@ export async function soak(ctx: BenchContext, camera: string): Promise<BenchFigu
   // Memory is compared over whole turns of the run of show (every scene shown for the same time
   // at the same phase of its 30 s), because each scene has its own working set: a first minute of
   // scenes 1–2 against a last minute of scenes 3–4 measured the scenes, not growth.
-  const cycleMinutes = soakCycleMinutes;
-  const memoryWindow = minutes >= 2 * cycleMinutes ? cycleMinutes : 1;
+  const memoryWindow = minutes >= 2 * soakCycleMinutes ? soakCycleMinutes : 1;
   const host = await startHost({ dataDir: ctx.tmpDir });
   const api = await openApi(host);
   const browser = await launchBrowser({ fakeCamera: camera });
