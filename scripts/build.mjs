@@ -62,6 +62,7 @@ async function buildNode() {
     { in: 'electron/main.ts', out: 'main' },
     { in: 'electron/host/cli.ts', out: 'host' },
     { in: 'electron/services/sales/sales-worker.ts', out: 'sales-worker' },
+    { in: 'electron/services/sales/checkpoint-worker.ts', out: 'checkpoint-worker' },
     { in: 'electron/services/assets/model-worker.ts', out: 'model-worker' },
     { in: 'electron/services/sales/import-worker.ts', out: 'import-worker' },
   ].filter((e) => fs.existsSync(path.join(root, e.in)));

@@ -31,6 +31,8 @@ export class SalesConnection {
   readonly db: Database.Database;
   readonly now: () => number;
   private readonly statements = new Map<string, Database.Statement>();
+  /** Where checkpoints run when not here: the sales worker's checkpoint thread. */
+  private checkpointer: (() => Promise<void>) | undefined;
 
   constructor(options: SalesDbOptions) {
     this.file = options.file;
@@ -90,9 +92,23 @@ export class SalesConnection {
     this.db.close();
   }
 
-  /** Copies the WAL back into the database file without blocking; the worker calls it when idle. */
-  checkpoint(): void {
-    this.db.pragma('wal_checkpoint(PASSIVE)');
+  /**
+   * Copies the WAL back into the database file without blocking the writer: on the checkpoint
+   * thread when the worker has given one (useCheckpointer), else here and now. Resolves when
+   * the copy is done; never rejects (the WAL still holds every commit).
+   */
+  checkpoint(): Promise<void> {
+    if (this.checkpointer !== undefined) return this.checkpointer();
+    try {
+      this.db.pragma('wal_checkpoint(PASSIVE)');
+    } catch {
+      // A failed checkpoint (disk full, busy reader) is retried later.
+    }
+    return Promise.resolve();
+  }
+
+  useCheckpointer(checkpointer: (() => Promise<void>) | undefined): void {
+    this.checkpointer = checkpointer;
   }
 
   schemaVersion(): number {

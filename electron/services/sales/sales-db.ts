@@ -86,8 +86,13 @@ export class SalesDb {
     this.conn.close();
   }
 
-  checkpoint(): void {
-    this.conn.checkpoint();
+  checkpoint(): Promise<void> {
+    return this.conn.checkpoint();
+  }
+
+  /** Hands checkpoints to another thread (the sales worker's checkpoint thread), or back here. */
+  useCheckpointer(checkpointer: (() => Promise<void>) | undefined): void {
+    this.conn.useCheckpointer(checkpointer);
   }
 
   schemaVersion(): number {
@@ -222,8 +227,8 @@ export class SalesDb {
   commitBegin(jobId: string, skippedBadRows: number): { firstSeq: number; lastSeq: number } {
     return this.staging.commitBegin(jobId, skippedBadRows);
   }
-  commitChunk(jobId: string, from: number, to: number): void {
-    this.staging.commitChunk(jobId, from, to);
+  commitChunk(jobId: string, from: number, to: number): Promise<void> {
+    return this.staging.commitChunk(jobId, from, to);
   }
   commitEnd(jobId: string): ImportResult & { showIds: string[] } {
     return this.staging.commitEnd(jobId);

@@ -2,6 +2,7 @@ import { parentPort } from 'node:worker_threads';
 
 import type { StudioErrorData } from '../../../shared/api/result';
 import { StudioError } from '../../../shared/api/result';
+import { CheckpointThread } from './checkpoint-thread';
 import type { SalesDbOptions } from './connection';
 import { SalesDb } from './sales-db';
 import { toSalesError } from './store-errors';
@@ -27,6 +28,30 @@ if (port === null) throw new Error('sales-worker must run as a worker thread');
 
 let db: SalesDb | undefined;
 let file = '';
+let checkpoints: CheckpointThread | undefined;
+
+/** Opens the log and its checkpoint thread (checkpoints run here until that thread is up, and if it fails). */
+function open(options: SalesDbOptions): SalesDb {
+  const opened = new SalesDb(options);
+  const thread = new CheckpointThread({ file: options.file, nativeBinding: options.nativeBinding }, () => {
+    if (checkpoints !== thread) return;
+    checkpoints = undefined;
+    opened.useCheckpointer(undefined);
+  });
+  checkpoints = thread;
+  opened.useCheckpointer(() => thread.checkpoint());
+  return opened;
+}
+
+/** Closes the checkpoint thread's connection, then the log's own (the last to close removes the WAL). */
+async function close(): Promise<void> {
+  const thread = checkpoints;
+  checkpoints = undefined;
+  db?.useCheckpointer(undefined);
+  await thread?.close();
+  db?.close();
+  db = undefined;
+}
 
 /**
  * The SalesDb methods the main thread may call, as two explicit lists (reads, writes); any other
@@ -86,20 +111,18 @@ async function handle(message: WorkerRequest): Promise<WorkerReply> {
   const { id, method, args } = message;
   try {
     if (method === 'open') {
-      db?.close();
-      db = undefined;
+      await close();
       const options = args[0] as SalesDbOptions;
       file = options.file;
       try {
-        db = new SalesDb(options);
+        db = open(options);
       } catch (error) {
         return { id, ok: false, error: toSalesError(error, file, true).toData() };
       }
       return { id, ok: true, value: { version: db.schemaVersion() } };
     }
     if (method === 'close') {
-      db?.close();
-      db = undefined;
+      await close();
       return { id, ok: true, value: null };
     }
     if (db === undefined) {
@@ -126,14 +149,14 @@ async function handle(message: WorkerRequest): Promise<WorkerReply> {
   }
 }
 
-// Checkpoints run between requests, not inside a commit: when the worker has been idle for a
-// moment, at the latest every few seconds under constant load, and after every
-// checkpointEveryWrites writes. The last keeps the WAL short under a steady stream of sales: a
-// WAL that only grows makes every commit's fsync extend the file (block allocation and a journal
-// commit in the file system) and copied hundreds of megabytes at the 5-second checkpoint; a WAL
-// reset after a checkpoint is written again from its start, over blocks the file already has.
-// A checkpoint of a few hundred sales copies only the few pages they touched (each written many
-// times in the WAL), so it costs well under a millisecond.
+// Checkpoints are asked for between requests, never inside a commit: when the worker has been
+// idle for a moment, at the latest every few seconds under constant load, and after every
+// checkpointEveryWrites writes. They run on the checkpoint thread (checkpoint-thread.ts), so no
+// request waits for one. The per-writes one keeps the WAL short under a steady stream of sales:
+// a WAL that only grows makes every commit's fsync extend the file (block allocation and a
+// journal commit in the file system) and copied hundreds of megabytes at the 5-second
+// checkpoint; a WAL reset after a checkpoint is written again from its start, over blocks the
+// file already has.
 let lastMessageAt = 0;
 let lastCheckpointAt = 0;
 let isDirty = false;
@@ -143,11 +166,8 @@ const writes = new Set<string>(writeMethods);
 
 function checkpoint(now: number): void {
   if (db === undefined) return;
-  try {
-    db.checkpoint();
-  } catch {
-    // A failed checkpoint (disk full, busy reader) is retried later; the WAL still holds every commit.
-  }
+  // On the checkpoint thread: nothing here waits for it. A failed one is retried later.
+  void db.checkpoint();
   isDirty = false;
   writesSinceCheckpoint = 0;
   lastCheckpointAt = now;
