@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { StagedOrder } from '../../../shared/sales/import/normalise';
 import { writeDouyinOrders } from '../../../test/fixtures/orders/make-fixtures';
 import { makeSalesKit, seedShow } from '../../../test/support/sales/test-kit';
+import { nextChunkRows } from './importer';
 import { rollupInsertSql } from './migrations';
 import { SalesDb } from './sales-db';
 import { packStaged } from './staged-columns';
@@ -142,6 +143,10 @@ describe('chunked import commit', () => {
     } finally {
       check.close();
     }
+    // Job 5's chunks had lines already in the log (their roll-up is read from the new sales
+    // rows, not from the staging table): the roll-up still equals the sales table.
+    const { stored, fromSales } = rollups(file);
+    expect(stored).toEqual(fromSales);
   });
 
   it('a sale entered during a large commit is answered between its chunks', async () => {
@@ -163,5 +168,47 @@ describe('chunked import commit', () => {
     } finally {
       await kit.close();
     }
+  });
+});
+
+describe('import staging', () => {
+  it('a line repeated in a file is staged once, and the preview counts it once', () => {
+    const db = new SalesDb({ file: path.join(tempDir(), 'sales.db') });
+    try {
+      // 27 lines: the first 20 staged ten to a statement, the last 7 one by one; three of
+      // them repeat earlier lines (one inside a ten, one across two tens, one in the tail),
+      // each with a different amount, so a sum that took the repeat would show it.
+      const lines = orders(24);
+      const again = (i: number, amountFen: number) => ({ ...(lines[i] as StagedOrder), amountFen, orderCount: 3 });
+      lines.splice(5, 0, again(2, 100) as StagedOrder);
+      lines.splice(15, 0, again(4, 200) as StagedOrder);
+      lines.push(again(20, 300) as StagedOrder);
+      db.stageBegin('job-r', 'orders.csv', 'douyin');
+      db.stageBatch('job-r', packStaged(lines));
+      expect(db.stageSummary('job-r')).toMatchObject({
+        staged: 24,
+        repeatedRows: 3,
+        orders: 24,
+        amountFen: 24 * 5990,
+        unmatchedProducts: 24,
+      });
+      // A second batch with nothing repeated adds to the recounted sums.
+      db.stageBatch('job-r', packStaged(orders(30).slice(24)));
+      expect(db.stageSummary('job-r')).toMatchObject({ staged: 30, repeatedRows: 3, orders: 30, amountFen: 30 * 5990 });
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('commit chunk sizing', () => {
+  it.each([
+    { why: 'a slow chunk: the next takes what fits in 15 ms', rows: 2_500, ms: 30, next: 1_250 },
+    { why: 'a quick chunk: twice as many, not all the pace allows', rows: 2_500, ms: 1, next: 5_000 },
+    { why: 'no measurable time: twice as many', rows: 2_500, ms: 0, next: 5_000 },
+    { why: 'never fewer than the floor', rows: 2_500, ms: 1_000, next: 250 },
+    { why: 'never more than the ceiling', rows: 15_000, ms: 5, next: 20_000 },
+  ])('$why', ({ rows, ms, next }) => {
+    expect(nextChunkRows(rows, rows, ms)).toBe(next);
   });
 });

@@ -227,7 +227,7 @@ export class SalesDb {
   commitBegin(jobId: string, skippedBadRows: number): { firstSeq: number; lastSeq: number } {
     return this.staging.commitBegin(jobId, skippedBadRows);
   }
-  commitChunk(jobId: string, from: number, to: number): Promise<void> {
+  commitChunk(jobId: string, from: number, to: number): Promise<number> {
     return this.staging.commitChunk(jobId, from, to);
   }
   commitEnd(jobId: string): ImportResult & { showIds: string[] } {

@@ -15,8 +15,14 @@ export interface StagedColumns {
   readonly lengths: Uint32Array;
 }
 
-/** Staged rows per commit chunk: each chunk is one short transaction between other requests. */
-export const importChunkRows = 2_500;
+/**
+ * Staged rows per commit chunk: each chunk is one short transaction between other requests. The
+ * importer starts at `first` and sizes each next chunk to take about `budgetMs`, within `min`
+ * and `max`: a chunk of a fixed size took 4 ms early in a million-row import and over 30 ms
+ * late in it, when the indexes no longer fit the page cache, and a sale entered meanwhile waits
+ * for the chunk under way.
+ */
+export const importChunkRows = { first: 2_500, min: 250, max: 20_000, budgetMs: 15 } as const;
 
 /** Numbers and texts per order in {@link StagedColumns}. */
 export const stagedNumbers = 7;
