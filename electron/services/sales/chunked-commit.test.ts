@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { StagedOrder } from '../../../shared/sales/import/normalise';
 import { writeDouyinOrders } from '../../../test/fixtures/orders/make-fixtures';
 import { makeSalesKit, seedShow } from '../../../test/support/sales/test-kit';
-import { nextChunkRows } from './importer';
+import { nextChunkRows } from './import-staging';
 import { rollupInsertSql } from './migrations';
 import { SalesDb } from './sales-db';
 import { packStaged } from './staged-columns';
@@ -71,7 +71,7 @@ describe('chunked import commit', () => {
     db.stageBegin('job-1', 'orders.csv', 'douyin');
     db.stageBatch('job-1', packStaged(orders(25_000)));
     const { firstSeq } = db.commitBegin('job-1', 0);
-    await db.commitChunk('job-1', firstSeq, firstSeq + 9_999);
+    await db.commitRange('job-1', firstSeq, firstSeq + 9_999);
     // Committed but not finished: what a crash between chunks leaves (a power cut may also take
     // the last chunks, which commit unsynced; the import is rolled back all the same).
     db.close();
@@ -114,7 +114,7 @@ describe('chunked import commit', () => {
     db.stageBegin('job-4', 'orders.csv', 'douyin');
     db.stageBatch('job-4', packStaged(orders(7_000)));
     const { firstSeq } = db.commitBegin('job-4', 0);
-    await db.commitChunk('job-4', firstSeq, firstSeq + 6_999);
+    await db.commitRange('job-4', firstSeq, firstSeq + 6_999);
     db.rollbackImport('job-4');
     db.stageBegin('job-5', 'orders.csv', 'douyin');
     db.stageBatch('job-5', packStaged(orders(8_000)));
@@ -161,9 +161,18 @@ describe('chunked import commit', () => {
         isCommitted = true;
         return r;
       });
-      const sale = await kit.call('sales:record', { productId: seed.orange.id, quantity: 1 });
-      expect(sale.id).toBeGreaterThan(0);
-      expect(isCommitted).toBe(false);
+      // Sales entered one after another while it commits: the first that lands after imported
+      // rows waited for one chunk or two (a few thousand rows), not for a whole range the worker
+      // was asked to commit (20,000 rows) nor for the first checkpoint (10,000).
+      let manual = 0;
+      let importedBefore = 0;
+      while (!isCommitted && importedBefore === 0) {
+        const sale = await kit.call('sales:record', { productId: seed.orange.id, quantity: 1 });
+        manual += 1;
+        importedBefore = sale.id - manual;
+      }
+      expect(importedBefore).toBeGreaterThan(0);
+      expect(importedBefore).toBeLessThan(10_000);
       expect((await commit).imported).toBe(30_000);
     } finally {
       await kit.close();

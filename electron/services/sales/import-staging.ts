@@ -70,6 +70,8 @@ interface StageJob {
         showIds: Set<string>;
         /** Rows committed since the last checkpoint. */
         sinceCheckpoint: number;
+        /** The next chunk's rows (nextChunkRows). */
+        chunkRows: number;
       }
     | undefined;
 }
@@ -88,6 +90,14 @@ function importTotalsSql(table: string, where: string): string {
  */
 const checkpointEveryRows = 10_000;
 const countedStatuses = "('placed', 'paid')";
+
+/** The next chunk's rows: as many as the last chunk's pace fits in the budget, within the bounds. */
+export function nextChunkRows(rows: number, lastRows: number, lastMs: number): number {
+  const { min, max, budgetMs } = importChunkRows;
+  const paced = lastMs > 0 ? Math.round((lastRows * budgetMs) / lastMs) : max;
+  // Grows at most twofold a chunk: one quick chunk (all in the page cache) says little of the next.
+  return Math.max(min, Math.min(max, 2 * rows, paced));
+}
 
 /** What a staged row holds, in insert order (seq is the rowid). */
 const stageColumns = [
@@ -359,7 +369,7 @@ export class ImportStaging {
   }
 
   /**
-   * Starts moving a staged file into the log. The move is cut into chunks (commitChunk), each
+   * Starts moving a staged file into the log. The move is cut into chunks (commitRange), each
    * its own short transaction, so quick entry and every other request keep answering during a
    * million-row import; the import stays 'committing' until commitEnd, and one left so by a
    * crash is rolled back at the next open (rollbackImport). Returns the staged seq range.
@@ -416,41 +426,63 @@ export class ImportStaging {
       amountFen: 0,
       showIds: new Set(),
       sinceCheckpoint: 0,
+      chunkRows: importChunkRows.first,
     };
     return { firstSeq: range.first, lastSeq: range.last };
   }
 
   /**
-   * Moves staged rows seq ∈ [from, to] into the log, with their roll-up, in one transaction.
-   * Resolves to the milliseconds that transaction took (the importer sizes the next chunk by
-   * it): at once, or, every checkpointEveryRows rows, when the WAL has been copied back (the
-   * next chunk waits for that; every other request does not).
+   * Moves staged rows seq ∈ [from, to] into the log in chunks, each its own short transaction
+   * with its roll-up, sized to take about importChunkRows.budgetMs. Between two chunks the
+   * worker answers whatever requests came in meanwhile (a sale entered during a million-row
+   * import waits for one chunk); every checkpointEveryRows rows the next chunk also waits for
+   * the checkpoint thread. The chunks run here, not one request each from the main thread: a
+   * round trip per chunk cost more than the chunk when the machine was busy.
    */
-  commitChunk(jobId: string, from: number, to: number): Promise<number> {
-    const job = this.job(jobId);
-    const commit = job.commit;
-    if (commit === undefined) throw new StudioError('sales/import-expired', 'This import is not being committed.');
+  async commitRange(jobId: string, from: number, to: number): Promise<void> {
+    for (let at = from; at <= to;) {
+      // Looked up again after every wait: a preview dropped meanwhile ends the commit.
+      const job = this.job(jobId);
+      const commit = job.commit;
+      if (commit === undefined) throw new StudioError('sales/import-expired', 'This import is not being committed.');
+      const end = Math.min(to, at + commit.chunkRows - 1);
+      const started = performance.now();
+      this.commitChunk(job, commit, jobId, at, end);
+      commit.chunkRows = nextChunkRows(commit.chunkRows, end - at + 1, performance.now() - started);
+      commit.sinceCheckpoint += end - at + 1;
+      at = end + 1;
+      // A checkpoint every few chunks: the WAL never holds the whole import, so no later
+      // checkpoint has hundreds of megabytes to copy at once, and the WAL is written again from
+      // its start. Not after every chunk: the index pages each chunk touches were copied again
+      // every time (a third of the commit's CPU on a 100,000-order file). The next chunk waits
+      // for it: written while a checkpoint copies, the WAL is never all copied, so never reset.
+      if (commit.sinceCheckpoint >= checkpointEveryRows) {
+        commit.sinceCheckpoint = 0;
+        await this.conn.checkpoint();
+      } else {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    }
+  }
+
+  /** Moves staged rows seq ∈ [from, to] into the log, with their roll-up, in one transaction. */
+  private commitChunk(
+    job: StageJob,
+    commit: NonNullable<StageJob['commit']>,
+    jobId: string,
+    from: number,
+    to: number,
+  ): void {
     // A chunk need not be on disk when it commits: nothing of the import is acknowledged before
     // commitEnd, whose FULL commit syncs the WAL and with it every chunk written before it, and
-    // an import a power cut leaves 'committing' is rolled back at the next open. WAL with
-    // synchronous=NORMAL stays consistent through a power cut. Measured: ... (see the bench).
-    const started = performance.now();
+    // an import a power cut leaves 'committing' is rolled back at the next open (WAL with
+    // synchronous=NORMAL stays consistent through a power cut).
     this.conn.db.pragma('synchronous = NORMAL');
     try {
       this.commitRows(job, commit, jobId, from, to);
     } finally {
       this.conn.db.pragma('synchronous = FULL');
     }
-    const ms = performance.now() - started;
-    // A checkpoint every few chunks: the WAL never holds the whole import, so no later
-    // checkpoint has hundreds of megabytes to copy at once, and the WAL is written again from
-    // its start. Not after every chunk: the index pages each chunk touches were copied again
-    // every time (a third of the commit's CPU on a 100,000-order file). The next chunk waits
-    // for it: written while a checkpoint copies, the WAL is never all copied, so never reset.
-    commit.sinceCheckpoint += to - from + 1;
-    if (commit.sinceCheckpoint < checkpointEveryRows) return Promise.resolve(ms);
-    commit.sinceCheckpoint = 0;
-    return this.conn.checkpoint().then(() => ms);
   }
 
   private commitRows(
@@ -558,8 +590,10 @@ export class ImportStaging {
   commitImport(jobId: string, skippedBadRows: number): ImportResult & { showIds: string[] } {
     const { firstSeq, lastSeq } = this.commitBegin(jobId, skippedBadRows);
     try {
+      const job = this.job(jobId);
+      const commit = job.commit as NonNullable<StageJob['commit']>;
       for (let from = firstSeq; from <= lastSeq; from += importChunkRows.first) {
-        void this.commitChunk(jobId, from, Math.min(lastSeq, from + importChunkRows.first - 1));
+        this.commitChunk(job, commit, jobId, from, Math.min(lastSeq, from + importChunkRows.first - 1));
       }
     } catch (error) {
       this.rollbackImport(jobId);

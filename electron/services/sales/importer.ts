@@ -14,7 +14,7 @@ import type { Logger } from '../logger';
 import { ImportWorkerClient } from './import-client';
 import type { FileSource } from './import-reader';
 import type { ScanResult } from './import-scan';
-import { importChunkRows } from './staged-columns';
+import { importRangeRows } from './staged-columns';
 import type { SalesStore } from './store';
 
 /** What the caller asked for, parsed. */
@@ -205,12 +205,9 @@ export class SalesImporter {
       skipBadRows ? pending.badRowCount : 0,
     );
     try {
-      let rows: number = importChunkRows.first;
-      for (let from = firstSeq; from <= lastSeq;) {
-        const to = Math.min(lastSeq, from + rows - 1);
-        const ms = await this.store.call('commitChunk', previewId, from, to);
-        rows = nextChunkRows(rows, to - from + 1, ms);
-        from = to + 1;
+      for (let from = firstSeq; from <= lastSeq; from += importRangeRows) {
+        const to = Math.min(lastSeq, from + importRangeRows - 1);
+        await this.store.call('commitRange', previewId, from, to);
         this.emitProgress({
           previewId,
           phase: 'committing',
@@ -249,14 +246,6 @@ export class SalesImporter {
     await this.reader.close();
     for (const id of [...this.pending.keys()]) await this.discard(id);
   }
-}
-
-/** The next chunk's rows: as many as the last chunk's pace fits in the budget, within the bounds. */
-export function nextChunkRows(rows: number, lastRows: number, lastMs: number): number {
-  const { min, max, budgetMs } = importChunkRows;
-  const paced = lastMs > 0 ? Math.round((lastRows * budgetMs) / lastMs) : max;
-  // Grows at most twofold a chunk: one quick chunk (all in the page cache) says little of the next.
-  return Math.max(min, Math.min(max, 2 * rows, paced));
 }
 
 function toFileSource(source: ImportSource): FileSource {

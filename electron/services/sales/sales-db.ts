@@ -227,8 +227,8 @@ export class SalesDb {
   commitBegin(jobId: string, skippedBadRows: number): { firstSeq: number; lastSeq: number } {
     return this.staging.commitBegin(jobId, skippedBadRows);
   }
-  commitChunk(jobId: string, from: number, to: number): Promise<number> {
-    return this.staging.commitChunk(jobId, from, to);
+  commitRange(jobId: string, from: number, to: number): Promise<void> {
+    return this.staging.commitRange(jobId, from, to);
   }
   commitEnd(jobId: string): ImportResult & { showIds: string[] } {
     return this.staging.commitEnd(jobId);

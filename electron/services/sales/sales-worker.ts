@@ -94,7 +94,7 @@ export const writeMethods = [
   'dropStage',
   'commitImport',
   'commitBegin',
-  'commitChunk',
+  'commitRange',
   'commitEnd',
   'rollbackImport',
   'saveMapping',
