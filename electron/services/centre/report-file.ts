@@ -1,9 +1,9 @@
-import ExcelJS from 'exceljs';
-
 import type { ReportSheet } from '../../../shared/centre/report';
+import { loadExcelJs } from '../load-exceljs';
 
 /** Writes the county report's sheets as one .xlsx (title block merged across, money as yuan 0.00). */
 export async function writeReportXlsx(sheets: readonly ReportSheet[]): Promise<Buffer> {
+  const ExcelJS = await loadExcelJs();
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'Harvest Studio';
   for (const sheet of sheets) {

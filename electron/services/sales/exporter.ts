@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 
 import { StudioError } from '../../../shared/api/result';
 import type { ExportResult } from '../../../shared/api/sales';
@@ -17,6 +17,7 @@ import {
   exportQuantityColumn,
   neutraliseFormula,
 } from '../../../shared/sales/export';
+import { loadExcelJs } from '../load-exceljs';
 import type { ExportScope } from './repo-types';
 import type { SalesStore } from './store';
 
@@ -100,7 +101,8 @@ export async function exportSales(
     }
     sink.end();
   } else {
-    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: sink, useStyles: true, useSharedStrings: false });
+    const { stream } = await loadExcelJs();
+    const workbook = new stream.xlsx.WorkbookWriter({ stream: sink, useStyles: true, useSharedStrings: false });
     const sheet = workbook.addWorksheet(request.language === 'zh-CN' ? '销售明细' : 'Sales');
     sheet.addRow([...exportHeaders(request.language)]).commit();
     for await (const page of pages()) {
