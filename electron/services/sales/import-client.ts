@@ -30,20 +30,62 @@ interface RunningScan {
  * reads every file; this side only forwards batches to the database worker. A crashed worker
  * fails the scans it was running (sales/import-unreadable) and the next import starts a new one.
  */
+/** How long an import worker with nothing to read is kept for the next file. */
+const idleWorkerMs = 250;
+
 export class ImportWorkerClient {
   private worker: Worker | undefined;
   private readonly scans = new Map<string, RunningScan>();
+  private idleTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly logger: Logger) {}
 
+  /** Whether a worker is up (it ends a moment after its last scan). */
+  get isWorkerRunning(): boolean {
+    return this.worker !== undefined;
+  }
+
   scan(job: string, request: ScanRequest, handlers: ScanHandlers): Promise<ScanResult> {
+    clearTimeout(this.idleTimer);
     const worker = (this.worker ??= this.spawn());
     return new Promise<ScanResult>((resolve, reject) => {
-      this.scans.set(job, { handlers, resolve, reject, chain: Promise.resolve(), failed: undefined });
+      const settle = () => {
+        this.scans.delete(job);
+        if (this.scans.size === 0) this.retireWhenIdle();
+      };
+      this.scans.set(job, {
+        handlers,
+        resolve: (result) => {
+          settle();
+          resolve(result);
+        },
+        reject: (error) => {
+          settle();
+          reject(error);
+        },
+        chain: Promise.resolve(),
+        failed: undefined,
+      });
       const transfer: ArrayBuffer[] = [];
       const message: ImportWorkerRequest = { type: 'scan', job, request };
       worker.postMessage(message, transfer);
     });
+  }
+
+  /**
+   * Ends the worker a moment after its last scan: its heap (tens of megabytes after a large
+   * file) stayed resident through the commit that follows a preview, and starting one again
+   * for the next file is quick now that exceljs loads only for spreadsheets.
+   */
+  private retireWhenIdle(): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      const worker = this.worker;
+      if (worker === undefined || this.scans.size > 0) return;
+      this.worker = undefined;
+      void worker.terminate();
+    }, idleWorkerMs);
+    this.idleTimer.unref();
   }
 
   private send(message: ImportWorkerRequest): void {
@@ -139,6 +181,7 @@ export class ImportWorkerClient {
       this.scans.delete(job);
       scan.reject(new StudioError('sales/db-unavailable', 'The sales log is closing.'));
     }
+    clearTimeout(this.idleTimer);
     if (worker !== undefined) await worker.terminate();
   }
 }
