@@ -181,6 +181,15 @@ describe('chunked import commit', () => {
 });
 
 describe('import staging', () => {
+  it('removes at open the scratch files a crash left while they were being removed', () => {
+    const dir = tempDir();
+    const stale = path.join(dir, 'import-staging.db.7.old');
+    fs.writeFileSync(stale, 'x'.repeat(1024));
+    const db = new SalesDb({ file: path.join(dir, 'sales.db') });
+    db.close();
+    expect(fs.existsSync(stale)).toBe(false);
+  });
+
   it('a line repeated in a file is staged once, and the preview counts it once', () => {
     const db = new SalesDb({ file: path.join(tempDir(), 'sales.db') });
     try {
