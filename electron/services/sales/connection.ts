@@ -92,18 +92,25 @@ export class SalesConnection {
     this.db.close();
   }
 
-  /**
-   * Copies the WAL back into the database file without blocking the writer: on the checkpoint
-   * thread when the worker has given one (useCheckpointer), else here and now. Resolves when
-   * the copy is done; never rejects (the WAL still holds every commit).
-   */
-  checkpoint(): Promise<void> {
-    if (this.checkpointer !== undefined) return this.checkpointer();
+  /** Copies the WAL back into the database file, here and now, without blocking on locks. */
+  checkpoint(): void {
     try {
       this.db.pragma('wal_checkpoint(PASSIVE)');
     } catch {
-      // A failed checkpoint (disk full, busy reader) is retried later.
+      // A failed checkpoint (disk full, busy reader) is retried later; the WAL still holds every commit.
     }
+  }
+
+  /**
+   * A checkpoint of a large WAL (an import's): on the checkpoint thread when the worker has
+   * given one (useCheckpointer), else here. Resolves when the copy is done; never rejects. Not
+   * for the small ones between sales: a WAL is written again from its start only after a
+   * checkpoint that nothing was written during, and sales kept coming while the thread copied,
+   * so the WAL only grew (2,000 sales in a row: p50 0.49–0.57 ms against 0.35–0.37 inline).
+   */
+  checkpointAside(): Promise<void> {
+    if (this.checkpointer !== undefined) return this.checkpointer();
+    this.checkpoint();
     return Promise.resolve();
   }
 

@@ -482,7 +482,7 @@ export class ImportStaging {
       // for it: written while a checkpoint copies, the WAL is never all copied, so never reset.
       if (commit.sinceCheckpoint >= checkpointEveryRows) {
         commit.sinceCheckpoint = 0;
-        await this.conn.checkpoint();
+        await this.conn.checkpointAside();
       } else {
         await new Promise<void>((resolve) => setImmediate(resolve));
       }

@@ -86,8 +86,8 @@ export class SalesDb {
     this.conn.close();
   }
 
-  checkpoint(): Promise<void> {
-    return this.conn.checkpoint();
+  checkpoint(): void {
+    this.conn.checkpoint();
   }
 
   /** Hands checkpoints to another thread (the sales worker's checkpoint thread), or back here. */
