@@ -30,16 +30,23 @@ let db: SalesDb | undefined;
 let file = '';
 let checkpoints: CheckpointThread | undefined;
 
-/** Opens the log and its checkpoint thread (checkpoints run here until that thread is up, and if it fails). */
+/**
+ * Opens the log. Its checkpoint thread starts at the first large checkpoint (an import's), so a
+ * studio that never imports never has it; if it fails, checkpoints run here again.
+ */
 function open(options: SalesDbOptions): SalesDb {
   const opened = new SalesDb(options);
-  const thread = new CheckpointThread({ file: options.file, nativeBinding: options.nativeBinding }, () => {
-    if (checkpoints !== thread) return;
-    checkpoints = undefined;
-    opened.useCheckpointer(undefined);
+  opened.useCheckpointer(() => {
+    if (checkpoints === undefined) {
+      const thread = new CheckpointThread({ file: options.file, nativeBinding: options.nativeBinding }, () => {
+        if (checkpoints !== thread) return;
+        checkpoints = undefined;
+        opened.useCheckpointer(undefined);
+      });
+      checkpoints = thread;
+    }
+    return checkpoints.checkpoint();
   });
-  checkpoints = thread;
-  opened.useCheckpointer(() => thread.checkpoint());
   return opened;
 }
 
