@@ -501,11 +501,11 @@ export class ImportStaging {
     // commitEnd, whose FULL commit syncs the WAL and with it every chunk written before it, and
     // an import a power cut leaves 'committing' is rolled back at the next open (WAL with
     // synchronous=NORMAL stays consistent through a power cut).
-    this.conn.db.pragma('synchronous = NORMAL');
+    this.conn.stmt('PRAGMA synchronous = NORMAL').run();
     try {
       this.commitRows(job, commit, jobId, from, to);
     } finally {
-      this.conn.db.pragma('synchronous = FULL');
+      this.conn.stmt('PRAGMA synchronous = FULL').run();
     }
   }
 

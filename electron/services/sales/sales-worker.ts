@@ -169,6 +169,8 @@ let lastMessageAt = 0;
 let lastCheckpointAt = 0;
 let isDirty = false;
 let writesSinceCheckpoint = 0;
+/** Requests not yet answered: an import's commitRange stays so while it yields between chunks. */
+let unanswered = 0;
 const checkpointEveryWrites = 256;
 const writes = new Set<string>(writeMethods);
 
@@ -183,6 +185,9 @@ function checkpoint(now: number): void {
 const checkpointTimer = setInterval(() => {
   const now = Date.now();
   if (db === undefined || !isDirty) return;
+  // Not while an import commits: it checkpoints on its own pace (on the checkpoint thread), and
+  // this one, here, copied its chunks' pages while other requests waited.
+  if (unanswered > 0) return;
   if (now - lastMessageAt < 50 && now - lastCheckpointAt < 5000) return;
   checkpoint(now);
 }, 250);
@@ -192,7 +197,9 @@ port.on('message', (message: WorkerRequest) => {
   lastMessageAt = Date.now();
   const isWrite = writes.has(message.method);
   if (isWrite) isDirty = true;
+  unanswered += 1;
   void handle(message).then((reply) => {
+    unanswered -= 1;
     port.postMessage(reply);
     // After the reply has gone: the caller is not kept waiting for the copy.
     if (isWrite && ++writesSinceCheckpoint >= checkpointEveryWrites) checkpoint(Date.now());
