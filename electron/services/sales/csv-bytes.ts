@@ -102,7 +102,9 @@ function isAsciiMarker(u8: Uint8Array, s: number, length: number): boolean {
   const b = u8[s + 1];
   const c = u8[s + 2];
   const d = u8[s + 3];
-  return (a === 0x6e && b === 0x75 && c === 0x6c && d === 0x6c) || (a === 0x4e && b === 0x55 && c === 0x4c && d === 0x4c);
+  return (
+    (a === 0x6e && b === 0x75 && c === 0x6c && d === 0x6c) || (a === 0x4e && b === 0x55 && c === 0x4c && d === 0x4c)
+  );
 }
 
 /** What an unread cell becomes without decoding it: 0 '', 1 omittedCell, 2 decode and check. */
@@ -333,8 +335,7 @@ export function splitRecordBytes(
       const raw = parts[t] as string;
       const kind = decodeKinds[t];
       const value = kind === decodeWanted ? raw : raw.replaceAll('""', '"');
-      row[decodeCols[t] as number] =
-        kind === decodeUnread ? (isEmptyCell(cellText(value)) ? '' : omittedCell) : value;
+      row[decodeCols[t] as number] = kind === decodeUnread ? (isEmptyCell(cellText(value)) ? '' : omittedCell) : value;
     }
   }
   return { rows, end: recordStart, stuck };

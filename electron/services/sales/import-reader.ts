@@ -390,8 +390,12 @@ function csvRows(
       return csvByteRows(source, sniff, onBytes, view, 'utf-8');
     case 'gb18030':
       return csvByteRows(source, sniff, onBytes, view, 'gb18030');
-    default:
+    case 'utf-16le':
+    case 'utf-16be':
+    case 'binary':
       return csvTextRows(source, sniff, onBytes, view);
+    default:
+      return assertNever(sniff.encoding);
   }
 }
 
