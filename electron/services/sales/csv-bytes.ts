@@ -140,12 +140,9 @@ function unreadCell(u8: Uint8Array, s: number, e: number, hasDoubled: boolean, i
 }
 
 /**
- * Reusable scratch space for one split: cell offsets of the record being read, the cells to
- * decode (joined by LF into one buffer, decoded in one call), and where each decoded cell goes.
+ * Reusable scratch space for one split: the cells to decode (joined by LF into one buffer,
+ * decoded in one call), and where each decoded cell goes.
  */
-const cellStarts = new Int32Array(1024);
-const cellEnds = new Int32Array(1024);
-const cellFlags = new Uint8Array(1024);
 let decodeRows = new Int32Array(4096);
 let decodeCols = new Int32Array(4096);
 let decodeKinds = new Uint8Array(4096);
@@ -188,47 +185,59 @@ export function splitRecordBytes(
   const d = delimiter.charCodeAt(0);
   const isCrLf = newline === '\r\n';
   const isGb = encoding === 'gb18030';
-  const { wanted, maxCellChars } = projection;
-  const maxCells = Math.min(projection.maxCells, cellStarts.length);
+  const { wanted, maxCellChars, maxCells } = projection;
+  const wantedLength = wanted.length;
   const u8 = bytes;
   const rows: string[][] = [];
+  const cells = recordScratch;
+  // Module scratch in locals for the loop (grown below as needed, written back at the end).
+  let out = joined;
+  let outRows = decodeRows;
+  let outCols = decodeCols;
+  let outKinds = decodeKinds;
   let decodeCount = 0;
   let joinedLength = 0;
   let recordStart = from;
   let stuck = false;
+  // One pass over each record's bytes: each cell is settled as it is found (unread ones to ''
+  // or omittedCell, read ones copied into `out` to be decoded together below). A record that
+  // turns out incomplete or unsure is rolled back.
   records: while (recordStart < to) {
+    const rowIndex = rows.length;
+    const decodeAtStart = decodeCount;
+    const joinedAtStart = joinedLength;
     let i = recordStart;
     let count = 0;
-    let lineEnd = -1;
-    // One pass over the record's bytes: cell bounds into cellStarts/cellEnds, 1 in cellFlags
-    // for a quoted cell with doubled quotes.
     for (;;) {
       if (count >= maxCells) {
         stuck = true;
-        break records;
+        break;
       }
       let start: number;
       let end: number;
-      let flags = 0;
+      let hasDoubled = false;
+      let isLineEnd = false;
       let next: number;
       if (u8[i] === quote) {
         // Quoted: up to a quote that is not doubled, on this line; it must end the cell.
         let j = i + 1;
+        let b = 0;
         for (;;) {
-          while (j < to && u8[j] !== quote && u8[j] !== lf) j++;
-          if (j >= to) break records;
-          if (u8[j] === lf) {
+          while (j < to && (b = u8[j] as number) !== quote && b !== lf) j++;
+          if (j >= to) break;
+          if (b === lf) {
             // A quoted newline: a multi-line record, the text reader's.
             stuck = true;
-            break records;
+            break;
           }
-          if (u8[j + 1] === quote) {
-            flags = 1;
+          if (j + 1 < to && u8[j + 1] === quote) {
+            hasDoubled = true;
             j += 2;
             continue;
           }
           break;
         }
+        if (j >= to || stuck) break;
         start = i + 1;
         end = j;
         next = j + 1;
@@ -236,106 +245,107 @@ export function splitRecordBytes(
         if (after === d) {
           // Next cell.
         } else if (!isCrLf && after === lf) {
-          lineEnd = next;
+          isLineEnd = true;
         } else if (isCrLf && after === cr && next + 1 < to && u8[next + 1] === lf) {
-          lineEnd = next;
+          isLineEnd = true;
+          next += 1;
         } else if (after === -1 || (isCrLf && after === cr && next + 1 >= to)) {
           // The record goes on past `to`.
-          break records;
+          break;
         } else {
           stuck = true;
-          break records;
+          break;
         }
       } else {
         let j = i;
-        while (j < to) {
-          const b = u8[j];
-          if (b === d || b === lf) break;
-          j++;
-        }
-        if (j >= to) break records;
+        let b = 0;
+        while (j < to && (b = u8[j] as number) !== d && b !== lf) j++;
+        if (j >= to) break;
         start = i;
-        if (u8[j] === lf) {
+        end = j;
+        next = j;
+        if (b === lf) {
+          isLineEnd = true;
           if (isCrLf) {
             // CRLF file: a bare LF is text inside a cell to splitRecords; leave the record to it.
             if (j === recordStart || u8[j - 1] !== cr) {
               stuck = true;
-              break records;
+              break;
             }
             end = j - 1;
-            lineEnd = j - 1;
-          } else {
-            end = j;
-            lineEnd = j;
           }
-        } else end = j;
-        next = end;
+        }
       }
+      const length = end - start;
       // Bytes are at least as many as UTF-16 units: within the limit in bytes is within it in characters.
-      if (end - start > maxCellChars) {
+      if (length > maxCellChars) {
         stuck = true;
-        break records;
+        break;
       }
-      cellStarts[count] = start;
-      cellEnds[count] = end;
-      cellFlags[count] = flags;
+      let kind: number;
+      if (count >= wantedLength || wanted[count] === 1) {
+        kind = hasDoubled ? decodeDoubled : decodeWanted;
+      } else {
+        // The common unread cells inline: empty, and one byte ('-', a digit, a letter).
+        const unread =
+          length === 0
+            ? 0
+            : length === 1 && oneByteEmpty[u8[start] as number] !== 2
+              ? oneByteEmpty[u8[start] as number] === 1
+                ? 0
+                : 1
+              : unreadCell(u8, start, end, hasDoubled, isGb);
+        kind = unread === 2 ? decodeUnread : unread === 0 ? -1 : -2;
+      }
+      if (kind === -1 || (kind === decodeWanted && length === 0)) cells[count] = '';
+      else if (kind === -2) cells[count] = omittedCell;
+      else {
+        cells[count] = '';
+        if (decodeCount === outRows.length) {
+          growDecodeLists();
+          outRows = decodeRows;
+          outCols = decodeCols;
+          outKinds = decodeKinds;
+        }
+        outRows[decodeCount] = rowIndex;
+        outCols[decodeCount] = count;
+        outKinds[decodeCount] = kind;
+        decodeCount += 1;
+        if (joinedLength + length + 1 > out.length) {
+          const bigger = Buffer.allocUnsafe(Math.max(out.length * 2, joinedLength + length + 1));
+          out.copy(bigger, 0, 0, joinedLength);
+          out = bigger;
+          joined = bigger;
+        }
+        // A JS loop: cells are short, and a native copy per cell costs more than the copying.
+        for (let k = start; k < end; k++) out[joinedLength++] = u8[k] as number;
+        out[joinedLength++] = lf;
+      }
       count += 1;
-      if (lineEnd >= 0) break;
+      if (isLineEnd) {
+        rows.push(cells.slice(0, count));
+        recordStart = next + 1;
+        continue records;
+      }
       i = next + 1;
     }
-    // The record's cells: unread ones settled here, the rest decoded below in one call.
-    const rowIndex = rows.length;
-    const cells = recordScratch;
-    for (let k = 0; k < count; k++) {
-      const s = cellStarts[k] as number;
-      const e = cellEnds[k] as number;
-      const hasDoubled = cellFlags[k] === 1;
-      let kind: number;
-      if (k >= wanted.length || wanted[k] === 1) kind = hasDoubled ? decodeDoubled : decodeWanted;
-      else {
-        const unread = unreadCell(u8, s, e, hasDoubled, isGb);
-        if (unread !== 2) {
-          cells[k] = unread === 0 ? '' : omittedCell;
-          continue;
-        }
-        kind = decodeUnread;
-      }
-      if (e === s && kind === decodeWanted) {
-        cells[k] = '';
-        continue;
-      }
-      cells[k] = '';
-      if (decodeCount === decodeRows.length) growDecodeLists();
-      decodeRows[decodeCount] = rowIndex;
-      decodeCols[decodeCount] = k;
-      decodeKinds[decodeCount] = kind;
-      decodeCount += 1;
-      const length = e - s;
-      if (joinedLength + length + 1 > joined.length) {
-        const bigger = Buffer.allocUnsafe(Math.max(joined.length * 2, joinedLength + length + 1));
-        joined.copy(bigger, 0, 0, joinedLength);
-        joined = bigger;
-      }
-      // A JS loop: cells are short, and a native copy per cell costs more than the copying.
-      for (let b = s; b < e; b++) joined[joinedLength++] = u8[b] as number;
-      joined[joinedLength++] = lf;
-    }
-    rows.push(cells.slice(0, count));
-    // Past the LF (CRLF: lineEnd is the CR).
-    recordStart = lineEnd + (isCrLf ? 2 : 1);
+    // Incomplete or unsure: this record is not taken.
+    decodeCount = decodeAtStart;
+    joinedLength = joinedAtStart;
+    break;
   }
   if (decodeCount > 0) {
     // One decode per split. UTF-8 here is already valid (the caller checks), so the lenient native slice is exact.
     const text = isGb
-      ? iconv.decode(joined.subarray(0, joinedLength), 'gb18030', { stripBOM: false })
-      : joined.toString('utf8', 0, joinedLength);
+      ? iconv.decode(out.subarray(0, joinedLength), 'gb18030', { stripBOM: false })
+      : out.toString('utf8', 0, joinedLength);
     const parts = text.split('\n');
     for (let t = 0; t < decodeCount; t++) {
-      const row = rows[decodeRows[t] as number] as string[];
+      const row = rows[outRows[t] as number] as string[];
       const raw = parts[t] as string;
-      const kind = decodeKinds[t];
+      const kind = outKinds[t];
       const value = kind === decodeWanted ? raw : raw.replaceAll('""', '"');
-      row[decodeCols[t] as number] = kind === decodeUnread ? (isEmptyCell(cellText(value)) ? '' : omittedCell) : value;
+      row[outCols[t] as number] = kind === decodeUnread ? (isEmptyCell(cellText(value)) ? '' : omittedCell) : value;
     }
   }
   return { rows, end: recordStart, stuck };
