@@ -539,9 +539,29 @@ async function* csvByteRows(
       else if (carry.length > importLimits.recordChars) throw recordTooLong(sniff.name, reader.line + 1);
     }
   };
+  // The unread bytes live in one buffer reused for the whole file: a Buffer.concat per 256 KB chunk
+  // allocated outside the heap each time, and that external memory drove the collector (import
+  // worker, 100k 抖店 rows: GC ~450 ms against ~280 ms before the byte path).
+  let store = Buffer.allocUnsafeSlow(4 * csvPieceBytes + 256 * 1024);
   for await (const chunk of byteStream(source, onBytes) as AsyncIterable<Buffer>) {
-    // What is left is under a piece (or one long record): a small copy per 256 KB chunk.
-    pending = at === pending.length ? chunk : Buffer.concat([pending.subarray(at), chunk]);
+    // What is left is under a piece (or one long record): a small copy per chunk.
+    const left = pending.length - at;
+    if (left === 0) pending = chunk;
+    else {
+      if (left + chunk.length > store.length) {
+        const bigger = Buffer.allocUnsafeSlow(Math.max(2 * store.length, left + chunk.length));
+        pending.copy(bigger, 0, at);
+        store = bigger;
+      } else if (pending.buffer === store.buffer)
+        store.copyWithin(
+          0,
+          pending.byteOffset - store.byteOffset + at,
+          pending.byteOffset - store.byteOffset + pending.length,
+        );
+      else pending.copy(store, 0, at);
+      chunk.copy(store, left);
+      pending = store.subarray(0, left + chunk.length);
+    }
     at = 0;
     yield* drain(false);
   }
