@@ -140,19 +140,26 @@ function unreadCell(u8: Uint8Array, s: number, e: number, hasDoubled: boolean, i
 }
 
 /**
- * Reusable scratch space for one split: the cells to decode (joined by LF into one buffer,
- * decoded in one call), and where each decoded cell goes.
+ * Reusable scratch space for one split: the cells to decode, joined by LF into one buffer per
+ * kind of text (ASCII, the rest) and decoded in one call each, and where each decoded cell goes.
+ * ASCII cells (ids, amounts, times) go through latin1: per 1M cells, join + latin1 + split took
+ * 16 ms against 33–38 ms for UTF-8 text with Chinese in it (the whole string turns two-byte),
+ * 47–74 ms for a native slice per cell; and they skip iconv's decoder, a JS loop per byte.
+ * Splitting 100k 抖店 rows: GB18030 ~167 → ~148 ms; UTF-8 the same (~133 ms), with one-byte strings.
  */
 let decodeRows = new Int32Array(4096);
 let decodeCols = new Int32Array(4096);
 let decodeKinds = new Uint8Array(4096);
 let joined = Buffer.allocUnsafe(64 * 1024);
+let joinedAscii = Buffer.allocUnsafe(64 * 1024);
 const recordScratch: string[] = [];
 
 /** Kinds of decoded cell: wanted as is, wanted with doubled quotes, unread (only its emptiness). */
 const decodeWanted = 0;
 const decodeDoubled = 1;
 const decodeUnread = 2;
+/** Added to a kind: the cell is in the ASCII buffer. */
+const inAscii = 4;
 
 function growDecodeLists(): void {
   const grow = <T extends Int32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
@@ -192,6 +199,8 @@ export function splitRecordBytes(
   const cells = recordScratch;
   // Module scratch in locals for the loop (grown below as needed, written back at the end).
   let out = joined;
+  let outAscii = joinedAscii;
+  let asciiLength = 0;
   let outRows = decodeRows;
   let outCols = decodeCols;
   let outKinds = decodeKinds;
@@ -206,6 +215,7 @@ export function splitRecordBytes(
     const rowIndex = rows.length;
     const decodeAtStart = decodeCount;
     const joinedAtStart = joinedLength;
+    const asciiAtStart = asciiLength;
     let i = recordStart;
     let count = 0;
     for (;;) {
@@ -307,19 +317,33 @@ export function splitRecordBytes(
           outCols = decodeCols;
           outKinds = decodeKinds;
         }
+        let high = 0;
+        for (let k = start; k < end; k++) high |= u8[k] as number;
         outRows[decodeCount] = rowIndex;
         outCols[decodeCount] = count;
-        outKinds[decodeCount] = kind;
         decodeCount += 1;
-        if (joinedLength + length + 1 > out.length) {
-          const bigger = Buffer.allocUnsafe(Math.max(out.length * 2, joinedLength + length + 1));
-          out.copy(bigger, 0, 0, joinedLength);
-          out = bigger;
-          joined = bigger;
+        // A JS loop to copy: cells are short, and a native copy per cell costs more than the copying.
+        if (high < 0x80) {
+          outKinds[decodeCount - 1] = kind + inAscii;
+          if (asciiLength + length + 1 > outAscii.length) {
+            const bigger = Buffer.allocUnsafe(Math.max(outAscii.length * 2, asciiLength + length + 1));
+            outAscii.copy(bigger, 0, 0, asciiLength);
+            outAscii = bigger;
+            joinedAscii = bigger;
+          }
+          for (let k = start; k < end; k++) outAscii[asciiLength++] = u8[k] as number;
+          outAscii[asciiLength++] = lf;
+        } else {
+          outKinds[decodeCount - 1] = kind;
+          if (joinedLength + length + 1 > out.length) {
+            const bigger = Buffer.allocUnsafe(Math.max(out.length * 2, joinedLength + length + 1));
+            out.copy(bigger, 0, 0, joinedLength);
+            out = bigger;
+            joined = bigger;
+          }
+          for (let k = start; k < end; k++) out[joinedLength++] = u8[k] as number;
+          out[joinedLength++] = lf;
         }
-        // A JS loop: cells are short, and a native copy per cell costs more than the copying.
-        for (let k = start; k < end; k++) out[joinedLength++] = u8[k] as number;
-        out[joinedLength++] = lf;
       }
       count += 1;
       if (isLineEnd) {
@@ -332,18 +356,30 @@ export function splitRecordBytes(
     // Incomplete or unsure: this record is not taken.
     decodeCount = decodeAtStart;
     joinedLength = joinedAtStart;
+    asciiLength = asciiAtStart;
     break;
   }
   if (decodeCount > 0) {
-    // One decode per split. UTF-8 here is already valid (the caller checks), so the lenient native slice is exact.
-    const text = isGb
-      ? iconv.decode(out.subarray(0, joinedLength), 'gb18030', { stripBOM: false })
-      : out.toString('utf8', 0, joinedLength);
+    // One decode per kind of text. UTF-8 here is already valid (the caller checks), so the
+    // lenient native slice is exact.
+    const text =
+      joinedLength === 0
+        ? ''
+        : isGb
+          ? iconv.decode(out.subarray(0, joinedLength), 'gb18030', { stripBOM: false })
+          : out.toString('utf8', 0, joinedLength);
     const parts = text.split('\n');
+    const asciiParts = asciiLength === 0 ? [] : outAscii.toString('latin1', 0, asciiLength).split('\n');
+    let p = 0;
+    let a = 0;
     for (let t = 0; t < decodeCount; t++) {
       const row = rows[outRows[t] as number] as string[];
-      const raw = parts[t] as string;
-      const kind = outKinds[t];
+      let kind = outKinds[t] as number;
+      let raw: string;
+      if (kind >= inAscii) {
+        kind -= inAscii;
+        raw = asciiParts[a++] as string;
+      } else raw = parts[p++] as string;
       const value = kind === decodeWanted ? raw : raw.replaceAll('""', '"');
       row[outCols[t] as number] = kind === decodeUnread ? (isEmptyCell(cellText(value)) ? '' : omittedCell) : value;
     }
