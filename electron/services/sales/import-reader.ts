@@ -357,6 +357,10 @@ function csvTextReader(name: string) {
   return {
     take,
     numbered,
+    /** Sets the format from `text` (complete records) as the first take would. */
+    detect(text: string) {
+      format ??= formatOf(text);
+    },
     /** Rows numbered so far. */
     get line() {
       return line;
@@ -499,11 +503,33 @@ async function* csvByteRows(
     const chars = carry.length + chunkDecoder(sniff.encoding, sniff.name, false).write(pending.subarray(at)).length;
     if (chars > importLimits.recordChars) throw recordTooLong(sniff.name, reader.line + 1);
   };
+  /**
+   * The format from the same text csvTextRows finds it in: its first 32k characters (more when no
+   * record ends in them), the whole file when it is shorter. False while there is too little.
+   */
+  const detectFormat = (isLast: boolean): boolean => {
+    if (!isLast && pending.length - at < csvPieceChars) return false;
+    const text = chunkDecoder(sniff.encoding, sniff.name, false).write(pending.subarray(at));
+    for (let k = csvPieceChars; k <= text.length; k += csvPieceChars) {
+      const end = lastRecordEnd(text.slice(0, k));
+      if (end > 0) {
+        reader.detect(text.slice(0, end));
+        return true;
+      }
+    }
+    if (!isLast) return false;
+    reader.detect(text);
+    return true;
+  };
   const drain = function* (isLast: boolean): Generator<FileRow[]> {
     if (isStart) {
       if (pending.length < bom.length && !isLast) return;
       isStart = false;
       if (bom.every((b, k) => pending[k] === b)) at = bom.length;
+    }
+    if (reader.format === undefined && !detectFormat(isLast)) {
+      checkRecordLength();
+      return;
     }
     while (pending.length - at >= (isLast ? 1 : csvPieceBytes)) {
       const limit = Math.min(at + csvPieceBytes, pending.length);
@@ -528,6 +554,13 @@ async function* csvByteRows(
             return;
           }
         }
+      }
+      // At the end of the file, the rest in one take as csvTextRows reads a short file: papaparse
+      // (bad quoting) reads differently where its text is cut.
+      if (isLast) {
+        const rows = readText(pending.length, true);
+        if (rows !== undefined) yield rows;
+        return;
       }
       // As text: the complete records of the piece (or of all there is, for a longer record).
       const inQuotes = carry !== '' && countQuotes(carry) % 2 === 1;
