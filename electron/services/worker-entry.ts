@@ -9,7 +9,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
  * A `--import tsx` in the worker's execArgv does not register the loader in time on Node 20,
  * so the source is started from a one-line bootstrap that registers tsx first.
  */
-export function workerEntry(base: string, name: 'sales-worker' | 'checkpoint-worker' | 'import-worker' | 'model-worker'): URL {
+export function workerEntry(
+  base: string,
+  name: 'sales-worker' | 'checkpoint-worker' | 'import-worker' | 'model-worker',
+): URL {
   // The bench points this at dist/node: it measures the bundles the app ships, not tsx
   // compiling TypeScript in every new worker (that alone was ~0.4 s of each measured import).
   const bundles = process.env.HARVEST_WORKER_BUNDLES;

@@ -465,9 +465,10 @@ export class ImportStaging {
    * Moves staged rows seq ∈ [from, to] into the log in chunks, each its own short transaction
    * with its roll-up, sized to take about importChunkRows.budgetMs. Between two chunks the
    * worker answers whatever requests came in meanwhile (a sale entered during a million-row
-   * import waits for one chunk); every checkpointEveryRows rows the next chunk also waits for
-   * the checkpoint thread. The chunks run here, not one request each from the main thread: a
-   * round trip per chunk cost more than the chunk when the machine was busy.
+   * import waits for one chunk). Every checkpointEveryRows rows it asks the checkpoint thread
+   * for a checkpoint, and waits for every checkpointsPerWait-th. The chunks run here, not one
+   * request each from the main thread: a round trip per chunk cost more than the chunk when the
+   * machine was busy.
    */
   async commitRange(jobId: string, from: number, to: number): Promise<void> {
     for (let at = from; at <= to;) {
