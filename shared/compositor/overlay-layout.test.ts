@@ -99,7 +99,25 @@ function roomyScene(size: Size) {
       const face = rect(W / 2 - fw / 2 + dx, fy, fw, fh);
       const product = rect(W / 2 - pw / 2 + px, fy + fh + gap, pw, Math.round(pw * 0.9));
       return { face, product };
-    });
+    })
+    .filter(({ face, product }) => couponHasRoom(face, product, safeArea(size, orientationOf(size))));
+}
+
+/**
+ * Whether the coupon at its smallest (half size, 260 × 70 at 1080×1920) has a column beside
+ * the face's margin or a band below the product's (the layout's margins: 12 % of the face's
+ * height, 8 % of the product's longer side). A wide face a little left of centre over a wide,
+ * low product leaves neither, and then no place is clear for it: seed 1726100098 found a column
+ * 259.8 px wide and a band of 44 px, and the coupon covered the product's bottom edge by 1 px.
+ */
+function couponHasRoom(face: Rect, product: Rect, safe: Rect): boolean {
+  const coupon = { width: 260, height: 70 };
+  const faceMargin = Math.max(24, 0.12 * face.height);
+  const productMargin = Math.max(12, 0.08 * Math.max(product.width, product.height));
+  const left = face.x - faceMargin - safe.x;
+  const right = safe.x + safe.width - (face.x + face.width + faceMargin);
+  const below = safe.y + safe.height - (product.y + product.height + productMargin);
+  return left > coupon.width + 1 || right > coupon.width + 1 || below > coupon.height + 1;
 }
 
 describe('overlay layout', () => {
