@@ -25,14 +25,14 @@ interface RunningScan {
   failed: StudioError | undefined;
 }
 
+/** How long an import worker with nothing to read is kept for the next file. */
+const idleWorkerMs = 250;
+
 /**
  * The main thread's side of the import worker: one worker thread, started on the first import,
  * reads every file; this side only forwards batches to the database worker. A crashed worker
  * fails the scans it was running (sales/import-unreadable) and the next import starts a new one.
  */
-/** How long an import worker with nothing to read is kept for the next file. */
-const idleWorkerMs = 250;
-
 export class ImportWorkerClient {
   private worker: Worker | undefined;
   private readonly scans = new Map<string, RunningScan>();
