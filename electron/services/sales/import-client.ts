@@ -29,8 +29,9 @@ interface RunningScan {
 const idleWorkerMs = 250;
 
 /**
- * The main thread's side of the import worker: one worker thread, started on the first import,
- * reads every file; this side only forwards batches to the database worker. A crashed worker
+ * The main thread's side of the import worker: one worker thread, started by an import and
+ * ended a moment after the last (idleWorkerMs), reads every file; this side only forwards
+ * batches to the database worker. A crashed worker
  * fails the scans it was running (sales/import-unreadable) and the next import starts a new one.
  */
 export class ImportWorkerClient {
