@@ -1,22 +1,17 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
+import { useTempDirs } from '../../../test/support/temp-dirs';
 import { CheckpointThread } from './checkpoint-thread';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = useTempDirs('harvest-ckpt-');
 
 /** A WAL database that never checkpoints on its own, with `rows` rows only in its WAL. */
 function walDatabase(rows: number): { db: Database.Database; file: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'harvest-ckpt-'));
-  dirs.push(dir);
-  const file = path.join(dir, 'sales.db');
+  const file = path.join(tempDir(), 'sales.db');
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('wal_autocheckpoint = 0');
@@ -62,8 +57,7 @@ describe('checkpoint thread', () => {
   });
 
   it('a thread that cannot open the file is gone at once, and its checkpoints still resolve', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'harvest-ckpt-'));
-    dirs.push(dir);
+    const dir = tempDir();
     let onGone: () => void = () => undefined;
     const gone = new Promise<void>((resolve) => (onGone = resolve));
     const thread = new CheckpointThread({ file: path.join(dir, 'missing.db') }, onGone);

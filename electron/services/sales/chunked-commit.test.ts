@@ -1,13 +1,13 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import type { StagedOrder } from '../../../shared/sales/import/normalise';
 import { writeDouyinOrders } from '../../../test/fixtures/orders/make-fixtures';
 import { makeSalesKit, seedShow } from '../../../test/support/sales/test-kit';
+import { useTempDirs } from '../../../test/support/temp-dirs';
 import { nextChunkRows } from './import-staging';
 import { rollupInsertSql } from './migrations';
 import { SalesDb } from './sales-db';
@@ -17,16 +17,7 @@ import { packStaged } from './staged-columns';
 // between; a crash between chunks leaves the import 'committing', and the next open takes it
 // out again (rows and roll-up), so the log never keeps half a file.
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'harvest-chunks-'));
-  dirs.push(dir);
-  return dir;
-}
+const tempDir = useTempDirs('harvest-chunks-');
 
 function orders(count: number): StagedOrder[] {
   return Array.from({ length: count }, (_, i) => ({

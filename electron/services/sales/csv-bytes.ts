@@ -172,6 +172,13 @@ function growDecodeLists(): void {
   decodeKinds = grow(decodeKinds, (n) => new Uint8Array(n));
 }
 
+/** A larger scratch buffer (twice, or `need` bytes) holding the first `used` bytes of `buffer`. */
+function grown(buffer: Buffer<ArrayBuffer>, used: number, need: number): Buffer<ArrayBuffer> {
+  const bigger = Buffer.allocUnsafe(Math.max(buffer.length * 2, need));
+  buffer.copy(bigger, 0, 0, used);
+  return bigger;
+}
+
 /**
  * Splits the complete one-line records in bytes[from, to) under a projection, giving exactly the
  * rows splitRecords gives for the decoded text with the same projection, or stops (`stuck`) at
@@ -326,20 +333,14 @@ export function splitRecordBytes(
         if (high < 0x80) {
           outKinds[decodeCount - 1] = kind + inAscii;
           if (asciiLength + length + 1 > outAscii.length) {
-            const bigger = Buffer.allocUnsafe(Math.max(outAscii.length * 2, asciiLength + length + 1));
-            outAscii.copy(bigger, 0, 0, asciiLength);
-            outAscii = bigger;
-            joinedAscii = bigger;
+            joinedAscii = outAscii = grown(outAscii, asciiLength, asciiLength + length + 1);
           }
           for (let k = start; k < end; k++) outAscii[asciiLength++] = u8[k] as number;
           outAscii[asciiLength++] = lf;
         } else {
           outKinds[decodeCount - 1] = kind;
           if (joinedLength + length + 1 > out.length) {
-            const bigger = Buffer.allocUnsafe(Math.max(out.length * 2, joinedLength + length + 1));
-            out.copy(bigger, 0, 0, joinedLength);
-            out = bigger;
-            joined = bigger;
+            joined = out = grown(out, joinedLength, joinedLength + length + 1);
           }
           for (let k = start; k < end; k++) out[joinedLength++] = u8[k] as number;
           out[joinedLength++] = lf;

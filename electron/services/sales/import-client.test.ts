@@ -1,24 +1,19 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
+import { useTempDirs } from '../../../test/support/temp-dirs';
 import { createNullLogger } from '../logger';
 import type { ScanHandlers } from './import-client';
 import { ImportWorkerClient } from './import-client';
 import type { ScanResult } from './import-scan';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = useTempDirs('harvest-client-');
 
 /** A two-order 抖店-style CSV. */
 function ordersFile(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'harvest-client-'));
-  dirs.push(dir);
-  const file = path.join(dir, 'orders.csv');
+  const file = path.join(tempDir(), 'orders.csv');
   fs.writeFileSync(
     file,
     '主订单编号,子订单编号,选购商品,商品数量,订单应付金额,订单提交时间,订单状态\n' +

@@ -514,26 +514,13 @@ export class ImportStaging {
     // synchronous=NORMAL stays consistent through a power cut).
     this.conn.stmt('PRAGMA synchronous = NORMAL').run();
     try {
-      this.commitRows(job, commit, jobId, from, to);
-    } finally {
-      this.conn.stmt('PRAGMA synchronous = FULL').run();
-    }
-  }
-
-  private commitRows(
-    job: StageJob,
-    commit: NonNullable<StageJob['commit']>,
-    jobId: string,
-    from: number,
-    to: number,
-  ): void {
-    this.conn.db
-      .transaction(() => {
-        const lastId = (this.conn.stmt('SELECT ifnull(max(id), 0) id FROM sales').get() as { id: number }).id;
-        // One statement: rows already in the log (same platform, order and line) are skipped.
-        const inserted = this.stageStmt(
-          job,
-          `INSERT INTO sales (show_id, segment_id, product_id, product_title, quantity, unit_price_fen, amount_fen,
+      this.conn.db
+        .transaction(() => {
+          const lastId = (this.conn.stmt('SELECT ifnull(max(id), 0) id FROM sales').get() as { id: number }).id;
+          // One statement: rows already in the log (same platform, order and line) are skipped.
+          const inserted = this.stageStmt(
+            job,
+            `INSERT INTO sales (show_id, segment_id, product_id, product_title, quantity, unit_price_fen, amount_fen,
              platform, source, external_order_id, external_line, ordered_at, entered_at, status, off_air, attribution,
              note, order_count, import_id)
            SELECT show_id, segment_id, product_id, product_title, quantity, unit_price_fen, amount_fen,
@@ -541,35 +528,40 @@ export class ImportStaging {
              '', order_count, @job
            FROM $stage WHERE seq BETWEEN @from AND @to ORDER BY seq
            ON CONFLICT (platform, external_order_id, external_line) WHERE external_order_id IS NOT NULL DO NOTHING`,
-        ).run({ platform: job.platform, now: commit.now, job: jobId, from, to });
-        const staged = (
-          this.stageStmt(job, 'SELECT count(*) n FROM $stage WHERE seq BETWEEN ? AND ?').get(from, to) as { n: number }
-        ).n;
-        commit.imported += inserted.changes;
-        commit.staged += staged;
-        // Roll-up, outbox entries and totals of exactly the rows this chunk added (the sales_import
-        // index, by id). When every staged row went in (none was in the log already), the roll-up
-        // and totals read the same values from the staging table, in order, instead of looking
-        // the new sales rows up again.
-        const isWhole = inserted.changes === staged;
-        if (isWhole) this.stageStmt(job, rollupInsertSql('seq BETWEEN ? AND ?', '$stage')).run(from, to);
-        else this.conn.stmt(rollupInsertSql('import_id = ? AND id > ?')).run(jobId, lastId);
-        this.conn
-          .stmt(outboxImportSql('s.import_id = ? AND s.id > ? AND s.external_order_id IS NOT NULL'))
-          .run(jobId, lastId);
-        const perShow = (
-          isWhole
-            ? this.stageStmt(job, importTotalsSql('$stage', 'seq BETWEEN ? AND ?')).all(from, to)
-            : this.conn.stmt(importTotalsSql('sales', 'import_id = ? AND id > ?')).all(jobId, lastId)
-        ) as { show_id: string | null; attributed: number; off_air: number; amount: number }[];
-        for (const r of perShow) {
-          commit.attributed += r.attributed;
-          commit.offAir += r.off_air;
-          commit.amountFen += r.amount;
-          if (r.show_id !== null) commit.showIds.add(r.show_id);
-        }
-      })
-      .immediate();
+          ).run({ platform: job.platform, now: commit.now, job: jobId, from, to });
+          const staged = (
+            this.stageStmt(job, 'SELECT count(*) n FROM $stage WHERE seq BETWEEN ? AND ?').get(from, to) as {
+              n: number;
+            }
+          ).n;
+          commit.imported += inserted.changes;
+          commit.staged += staged;
+          // Roll-up, outbox entries and totals of exactly the rows this chunk added (the sales_import
+          // index, by id). When every staged row went in (none was in the log already), the roll-up
+          // and totals read the same values from the staging table, in order, instead of looking
+          // the new sales rows up again.
+          const isWhole = inserted.changes === staged;
+          if (isWhole) this.stageStmt(job, rollupInsertSql('seq BETWEEN ? AND ?', '$stage')).run(from, to);
+          else this.conn.stmt(rollupInsertSql('import_id = ? AND id > ?')).run(jobId, lastId);
+          this.conn
+            .stmt(outboxImportSql('s.import_id = ? AND s.id > ? AND s.external_order_id IS NOT NULL'))
+            .run(jobId, lastId);
+          const perShow = (
+            isWhole
+              ? this.stageStmt(job, importTotalsSql('$stage', 'seq BETWEEN ? AND ?')).all(from, to)
+              : this.conn.stmt(importTotalsSql('sales', 'import_id = ? AND id > ?')).all(jobId, lastId)
+          ) as { show_id: string | null; attributed: number; off_air: number; amount: number }[];
+          for (const r of perShow) {
+            commit.attributed += r.attributed;
+            commit.offAir += r.off_air;
+            commit.amountFen += r.amount;
+            if (r.show_id !== null) commit.showIds.add(r.show_id);
+          }
+        })
+        .immediate();
+    } finally {
+      this.conn.stmt('PRAGMA synchronous = FULL').run();
+    }
   }
 
   /** Marks a chunked import done; its result. */

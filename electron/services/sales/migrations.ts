@@ -242,7 +242,7 @@ export const migrations: readonly { readonly name: string; readonly up: string }
   {
     name: 'imported sales reach the outbox in one statement per chunk',
     up: `
-      -- An import chunk (import-staging.ts commitRows, the one writer of rows with both an import
+      -- An import chunk (import-staging.ts commitChunk, the one writer of rows with both an import
       -- and a platform order id) adds its rows' outbox entries itself, in one statement in the same
       -- transaction (outboxImportSql), as it does their roll-up: firing the row trigger 100,000
       -- times cost more than the inserts it made. Every other sale still goes through it.

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 
 import Database from 'better-sqlite3';
@@ -8,28 +7,23 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { StudioError } from '../../../shared/api/result';
 import type { SalesKit } from '../../../test/support/sales/test-kit';
 import { cst, makeSalesKit, seedShow } from '../../../test/support/sales/test-kit';
+import { useTempDirs } from '../../../test/support/temp-dirs';
 import { createNullLogger } from '../logger';
 import { latestVersion, migrate, migrations } from './migrations';
 import { SalesDb } from './sales-db';
 import { SalesStore } from './store';
 import { toSalesError } from './store-errors';
 
-const dirs: string[] = [];
+const tempDir = useTempDirs('harvest-sales-db-');
 const kits: SalesKit[] = [];
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'harvest-sales-db-'));
-  dirs.push(dir);
-  return dir;
-}
 async function kitIn(dir?: string, options: Parameters<typeof makeSalesKit>[0] = {}): Promise<SalesKit> {
   const kit = await makeSalesKit({ ...options, ...(dir === undefined ? {} : { dir }) });
   kits.push(kit);
-  if (dir === undefined) dirs.push(kit.dir);
+  if (dir === undefined) tempDir.track(kit.dir);
   return kit;
 }
 afterEach(async () => {
   for (const kit of kits.splice(0)) await kit.close();
-  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
