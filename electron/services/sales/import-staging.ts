@@ -13,12 +13,14 @@ import { createProductMatcher } from '../../../shared/sales/product-match';
 import type { Catalog } from './catalog';
 import type { ConfigRepo } from './config-repo';
 import type { SalesConnection } from './connection';
-import { outboxImportSql, rollupInsertSql } from './migrations';
+import { outboxNewSalesSql, rollupAddSql, rollupInsertSql } from './migrations';
 import type { StageSummary } from './repo-types';
 import { parseJson } from './rows';
 import type { ShowsRepo } from './shows-repo';
 import type { StagedColumns } from './staged-columns';
 import { importChunkRows, stagedNumbers, stagedTexts, unpackTexts } from './staged-columns';
+import type { ShowTotals } from './staged-sums';
+import { blockAlignedEnd, StagedSums, stagedSumsBlockRows } from './staged-sums';
 
 // The import staging repository: a file's order lines are staged in a scratch database beside
 // the log while it is read (bounded memory; quick entry keeps working between batches), then
@@ -53,6 +55,8 @@ interface StageJob {
   sums: { orders: number; amount: number; unmatched: number; duplicates: number };
   /** A batch had a line twice: the sums above counted it twice, and are counted again in SQL. */
   isRecountNeeded: boolean;
+  /** The roll-up and totals of the staged rows, summed as they are staged (staged-sums.ts). */
+  rowSums: StagedSums;
   /** This job's table in the staging file (one per job: dropping it is cheap, no job column to index). */
   table: string;
   /** Prepared statements on that table, dropped with it. */
@@ -74,6 +78,8 @@ interface StageJob {
         chunkRows: number;
         /** Checkpoints asked for so far. */
         checkpoints: number;
+        /** The last staged seq. */
+        lastSeq: number;
       }
     | undefined;
 }
@@ -217,6 +223,7 @@ export class ImportStaging {
       repeated: 0,
       sums: { orders: 0, amount: 0, unmatched: 0, duplicates: 0 },
       isRecountNeeded: false,
+      rowSums: new StagedSums(),
     });
   }
 
@@ -296,6 +303,18 @@ export class ImportStaging {
         const orderedAt = numbers[n + 2] as number;
         const isDateOnly = numbers[n + 3] === 1;
         const a = this.attributeStaged(job, orderedAt, isDateOnly, productId);
+        // At the seq it gets if no line of this batch is left out (if one is, see below).
+        job.rowSums.add(job.staged + i + 1, {
+          showId: a.showId,
+          segmentId: a.segmentId,
+          productId,
+          orderedAt,
+          status: texts[t + 5] as string,
+          orderCount: numbers[n + 1] as number,
+          quantity: numbers[n + 4] as number,
+          amountFen: numbers[n + 6] as number,
+          isOffAir: a.isOffAir,
+        });
         let at = filled * stageColumns.length;
         args[at++] = numbers[n];
         args[at++] = texts[t];
@@ -328,9 +347,12 @@ export class ImportStaging {
         inserted += one.run(args.slice(from, from + stageColumns.length)).changes;
       }
     })();
+    if (inserted < batch.count) {
+      job.isRecountNeeded = true;
+      job.rowSums.invalidate(job.staged + 1, job.staged + batch.count);
+    }
     job.staged += inserted;
     job.repeated += batch.count - inserted;
-    if (inserted < batch.count) job.isRecountNeeded = true;
   }
 
   /** A date without a time of day says nothing about which segment sold it. */
@@ -407,6 +429,7 @@ export class ImportStaging {
     // Segments changed since the preview (or the grace window did): attribute again.
     const graceMs = this.settings.config().graceMs;
     if (job.segmentsVersion !== this.shows.version || job.graceMs !== graceMs) {
+      job.rowSums.invalidateAll();
       job.segments = this.shows.allSegments();
       job.graceMs = graceMs;
       const update = this.stageStmt(
@@ -457,6 +480,7 @@ export class ImportStaging {
       sinceCheckpoint: 0,
       chunkRows: importChunkRows.first,
       checkpoints: 0,
+      lastSeq: range.last,
     };
     return { firstSeq: range.first, lastSeq: range.last };
   }
@@ -476,7 +500,8 @@ export class ImportStaging {
       const job = this.job(jobId);
       const commit = job.commit;
       if (commit === undefined) throw new StudioError('sales/import-expired', 'This import is not being committed.');
-      const end = Math.min(to, at + commit.chunkRows - 1);
+      // Whole blocks of staged sums (a chunk that is not is summed in SQL).
+      const end = blockAlignedEnd(at, commit.chunkRows, to);
       const started = performance.now();
       this.commitChunk(job, commit, jobId, at, end);
       commit.chunkRows = nextChunkRows(commit.chunkRows, end - at + 1, performance.now() - started);
@@ -536,26 +561,34 @@ export class ImportStaging {
           ).n;
           commit.imported += inserted.changes;
           commit.staged += staged;
-          // Roll-up, outbox entries and totals of exactly the rows this chunk added (the sales_import
-          // index, by id). When every staged row went in (none was in the log already), the roll-up
-          // and totals read the same values from the staging table, in order, instead of looking
-          // the new sales rows up again.
+          // Roll-up, outbox entries and totals of exactly the rows this chunk added: the rows
+          // after lastId. When every staged row went in (none was in the log already), the sums
+          // made while staging are those rows' (staged-sums.ts); otherwise, or when those sums
+          // are not exact, they are summed here in SQL.
+          const sums = job.rowSums.take(from, to, commit.lastSeq);
           const isWhole = inserted.changes === staged;
-          if (isWhole) this.stageStmt(job, rollupInsertSql('seq BETWEEN ? AND ?', '$stage')).run(from, to);
-          else this.conn.stmt(rollupInsertSql('import_id = ? AND id > ?')).run(jobId, lastId);
-          this.conn
-            .stmt(outboxImportSql('s.import_id = ? AND s.id > ? AND s.external_order_id IS NOT NULL'))
-            .run(jobId, lastId);
-          const perShow = (
-            isWhole
-              ? this.stageStmt(job, importTotalsSql('$stage', 'seq BETWEEN ? AND ?')).all(from, to)
-              : this.conn.stmt(importTotalsSql('sales', 'import_id = ? AND id > ?')).all(jobId, lastId)
-          ) as { show_id: string | null; attributed: number; off_air: number; amount: number }[];
+          let perShow: ShowTotals[];
+          if (isWhole && sums !== undefined) {
+            const add = this.conn.stmt(rollupAddSql);
+            for (const row of sums.rollup) add.run(row);
+            perShow = sums.shows;
+          } else {
+            this.conn.stmt(rollupInsertSql('id > ?')).run(lastId);
+            perShow = (
+              this.conn.stmt(importTotalsSql('sales', 'id > ?')).all(lastId) as {
+                show_id: string | null;
+                attributed: number;
+                off_air: number;
+                amount: number;
+              }[]
+            ).map((r) => ({ showId: r.show_id, attributed: r.attributed, offAir: r.off_air, amount: r.amount }));
+          }
+          this.conn.stmt(outboxNewSalesSql).run(lastId);
           for (const r of perShow) {
             commit.attributed += r.attributed;
-            commit.offAir += r.off_air;
+            commit.offAir += r.offAir;
             commit.amountFen += r.amount;
-            if (r.show_id !== null) commit.showIds.add(r.show_id);
+            if (r.showId !== null) commit.showIds.add(r.showId);
           }
         })
         .immediate();
@@ -619,8 +652,8 @@ export class ImportStaging {
     try {
       const job = this.job(jobId);
       const commit = job.commit as NonNullable<StageJob['commit']>;
-      for (let from = firstSeq; from <= lastSeq; from += importChunkRows.first) {
-        this.commitChunk(job, commit, jobId, from, Math.min(lastSeq, from + importChunkRows.first - 1));
+      for (let from = firstSeq; from <= lastSeq; from += stagedSumsBlockRows) {
+        this.commitChunk(job, commit, jobId, from, Math.min(lastSeq, from + stagedSumsBlockRows - 1));
       }
     } catch (error) {
       this.rollbackImport(jobId);

@@ -257,14 +257,13 @@ export const migrations: readonly { readonly name: string; readonly up: string }
 ];
 
 /**
- * The outbox entries of the imported sales matching `where` (`s` is the sales table), in id
- * order: what the insert trigger writes for any other sale (migration 7).
+ * The outbox entries of the sales an import chunk has just added, the rows with `id > ?` (one
+ * parameter: the largest id before the chunk), in id order: what the insert trigger writes for
+ * any other sale (migration 7). Each is a first revision: ids are AUTOINCREMENT, never reused,
+ * so no outbox row (not even a rolled-back import's tombstone) can name a sale this new.
  */
-export function outboxImportSql(where: string): string {
-  return `INSERT OR REPLACE INTO outbox (sale_id, revision)
-    SELECT s.id, ifnull(o.revision, 0) + 1 FROM sales s LEFT JOIN outbox o ON o.sale_id = s.id
-    WHERE ${where} ORDER BY s.id`;
-}
+export const outboxNewSalesSql = `INSERT INTO outbox (sale_id, revision)
+  SELECT id, 1 FROM sales WHERE id > ? AND external_order_id IS NOT NULL ORDER BY id`;
 
 /** The schema version this build writes. */
 export const latestVersion = migrations.length;
