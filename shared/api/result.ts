@@ -1,20 +1,20 @@
 import { z } from 'zod';
 
-import type { ErrorCode } from './contract';
+import type { StudioErrorData } from './studio-error';
+
+export type { StudioErrorData } from './studio-error';
+export { isStudioError, StudioError } from './studio-error';
 
 /**
  * Error codes are `domain/reason`. The UI translates them through i18next as
  * `<domain>:errors.<reason>` and falls back to `message` (English, for logs and support).
  */
-export const errorDataSchema = z.object({
+export const errorDataSchema: z.ZodType<StudioErrorData> = z.object({
   code: z.string().regex(/^[a-z]+\/[a-z0-9-]+$/),
   message: z.string(),
   detail: z.string().optional(),
   params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
 });
-
-/** An error as it crosses a process boundary. */
-export type StudioErrorData = z.infer<typeof errorDataSchema>;
 
 /** What every request returns across a transport. */
 export type Result<T> = { ok: true; value: T } | { ok: false; error: StudioErrorData };
@@ -24,50 +24,6 @@ export const resultSchema = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), value: z.unknown().optional() }),
   z.object({ ok: z.literal(false), error: errorDataSchema }),
 ]);
-
-/** A typed, translatable error. Throw it from services; the router turns it into data. */
-export class StudioError extends Error {
-  /** One of the catalogue's codes (`shared/api/contract.ts` `errorCodes`). */
-  readonly code: ErrorCode;
-  readonly detail: string | undefined;
-  readonly params: Record<string, string | number> | undefined;
-
-  constructor(
-    code: ErrorCode,
-    message: string,
-    options: { detail?: string; params?: Record<string, string | number>; cause?: unknown } = {},
-  ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'StudioError';
-    this.code = code;
-    this.detail = options.detail;
-    this.params = options.params;
-  }
-
-  /** The shape that crosses IPC/WebSocket. */
-  toData(): StudioErrorData {
-    const data: StudioErrorData = { code: this.code, message: this.message };
-    if (this.detail !== undefined) data.detail = this.detail;
-    if (this.params !== undefined) data.params = this.params;
-    return data;
-  }
-
-  /**
-   * Back from the wire. Both ends are built from one contract, so the code is taken as the catalogue's
-   * (the wire schema only checks its form: checking it here would make this file import the catalogue,
-   * which imports this file); a stray code still shows its English message.
-   */
-  static fromData(data: StudioErrorData): StudioError {
-    const options: { detail?: string; params?: Record<string, string | number> } = {};
-    if (data.detail !== undefined) options.detail = data.detail;
-    if (data.params !== undefined) options.params = data.params;
-    return new StudioError(data.code as ErrorCode, data.message, options);
-  }
-}
-
-export function isStudioError(value: unknown): value is StudioError {
-  return value instanceof StudioError;
-}
 
 /** Splits `obs/auth-failed` into its i18next namespace and key. */
 export function errorTranslationKey(code: string): { ns: string; key: string } {

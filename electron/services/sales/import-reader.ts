@@ -7,8 +7,8 @@ import type ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import Papa from 'papaparse';
 
-import { StudioError } from '../../../shared/api/result';
 import type { ImportPreview } from '../../../shared/api/sales';
+import { StudioError } from '../../../shared/api/studio-error';
 import { assertNever } from '../../../shared/assert-never';
 import type { CellValue } from '../../../shared/sales/import/cells';
 import { loadExcelJs } from '../load-exceljs';

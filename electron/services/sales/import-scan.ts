@@ -1,5 +1,5 @@
-import { StudioError } from '../../../shared/api/result';
 import type { BadRow, ColumnMapping, ImportPlatform, SalesPlatform } from '../../../shared/api/sales';
+import { StudioError } from '../../../shared/api/studio-error';
 import { assertNever } from '../../../shared/assert-never';
 import type { HeaderGuess, StagedOrder } from '../../../shared/sales/import/normalise';
 import { createRowNormaliser, findHeaderRow } from '../../../shared/sales/import/normalise';

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { parentPort } from 'node:worker_threads';
 
-import type { StudioErrorData } from '../../../shared/api/result';
-import { StudioError } from '../../../shared/api/result';
 import type { SalesPlatform } from '../../../shared/api/sales';
+import type { StudioErrorData } from '../../../shared/api/studio-error';
+import { StudioError } from '../../../shared/api/studio-error';
 import { assertNever } from '../../../shared/assert-never';
 import type { FileSource } from './import-reader';
 import type { ScanRequest, ScanResult } from './import-scan';

@@ -1,5 +1,5 @@
-import { StudioError } from '../../../shared/api/result';
 import type { BadRow, ColumnMapping } from '../../../shared/api/sales';
+import { StudioError } from '../../../shared/api/studio-error';
 import type { CellValue } from '../../../shared/sales/import/cells';
 import { readAmountCell, readIdCell } from '../../../shared/sales/import/cells';
 import type { StagedOrder } from '../../../shared/sales/import/normalise';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 
-import { StudioError } from '../../../shared/api/result';
+import { StudioError } from '../../../shared/api/studio-error';
 
 // An xlsx is a zip: a few kilobytes can inflate to gigabytes (a zip bomb), and the xlsx reader
 // keeps the shared strings in memory. Before the reader sees the file, every entry is inflated

@@ -1,5 +1,5 @@
-import type { Fen } from '../../money';
-import { parseYuanToFen } from '../../money';
+import type { Fen } from '../../fen';
+import { parseYuanToFen } from '../../fen';
 
 // Cell clean-up for platform order exports. Every trap here is documented in
 // ../shared/order-exports.md: tab-prefixed ids, ="…" wrappers, leading apostrophes,

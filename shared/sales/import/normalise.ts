@@ -1,5 +1,5 @@
 import type { BadRow, BadRowCode, ColumnMapping, ImportField, SaleStatus } from '../../api/sales';
-import type { Fen } from '../../money';
+import type { Fen } from '../../fen';
 import type { ZonedClock } from '../time';
 import { isPlausibleOrderTime, parseOrderTime } from '../time';
 import type { AmountCell, CellValue } from './cells';

@@ -1,0 +1,33 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+
+// The import worker starts for every file previewed, so what it loads at start is part of every
+// import's time: zod alone took 38 ms to load, exceljs 242 ms (and 27 MB). Checked on the
+// worker's bundle as scripts/build.mjs makes it (packages left external).
+
+const entry = fileURLToPath(new URL('./import-worker.ts', import.meta.url));
+
+describe('the import worker at start', () => {
+  it('loads neither zod nor exceljs nor htmlparser2 (those two only when a file needs them)', async () => {
+    const result = await build({
+      entryPoints: [entry],
+      bundle: true,
+      write: false,
+      platform: 'node',
+      format: 'esm',
+      packages: 'external',
+      metafile: true,
+      outdir: path.join(path.dirname(entry), 'out'),
+    });
+    const [output] = Object.values(result.metafile.outputs);
+    const imports = (output?.imports ?? []).map((i) => `${i.path}${i.kind === 'dynamic-import' ? ' (lazy)' : ''}`);
+    expect(imports).toContain('iconv-lite');
+    expect(imports).not.toContain('zod');
+    expect(imports).not.toContain('exceljs');
+    expect(imports).not.toContain('htmlparser2');
+    expect(imports).toContain('exceljs (lazy)');
+  });
+});
