@@ -516,7 +516,8 @@ export class ImportStaging {
       if (commit.sinceCheckpoint >= checkpointEveryRows) {
         commit.sinceCheckpoint = 0;
         const checkpoint = this.conn.checkpointAside();
-        if (++commit.checkpoints % checkpointsPerWait === 0) {
+        // Not after the last chunk: no more of the import is written into the WAL after it.
+        if (++commit.checkpoints % checkpointsPerWait === 0 && at <= commit.lastSeq) {
           await checkpoint;
           continue;
         }
