@@ -21,7 +21,7 @@ export interface StagedColumns {
  * and `max`: 2,500 rows took a median 20 ms in the first tenth of a million-row import and
  * 34 ms in the last (up to 140 ms), as the indexes outgrow the page cache, and a sale entered
  * meanwhile waits for the chunk under way. commitRange then rounds each down to whole blocks of
- * the sums made while staging (stagedSumsBlockRows, 2,000 rows: one block at least).
+ * the sums made while staging (stagedSumsBlockRows, 250 rows).
  */
 export const importChunkRows = { first: 2_500, min: 250, max: 20_000, budgetMs: 15 } as const;
 

@@ -174,33 +174,39 @@ describe('staged sums blocks', () => {
     amountFen: 100,
     isOffAir: false,
   };
+  const b = stagedSumsBlockRows;
 
   it('are given for whole exact blocks only, once', () => {
     const sums = new StagedSums();
-    for (let seq = 1; seq <= 5_000; seq++) sums.add(seq, row);
+    const last = 4 * b + b / 2;
+    for (let seq = 1; seq <= last; seq++) sums.add(seq, row);
     // Not a whole block: summed in SQL (and its block is given up).
-    expect(sums.take(1, 1_000, 5_000)).toBeUndefined();
-    expect(sums.take(1, 2_000, 5_000)).toBeUndefined();
-    const second = sums.take(2_001, 4_000, 5_000);
-    expect(second?.rollup).toEqual([['s', 'g', 'p', start / 60_000, 2_000 * 100, 2_000, 4_000, 0, 0, 0]]);
-    expect(second?.shows).toEqual([{ showId: 's', attributed: 2_000, offAir: 0, amount: 200_000 }]);
-    expect(sums.take(2_001, 4_000, 5_000)).toBeUndefined();
+    expect(sums.take(1, b / 2, last)).toBeUndefined();
+    expect(sums.take(1, b, last)).toBeUndefined();
+    const next = sums.take(b + 1, 3 * b, last);
+    // One row per block and key (rollupAddSql adds them up).
+    expect(next?.rollup).toEqual([
+      ['s', 'g', 'p', start / 60_000, b * 100, b, 2 * b, 0, 0, 0],
+      ['s', 'g', 'p', start / 60_000, b * 100, b, 2 * b, 0, 0, 0],
+    ]);
+    expect(next?.shows).toEqual([{ showId: 's', attributed: 2 * b, offAir: 0, amount: 2 * b * 100 }]);
+    expect(sums.take(b + 1, 3 * b, last)).toBeUndefined();
     // The last block ends at the last staged row.
-    expect(sums.take(4_001, 5_000, 5_000)?.shows[0]?.attributed).toBe(1_000);
+    expect(sums.take(3 * b + 1, last, last)?.shows[0]?.attributed).toBe(b + b / 2);
   });
 
   it('a block a batch with a repeated line wrote into is not exact', () => {
     const sums = new StagedSums();
-    for (let seq = 1; seq <= 6_000; seq++) sums.add(seq, row);
-    sums.invalidate(3_990, 4_010);
-    expect(sums.take(1, 2_000, 6_000)).toBeDefined();
-    expect(sums.take(2_001, 4_000, 6_000)).toBeUndefined();
-    expect(sums.take(4_001, 6_000, 6_000)).toBeUndefined();
+    for (let seq = 1; seq <= 3 * b; seq++) sums.add(seq, row);
+    sums.invalidate(2 * b - 10, 2 * b + 10);
+    expect(sums.take(1, b, 3 * b)).toBeDefined();
+    expect(sums.take(b + 1, 2 * b, 3 * b)).toBeUndefined();
+    expect(sums.take(2 * b + 1, 3 * b, 3 * b)).toBeUndefined();
   });
 
   it('chunks end on whole blocks', () => {
-    expect(blockAlignedEnd(1, 250, 100_000)).toBe(stagedSumsBlockRows);
-    expect(blockAlignedEnd(1, 5_000, 100_000)).toBe(2 * stagedSumsBlockRows);
-    expect(blockAlignedEnd(2_001, 20_000, 9_000)).toBe(9_000);
+    expect(blockAlignedEnd(1, b / 2, 100_000)).toBe(b);
+    expect(blockAlignedEnd(1, 2 * b + 10, 100_000)).toBe(2 * b);
+    expect(blockAlignedEnd(b + 1, 20_000, 3 * b - 7)).toBe(3 * b - 7);
   });
 });
