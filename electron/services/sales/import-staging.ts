@@ -20,7 +20,7 @@ import type { ShowsRepo } from './shows-repo';
 import type { StagedColumns } from './staged-columns';
 import { importChunkRows, stagedNumbers, stagedTexts, unpackTexts } from './staged-columns';
 import type { ShowTotals } from './staged-sums';
-import { blockAlignedEnd, StagedSums, stagedSumsBlockRows } from './staged-sums';
+import { blockAlignedEnd, StagedSums } from './staged-sums';
 
 // The import staging repository: a file's order lines are staged in a scratch database beside
 // the log while it is read (bounded memory; quick entry keeps working between batches), then
@@ -653,8 +653,10 @@ export class ImportStaging {
     try {
       const job = this.job(jobId);
       const commit = job.commit as NonNullable<StageJob['commit']>;
-      for (let from = firstSeq; from <= lastSeq; from += stagedSumsBlockRows) {
-        this.commitChunk(job, commit, jobId, from, Math.min(lastSeq, from + stagedSumsBlockRows - 1));
+      for (let from = firstSeq; from <= lastSeq; ) {
+        const to = blockAlignedEnd(from, importChunkRows.first, lastSeq);
+        this.commitChunk(job, commit, jobId, from, to);
+        from = to + 1;
       }
     } catch (error) {
       this.rollbackImport(jobId);
