@@ -6,10 +6,10 @@ import { describe, expect, it } from 'vitest';
 
 import type { StagedOrder } from '../../../shared/sales/import/normalise';
 import { writeDouyinOrders } from '../../../test/fixtures/orders/make-fixtures';
+import { rollupsOf } from '../../../test/support/sales/rollups';
 import { makeSalesKit, seedShow } from '../../../test/support/sales/test-kit';
 import { useTempDirs } from '../../../test/support/temp-dirs';
 import { nextChunkRows } from './import-staging';
-import { rollupInsertSql } from './migrations';
 import { SalesDb } from './sales-db';
 import { packStaged } from './staged-columns';
 
@@ -37,24 +37,6 @@ function orders(count: number): StagedOrder[] {
   })) as StagedOrder[];
 }
 
-/** The roll-up table as it is, and as grouped again from the sales table. */
-function rollups(file: string): { stored: unknown[]; fromSales: unknown[] } {
-  const db = new Database(file);
-  try {
-    const read = () =>
-      db.prepare('SELECT * FROM sales_minute WHERE orders <> 0 OR gmv_fen <> 0 ORDER BY 1, 2, 3, 4').all();
-    const stored = read();
-    db.exec('SAVEPOINT check_rollup');
-    db.exec('DELETE FROM sales_minute');
-    db.prepare(rollupInsertSql('true')).run();
-    const fromSales = read();
-    db.exec('ROLLBACK TO check_rollup');
-    return { stored, fromSales };
-  } finally {
-    db.close();
-  }
-}
-
 describe('chunked import commit', () => {
   it('rolls back an import a crash left half-committed, rows and roll-up, at the next open', async () => {
     const file = path.join(tempDir(), 'sales.db');
@@ -78,7 +60,7 @@ describe('chunked import commit', () => {
     expect((after.prepare('SELECT count(*) n FROM sales').get() as { n: number }).n).toBe(0);
     expect(after.prepare('SELECT * FROM imports').all()).toEqual([]);
     after.close();
-    const { stored, fromSales } = rollups(file);
+    const { stored, fromSales } = rollupsOf(file);
     expect(stored).toEqual(fromSales);
     expect(stored).toEqual([]);
   });
@@ -91,7 +73,7 @@ describe('chunked import commit', () => {
     const result = db.commitImport('job-2', 0);
     expect(result).toMatchObject({ imported: 25_000, duplicates: 0, amountFen: 25_000 * 5990 });
     db.close();
-    const { stored, fromSales } = rollups(file);
+    const { stored, fromSales } = rollupsOf(file);
     expect(stored).toEqual(fromSales);
   });
 
@@ -136,7 +118,7 @@ describe('chunked import commit', () => {
     }
     // Job 5's chunks had lines already in the log (their roll-up is read from the new sales
     // rows, not from the staging table): the roll-up still equals the sales table.
-    const { stored, fromSales } = rollups(file);
+    const { stored, fromSales } = rollupsOf(file);
     expect(stored).toEqual(fromSales);
   });
 

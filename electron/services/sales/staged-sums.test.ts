@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 
 import { productInputSchema, segmentStartSchema, showInputSchema } from '../../../shared/api/sales';
 import type { StagedOrder } from '../../../shared/sales/import/normalise';
+import { rollupsOf } from '../../../test/support/sales/rollups';
 import { useTempDirs } from '../../../test/support/temp-dirs';
-import { rollupInsertSql } from './migrations';
 import { SalesDb } from './sales-db';
 import { packStaged } from './staged-columns';
 import { blockAlignedEnd, StagedSums, stagedSumsBlockRows } from './staged-sums';
@@ -82,21 +82,6 @@ function seed(db: SalesDb): string[] {
   return segments;
 }
 
-/** The stored roll-up, and the same grouped again from the sales table. */
-function rollups(db: Database.Database): { stored: unknown[]; fromSales: unknown[] } {
-  const read = () =>
-    db
-      .prepare('SELECT * FROM sales_minute WHERE orders <> 0 OR gmv_fen <> 0 OR refunded_fen <> 0 ORDER BY 1, 2, 3, 4')
-      .all();
-  const stored = read();
-  db.exec('SAVEPOINT check_rollup');
-  db.exec('DELETE FROM sales_minute');
-  db.prepare(rollupInsertSql('true')).run();
-  const fromSales = read();
-  db.exec('ROLLBACK TO check_rollup');
-  return { stored, fromSales };
-}
-
 describe('sums made while staging', () => {
   it('commit a roll-up equal to the sales table and totals equal to the imported rows', async () => {
     await fc.assert(
@@ -136,10 +121,10 @@ describe('sums made while staging', () => {
             const result = db.commitEnd('job');
             db.close();
 
+            const { stored, fromSales } = rollupsOf(file);
+            expect(stored).toEqual(fromSales);
             const check = new Database(file);
             try {
-              const { stored, fromSales } = rollups(check);
-              expect(stored).toEqual(fromSales);
               const rows = check
                 .prepare(
                   `SELECT count(*) imported, ifnull(sum(segment_id IS NOT NULL), 0) attributed,
