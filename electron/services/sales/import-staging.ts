@@ -653,7 +653,7 @@ export class ImportStaging {
     try {
       const job = this.job(jobId);
       const commit = job.commit as NonNullable<StageJob['commit']>;
-      for (let from = firstSeq; from <= lastSeq; ) {
+      for (let from = firstSeq; from <= lastSeq;) {
         const to = blockAlignedEnd(from, importChunkRows.first, lastSeq);
         this.commitChunk(job, commit, jobId, from, to);
         from = to + 1;
