@@ -84,13 +84,6 @@ interface StageJob {
     | undefined;
 }
 
-/** An import's attributed and off-air lines and counted amount, per show, from `table`. */
-function importTotalsSql(table: string, where: string): string {
-  return `SELECT show_id, ifnull(sum(segment_id IS NOT NULL), 0) attributed, ifnull(sum(off_air), 0) off_air,
-      ifnull(sum(CASE WHEN status IN ${countedStatuses} THEN amount_fen ELSE 0 END), 0) amount
-    FROM ${table} WHERE ${where} GROUP BY show_id`;
-}
-
 /**
  * Rows an import commits between two checkpoints of the WAL (10,000 rows' pages are ~3.5 MB to
  * copy), and checkpoints between two that the import waits for (the WAL is written again from
@@ -99,6 +92,12 @@ function importTotalsSql(table: string, where: string): string {
 const checkpointEveryRows = 10_000;
 const checkpointsPerWait = 5;
 const countedStatuses = "('placed', 'paid')";
+
+/** The attributed and off-air lines and counted amount, per show, of the sales after an id (a chunk's new rows). */
+const newSalesTotalsSql = `SELECT show_id showId, ifnull(sum(segment_id IS NOT NULL), 0) attributed,
+    ifnull(sum(off_air), 0) offAir,
+    ifnull(sum(CASE WHEN status IN ${countedStatuses} THEN amount_fen ELSE 0 END), 0) amount
+  FROM sales WHERE id > ? GROUP BY show_id`;
 
 /** The next chunk's rows: as many as the last chunk's pace fits in the budget, within the bounds. */
 export function nextChunkRows(rows: number, lastRows: number, lastMs: number): number {
@@ -575,14 +574,7 @@ export class ImportStaging {
             perShow = sums.shows;
           } else {
             this.conn.stmt(rollupInsertSql('id > ?')).run(lastId);
-            perShow = (
-              this.conn.stmt(importTotalsSql('sales', 'id > ?')).all(lastId) as {
-                show_id: string | null;
-                attributed: number;
-                off_air: number;
-                amount: number;
-              }[]
-            ).map((r) => ({ showId: r.show_id, attributed: r.attributed, offAir: r.off_air, amount: r.amount }));
+            perShow = this.conn.stmt(newSalesTotalsSql).all(lastId) as ShowTotals[];
           }
           this.conn.stmt(outboxNewSalesSql).run(lastId);
           for (const r of perShow) {
