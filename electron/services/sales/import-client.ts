@@ -110,7 +110,10 @@ export class ImportWorkerClient {
       this.logger.error('import worker failed', { error: error.stack ?? error.message });
     });
     worker.on('exit', (code) => {
-      if (this.worker === worker) this.worker = undefined;
+      // A worker retired when idle may end after the next file's worker has started: the scans
+      // under way are that one's, not this one's.
+      if (this.worker !== worker) return;
+      this.worker = undefined;
       if (this.scans.size === 0) return;
       this.logger.error('import worker exited during an import', { code });
       for (const [job, scan] of this.scans) {
