@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import { fenToDecimal, parseYuanToFen } from '../../money';
@@ -45,6 +46,28 @@ describe('cells of platform exports', () => {
     expect(parseYuanRounded('1.005')).toBe(101);
     expect(parseYuanRounded('-1.005')).toBe(-101);
     expect(parseYuanRounded('1.004')).toBe(100);
+  });
+
+  it('reads plain yuan digit by digit exactly as the general rules do', () => {
+    // '元' at the end keeps a text off the digit-by-digit path (it is cleaned off first), so
+    // both sides agree only if that path takes exactly what it should, at the right value.
+    const yuanText = fc.string({
+      unit: fc.constantFrom('0', '1', '5', '9', '.', '-', '¥', '￥', ' ', ','),
+      maxLength: 18,
+    });
+    fc.assert(
+      fc.property(yuanText, (text) => {
+        expect(parseYuanRounded(text)).toBe(parseYuanRounded(`${text}元`));
+      }),
+      { numRuns: 5000 },
+    );
+    expect(parseYuanRounded('59.90')).toBe(5990);
+    expect(parseYuanRounded('¥59.9')).toBe(5990);
+    expect(parseYuanRounded('￥-0.05')).toBe(-5);
+    expect(parseYuanRounded('-0.00')).toBe(0);
+    expect(parseYuanRounded('9999999999999.99')).toBe(999_999_999_999_999);
+    expect(parseYuanRounded('59.')).toBe(5900);
+    expect(parseYuanRounded('.5')).toBe(50);
   });
 
   it('round-trips every amount from 0.00 to 100.00 and sums exactly', () => {

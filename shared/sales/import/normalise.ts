@@ -177,15 +177,10 @@ export function createRowNormaliser(options: NormaliserOptions): RowNormaliser {
     if (unitPrice.kind === 'bad') return bad(line, 'bad-amount', 'unitPrice', cells[cols.unitPrice ?? 0]);
     if (lineAmount.kind === 'bad') return bad(line, 'bad-amount', 'lineAmount', cells[cols.lineAmount ?? 0]);
     if (orderAmount.kind === 'bad') return bad(line, 'bad-amount', 'orderAmount', cells[cols.orderAmount ?? 0]);
-    for (const [field, cell] of [
-      ['unitPrice', unitPrice],
-      ['lineAmount', lineAmount],
-      ['orderAmount', orderAmount],
-    ] as const) {
-      if (cell.kind === 'ok' && Math.abs(cell.fen) > importLimits.maxLineFen) {
-        return bad(line, 'amount-out-of-range', field, cells[cols[field] ?? 0]);
-      }
-    }
+    const tooLarge = (cell: AmountCell) => cell.kind === 'ok' && Math.abs(cell.fen) > importLimits.maxLineFen;
+    if (tooLarge(unitPrice)) return bad(line, 'amount-out-of-range', 'unitPrice', cells[cols.unitPrice ?? 0]);
+    if (tooLarge(lineAmount)) return bad(line, 'amount-out-of-range', 'lineAmount', cells[cols.lineAmount ?? 0]);
+    if (tooLarge(orderAmount)) return bad(line, 'amount-out-of-range', 'orderAmount', cells[cols.orderAmount ?? 0]);
     if (typeof qtyCell === 'number' && qtyCell > importLimits.maxQuantity) {
       return bad(line, 'amount-out-of-range', 'quantity', rawQty);
     }
@@ -206,22 +201,16 @@ export function createRowNormaliser(options: NormaliserOptions): RowNormaliser {
       linesOfPrevious = 0;
     }
 
-    // 订单维度 exports join several sub-orders in one row: "S1;S2", "商品A-(A01);商品B-(B02)".
-    const lineIds = !lineIdCell.ok
-      ? ['']
-      : lineIdCell.id.includes(';')
-        ? lineIdCell.id.split(/\s*;\s*/u)
-        : [lineIdCell.id];
-    const parts = lineIds.length;
-    const titles = parts > 1 ? splitParts(title, parts) : [title];
-    const skus = parts > 1 ? splitParts(sku, parts) : [sku];
-    const productIds = parts > 1 ? splitParts(externalProductId, parts) : [externalProductId];
-    const quantities =
-      typeof rawQty === 'string' && parts > 1 ? splitParts(rawQty, parts).map((q) => readQuantityCell(q)) : [qtyCell];
-
-    const orders: StagedOrder[] = [];
-    for (let i = 0; i < parts; i++) {
-      const q = quantities[i] ?? quantities[0];
+    /** Line `i` of the row's `parts`; undefined when its amount is past the limits. */
+    const orderLine = (
+      i: number,
+      parts: number,
+      explicitLine: string,
+      lineTitle: string,
+      lineSku: string,
+      lineProductId: string,
+      q: number | 'empty' | 'bad',
+    ): StagedOrder | undefined => {
       const quantity = typeof q === 'number' ? q : 1;
       const unitFen = unitPrice.kind === 'ok' ? unitPrice.fen : undefined;
       const isFirstLine = isFirstRowOfOrder && i === 0;
@@ -236,12 +225,10 @@ export function createRowNormaliser(options: NormaliserOptions): RowNormaliser {
         Math.abs(amount) > importLimits.maxLineFen ||
         quantity > importLimits.maxQuantity
       ) {
-        return bad(line, 'amount-out-of-range', 'unitPrice', cells[cols.unitPrice ?? 0]);
+        return undefined;
       }
       linesOfPrevious += 1;
-      const lineTitle = titles[i] ?? '';
-      const explicitLine = lineIds[i] ?? '';
-      orders.push({
+      return {
         line,
         orderId: id.id,
         lineKey: explicitLine !== '' ? explicitLine : `#${linesOfPrevious}`,
@@ -249,13 +236,42 @@ export function createRowNormaliser(options: NormaliserOptions): RowNormaliser {
         orderedAt: time.utcMs,
         isDateOnly: time.isDateOnly,
         productTitle: lineTitle,
-        externalProductId: productIds[i] ?? '',
-        sku: (skus[i] ?? '') !== '' ? (skus[i] ?? '') : embeddedCode(lineTitle),
+        externalProductId: lineProductId,
+        sku: lineSku !== '' ? lineSku : embeddedCode(lineTitle),
         quantity,
         unitPriceFen: (unitFen ?? (quantity > 0 ? Math.trunc(amount / quantity) : 0)) as Fen,
         amountFen: amount as Fen,
         status,
-      });
+      };
+    };
+    const outOfRange = () => bad(line, 'amount-out-of-range', 'unitPrice', cells[cols.unitPrice ?? 0]);
+
+    // One order line per row, nearly always: no arrays of one part each (this runs per row).
+    if (!lineIdCell.ok || !lineIdCell.id.includes(';')) {
+      const order = orderLine(0, 1, lineIdCell.ok ? lineIdCell.id : '', title, sku, externalProductId, qtyCell);
+      return order === undefined ? outOfRange() : { kind: 'orders', orders: [order] };
+    }
+    // 订单维度 exports join several sub-orders in one row: "S1;S2", "商品A-(A01);商品B-(B02)".
+    const lineIds = lineIdCell.id.split(/\s*;\s*/u);
+    const parts = lineIds.length;
+    const titles = splitParts(title, parts);
+    const skus = splitParts(sku, parts);
+    const productIds = splitParts(externalProductId, parts);
+    const quantities =
+      typeof rawQty === 'string' ? splitParts(rawQty, parts).map((q) => readQuantityCell(q)) : [qtyCell];
+    const orders: StagedOrder[] = [];
+    for (let i = 0; i < parts; i++) {
+      const order = orderLine(
+        i,
+        parts,
+        lineIds[i] ?? '',
+        titles[i] ?? '',
+        skus[i] ?? '',
+        productIds[i] ?? '',
+        quantities[i] ?? quantities[0] ?? qtyCell,
+      );
+      if (order === undefined) return outOfRange();
+      orders.push(order);
     }
     return { kind: 'orders', orders };
   };
