@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 import { describe, expect, it, vi } from 'vitest';
@@ -46,7 +47,45 @@ function scanOnce(
     .then((result) => ({ result, lines }));
 }
 
+/** The scheduling priority of each thread of this process. */
+function threadPriorities(): number[] {
+  return fs.readdirSync('/proc/self/task').map((tid) => os.getPriority(Number(tid)));
+}
+
 describe('import worker client', () => {
+  it('reads files on a thread below normal priority, the rest of the process as it was (Linux)', async () => {
+    if (process.platform !== 'linux') return;
+    const client = new ImportWorkerClient(createNullLogger());
+    const normal = os.getPriority(process.pid);
+    let during: number[] = [];
+    try {
+      // Asked while a batch waits for its answer: the worker is there, mid-file.
+      await client.scan(
+        'job-priority',
+        {
+          source: { kind: 'path', path: ordersFile() },
+          platform: 'auto',
+          timeZone: 'Asia/Shanghai',
+          savedMappings: [],
+        },
+        {
+          begin: () => Promise.resolve(),
+          batch: () => {
+            during = threadPriorities();
+            return Promise.resolve();
+          },
+          progress: () => undefined,
+        },
+      );
+    } finally {
+      await client.close();
+    }
+    const below = Math.max(normal, os.constants.priority.PRIORITY_BELOW_NORMAL);
+    expect(during.filter((p) => p === below)).toHaveLength(1);
+    expect(during.filter((p) => p !== below).every((p) => p === normal)).toBe(true);
+    expect(os.getPriority(process.pid)).toBe(normal);
+  });
+
   it('ends its worker a moment after the last scan, and starts a new one for the next file', async () => {
     const client = new ImportWorkerClient(createNullLogger());
     try {

@@ -5,6 +5,7 @@ import type { SalesPlatform } from '../../../shared/api/sales';
 import type { StudioErrorData } from '../../../shared/api/studio-error';
 import { StudioError } from '../../../shared/api/studio-error';
 import { assertNever } from '../../../shared/assert-never';
+import { lowerThreadPriority } from '../thread-priority';
 import type { FileSource } from './import-reader';
 import type { ScanRequest, ScanResult } from './import-scan';
 import { scanFile } from './import-scan';
@@ -39,6 +40,9 @@ interface Job {
   wakeUp: (() => void) | undefined;
   isCancelled: boolean;
 }
+
+// Reading files is bulk work: below the sales worker, which answers people between batches.
+lowerThreadPriority();
 
 const jobs = new Map<string, Job>();
 const maxInFlight = 2;
