@@ -16,7 +16,9 @@ import os from 'node:os';
 export function lowerThreadPriority(): boolean {
   if (process.platform !== 'linux') return false;
   try {
-    const tid = Number(lastSegment(fs.readlinkSync('/proc/thread-self')));
+    // The link reads `<pid>/task/<tid>`.
+    const link = fs.readlinkSync('/proc/thread-self');
+    const tid = Number(link.slice(link.lastIndexOf('/') + 1));
     if (!Number.isSafeInteger(tid) || tid <= 0) return false;
     os.setPriority(tid, os.constants.priority.PRIORITY_BELOW_NORMAL);
     return true;
@@ -24,9 +26,4 @@ export function lowerThreadPriority(): boolean {
     // No /proc (a sandbox) or not allowed: the thread keeps its priority.
     return false;
   }
-}
-
-/** The last segment of `<pid>/task/<tid>`. */
-function lastSegment(link: string): string {
-  return link.slice(link.lastIndexOf('/') + 1);
 }

@@ -24,16 +24,19 @@ function ordersFile(): string {
   return file;
 }
 
+/** One file scanned; `onBatch` runs as each batch arrives, while the worker waits for its answer. */
 function scanOnce(
   client: ImportWorkerClient,
   job: string,
   file: string,
+  onBatch: () => void = () => undefined,
 ): Promise<{ result: ScanResult; lines: number }> {
   let lines = 0;
   const handlers: ScanHandlers = {
     begin: () => Promise.resolve(),
     batch: (columns) => {
       lines += columns.count;
+      onBatch();
       return Promise.resolve();
     },
     progress: () => undefined,
@@ -60,23 +63,7 @@ describe('import worker client', () => {
     let during: number[] = [];
     try {
       // Asked while a batch waits for its answer: the worker is there, mid-file.
-      await client.scan(
-        'job-priority',
-        {
-          source: { kind: 'path', path: ordersFile() },
-          platform: 'auto',
-          timeZone: 'Asia/Shanghai',
-          savedMappings: [],
-        },
-        {
-          begin: () => Promise.resolve(),
-          batch: () => {
-            during = threadPriorities();
-            return Promise.resolve();
-          },
-          progress: () => undefined,
-        },
-      );
+      await scanOnce(client, 'job-priority', ordersFile(), () => (during = threadPriorities()));
     } finally {
       await client.close();
     }

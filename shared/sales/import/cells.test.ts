@@ -49,15 +49,22 @@ describe('cells of platform exports', () => {
   });
 
   it('reads plain yuan digit by digit exactly as the general rules do', () => {
-    // '元' at the end keeps a text off the digit-by-digit path (it is cleaned off first), so
-    // both sides agree only if that path takes exactly what it should, at the right value.
+    // '元' at the end keeps a text off the fast paths (it is cleaned off first); texts of the
+    // plain form must also read as their digits say.
     const yuanText = fc.string({
       unit: fc.constantFrom('0', '1', '5', '9', '.', '-', '¥', '￥', ' ', ','),
       maxLength: 18,
     });
+    // The plain form as a RegExp states it, and its value from the matched digits.
+    const plainYuan = /^(-?)(\d{1,13})(?:\.(\d{1,2}))?$/u;
     fc.assert(
       fc.property(yuanText, (text) => {
         expect(parseYuanRounded(text)).toBe(parseYuanRounded(`${text}元`));
+        const plain = plainYuan.exec(text.replace(/^[¥￥]/u, ''));
+        if (plain !== null) {
+          const cents = Number(plain[2]) * 100 + Number(`${plain[3] ?? ''}00`.slice(0, 2));
+          expect(parseYuanRounded(text)).toBe(plain[1] === '-' && cents !== 0 ? -cents : cents);
+        }
       }),
       { numRuns: 5000 },
     );

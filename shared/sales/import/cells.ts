@@ -92,12 +92,10 @@ export function readAmountCell(value: CellValue, unit: 'yuan' | 'fen'): AmountCe
   return fen === undefined ? { kind: 'bad' } : { kind: 'ok', fen };
 }
 
-const plainYuan = /^(-?)(\d{1,13})(?:\.(\d{1,2}))?$/u;
-
 /**
- * Fen of `text` from `from` on when it is plain yuan, `-?\d{1,13}(\.\d{1,2})?` (the plainYuan
- * form), read digit by digit: this runs for two or three cells of every imported row, and a
- * RegExp match with its array and Number() calls cost several times as much. Undefined otherwise.
+ * Fen of `text` from `from` on when it is plain yuan, `-?\d{1,13}(\.\d{1,2})?`, read digit by
+ * digit (exact below 2^53): this runs for two or three cells of every imported row, and a RegExp
+ * match with its array and Number() calls cost several times as much. Undefined otherwise.
  */
 function plainYuanFen(text: string, from: number): number | undefined {
   const n = text.length;
@@ -128,7 +126,7 @@ function plainYuanFen(text: string, from: number): number | undefined {
 
 /** Yuan text to fen, rounding half away from zero at the third decimal (string arithmetic). */
 export function parseYuanRounded(text: string): Fen | undefined {
-  // Fast paths for the common "59.90" and "¥59.90": integer arithmetic on the digits (exact below 2^53).
+  // Fast paths for the common "59.90" and "¥59.90", before any cleaning.
   const plain = plainYuanFen(text, 0);
   if (plain !== undefined) return plain as Fen;
   const sign = text.charCodeAt(0);
@@ -137,12 +135,9 @@ export function parseYuanRounded(text: string): Fen | undefined {
     if (afterSign !== undefined) return afterSign as Fen;
   }
   const cleaned = text.trim().replace(/[¥￥,，\s]|^RMB|^CNY|元$/giu, '');
-  // `¥1,234.50` once cleaned: the same integer arithmetic (no BigInt per cell).
-  const cleanedPlain = plainYuan.exec(cleaned);
-  if (cleanedPlain !== null) {
-    const cents = Number(cleanedPlain[2]) * 100 + Number(((cleanedPlain[3] ?? '') + '00').slice(0, 2));
-    return (cleanedPlain[1] === '-' && cents !== 0 ? -cents : cents) as Fen;
-  }
+  // `¥1,234.50` once cleaned: the same digit-by-digit reading (no BigInt per cell).
+  const cleanedPlain = plainYuanFen(cleaned, 0);
+  if (cleanedPlain !== undefined) return cleanedPlain as Fen;
   const m = /^([+-]?)(\d*)(?:\.(\d*))?$/u.exec(cleaned);
   if (m === null || (m[2] === '' && (m[3] ?? '') === '')) return undefined;
   const frac = m[3] ?? '';

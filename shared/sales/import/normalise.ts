@@ -177,7 +177,6 @@ export function createRowNormaliser(options: NormaliserOptions): RowNormaliser {
     if (unitPrice.kind === 'bad') return bad(line, 'bad-amount', 'unitPrice', cells[cols.unitPrice ?? 0]);
     if (lineAmount.kind === 'bad') return bad(line, 'bad-amount', 'lineAmount', cells[cols.lineAmount ?? 0]);
     if (orderAmount.kind === 'bad') return bad(line, 'bad-amount', 'orderAmount', cells[cols.orderAmount ?? 0]);
-    const tooLarge = (cell: AmountCell) => cell.kind === 'ok' && Math.abs(cell.fen) > importLimits.maxLineFen;
     if (tooLarge(unitPrice)) return bad(line, 'amount-out-of-range', 'unitPrice', cells[cols.unitPrice ?? 0]);
     if (tooLarge(lineAmount)) return bad(line, 'amount-out-of-range', 'lineAmount', cells[cols.lineAmount ?? 0]);
     if (tooLarge(orderAmount)) return bad(line, 'amount-out-of-range', 'orderAmount', cells[cols.orderAmount ?? 0]);
@@ -284,6 +283,11 @@ export function createRowNormaliser(options: NormaliserOptions): RowNormaliser {
 }
 
 const emptyAmount: AmountCell = { kind: 'empty' };
+
+/** An amount past the limit on one line. */
+function tooLarge(cell: AmountCell): boolean {
+  return cell.kind === 'ok' && Math.abs(cell.fen) > importLimits.maxLineFen;
+}
 
 function amountAt(cells: readonly CellValue[], i: number | undefined, unit: 'yuan' | 'fen'): AmountCell {
   return i === undefined ? emptyAmount : readAmountCell(cells[i], unit);
