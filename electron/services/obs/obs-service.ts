@@ -20,6 +20,8 @@ import {
   defaultWarningThresholds,
   initialObsState,
   outputStateFrom,
+  outputStateOf,
+  reconciledOutputState,
   scenesInScreenOrder,
   WarningTracker,
 } from './state';
@@ -105,6 +107,8 @@ export class ObsService {
   private statsTimer: NodeJS.Timeout | undefined;
   private isPollingStats = false;
   private lastStreamBytes: { bytes: number; at: number } | undefined;
+  /** State events seen per output: a status read while one arrived is older than the event. */
+  private readonly outputEvents: Record<OutputKind, number> = { stream: 0, record: 0, virtualCam: 0 };
   private provisioning: Promise<unknown> = Promise.resolve();
   /** Set while disconnected; applied on the next connect. */
   private hasPendingDestination = false;
@@ -435,21 +439,24 @@ export class ObsService {
     on('SceneRemoved', () => void this.refreshScenes());
     on('SceneNameChanged', () => void this.refreshScenes());
     on('StreamStateChanged', ({ outputActive, outputState }) => {
+      this.outputEvents.stream++;
       this.update((s) => {
         s.stream.state = outputStateFrom(outputState, outputActive);
         if (!outputActive) s.stream.timecode = null;
       });
       if (!outputActive) this.lastStreamBytes = undefined;
     });
-    on('RecordStateChanged', ({ outputActive, outputState, outputPath }) =>
+    on('RecordStateChanged', ({ outputActive, outputState, outputPath }) => {
+      this.outputEvents.record++;
       this.update((s) => {
         s.record.state = outputStateFrom(outputState, outputActive);
         if (typeof outputPath === 'string' && outputPath !== '') s.record.lastFile = outputPath;
-      }),
-    );
-    on('VirtualcamStateChanged', ({ outputActive, outputState }) =>
-      this.update((s) => void (s.virtualCam.state = outputStateFrom(outputState, outputActive))),
-    );
+      });
+    });
+    on('VirtualcamStateChanged', ({ outputActive, outputState }) => {
+      this.outputEvents.virtualCam++;
+      this.update((s) => void (s.virtualCam.state = outputStateFrom(outputState, outputActive)));
+    });
     on('CurrentSceneCollectionChanged', () => {
       const current = this.client;
       if (current !== undefined) void this.resync(current, this.generation).catch(() => undefined);
@@ -471,6 +478,7 @@ export class ObsService {
 
   /** Reads everything the mirror holds from OBS, then publishes it as one change. */
   private async resync(client: OBSWebSocket, gen: number): Promise<void> {
+    const eventsBefore = { ...this.outputEvents };
     const version = await this.callOn(client, 'GetVersion');
     const has = (request: string) => version.availableRequests.includes(request);
     const features = {
@@ -495,6 +503,8 @@ export class ObsService {
     const isVirtualCamAvailable = virtualCam !== undefined && 'value' in virtualCam;
     this.warnings.reset();
     this.lastStreamBytes = undefined;
+    // An output whose state event came while these reads were in flight keeps the event's state.
+    const isUnmoved = (kind: OutputKind) => this.outputEvents[kind] === eventsBefore[kind];
     this.update((s) => {
       s.obsVersion = version.obsVersion;
       s.websocketVersion = version.obsWebSocketVersion;
@@ -504,13 +514,14 @@ export class ObsService {
       s.programScene = sceneList.currentProgramSceneName || null;
       s.studioMode = studio.studioModeEnabled;
       s.previewScene = studio.studioModeEnabled ? sceneList.currentPreviewSceneName || null : null;
-      s.stream.state = stream.outputReconnecting ? 'reconnecting' : stream.outputActive ? 'started' : 'stopped';
-      s.stream.timecode = stream.outputActive ? stream.outputTimecode : null;
-      s.record.state = record.outputPaused ? 'paused' : record.outputActive ? 'started' : 'stopped';
-      s.virtualCam = {
-        available: isVirtualCamAvailable,
-        state: isVirtualCamAvailable && virtualCam.value.outputActive ? 'started' : 'stopped',
-      };
+      if (isUnmoved('stream')) {
+        s.stream.state = outputStateOf(stream);
+        s.stream.timecode = stream.outputActive ? stream.outputTimecode : null;
+      }
+      if (isUnmoved('record')) s.record.state = outputStateOf(record);
+      s.virtualCam.available = isVirtualCamAvailable;
+      if (!isVirtualCamAvailable) s.virtualCam.state = 'stopped';
+      else if (isUnmoved('virtualCam')) s.virtualCam.state = outputStateOf(virtualCam.value);
       s.warnings = [];
     });
   }
@@ -527,14 +538,19 @@ export class ObsService {
     this.statsTimer = undefined;
   }
 
-  /** GetStats + GetStreamStatus in one batch; a failed poll is skipped, the next one tries again. */
+  /**
+   * GetStats, GetStreamStatus and GetRecordStatus in one batch; a failed poll is skipped, the next
+   * one tries again. The statuses also end a live or recording state that OBS no longer has.
+   */
   private async pollStats(): Promise<void> {
     if (this.isPollingStats || !this.isConnected()) return;
     this.isPollingStats = true;
+    const eventsBefore = { ...this.outputEvents };
     try {
-      const [statsRes, streamRes] = await this.callBatch([
+      const [statsRes, streamRes, recordRes] = await this.callBatch([
         { requestType: 'GetStats' },
         { requestType: 'GetStreamStatus' },
+        { requestType: 'GetRecordStatus' },
       ]);
       if (statsRes === undefined || !statsRes.requestStatus.result || !this.isConnected()) return;
       const raw = statsRes.responseData as OBSResponseTypes['GetStats'];
@@ -542,6 +558,11 @@ export class ObsService {
         streamRes?.requestStatus.result === true
           ? (streamRes.responseData as OBSResponseTypes['GetStreamStatus'])
           : undefined;
+      const record =
+        recordRes?.requestStatus.result === true
+          ? (recordRes.responseData as OBSResponseTypes['GetRecordStatus'])
+          : undefined;
+      const isUnmoved = (kind: OutputKind) => this.outputEvents[kind] === eventsBefore[kind];
       const now = Date.now();
       let bitrate = 0;
       if (stream?.outputActive === true) {
@@ -567,7 +588,13 @@ export class ObsService {
       this.update((s) => {
         s.stats = stats;
         s.warnings = warnings;
-        if (stream !== undefined) s.stream.timecode = stream.outputActive ? stream.outputTimecode : null;
+        if (stream !== undefined) {
+          s.stream.timecode = stream.outputActive ? stream.outputTimecode : null;
+          if (isUnmoved('stream')) s.stream.state = reconciledOutputState(s.stream.state, stream);
+        }
+        if (record !== undefined && isUnmoved('record')) {
+          s.record.state = reconciledOutputState(s.record.state, record);
+        }
       });
     } catch (error) {
       this.logger.debug('stats poll failed', { code: toObsError(error).code });

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 
-import type { ObsStats } from '../../../shared/api/obs';
-import { bitrateKbps, outputStateFrom, scenesInScreenOrder, WarningTracker } from './state';
+import type { ObsOutputState, ObsStats } from '../../../shared/api/obs';
+import {
+  bitrateKbps,
+  outputStateFrom,
+  outputStateOf,
+  reconciledOutputState,
+  scenesInScreenOrder,
+  WarningTracker,
+} from './state';
 
 const stats = (patch: Partial<ObsStats>): ObsStats => ({
   fps: 30,
@@ -73,5 +80,28 @@ describe('mirror helpers', () => {
   it('computes kbit/s from byte counters and ignores a counter reset', () => {
     expect(bitrateKbps(0, 625_000, 2000)).toBe(2500);
     expect(bitrateKbps(625_000, 100, 2000)).toBe(0);
+  });
+});
+
+describe('output states from status reads', () => {
+  const idle = { outputActive: false, outputReconnecting: false };
+  const active = { outputActive: true, outputReconnecting: false };
+  const reconnecting = { outputActive: false, outputReconnecting: true };
+
+  it('reads reconnecting and paused before active', () => {
+    expect(outputStateOf(reconnecting)).toBe('reconnecting');
+    expect(outputStateOf({ outputActive: true, outputPaused: true })).toBe('paused');
+    expect(outputStateOf(active)).toBe('started');
+    expect(outputStateOf({ outputActive: false })).toBe('stopped');
+  });
+
+  it('a poll ends a running state OBS no longer has, and changes nothing else', () => {
+    const all: ObsOutputState[] = ['stopped', 'starting', 'started', 'reconnecting', 'stopping', 'paused'];
+    const afterIdle = all.map((mirrored) => reconciledOutputState(mirrored, idle));
+    expect(afterIdle).toEqual(['stopped', 'starting', 'stopped', 'stopped', 'stopping', 'stopped']);
+    // An output that looks active or reconnecting proves nothing: it may be the moment after STOPPED.
+    for (const status of [active, reconnecting, { outputActive: true, outputPaused: true }]) {
+      expect(all.map((mirrored) => reconciledOutputState(mirrored, status))).toEqual(all);
+    }
   });
 });

@@ -42,6 +42,34 @@ export function outputStateFrom(outputState: string, outputActive: boolean): Obs
   }
 }
 
+/** What GetStreamStatus / GetRecordStatus say of an output. */
+export interface OutputStatus {
+  outputActive: boolean;
+  outputReconnecting?: boolean;
+  outputPaused?: boolean;
+}
+
+/** An output's state as a status read on connect says: reconnecting and paused before active. */
+export function outputStateOf(status: OutputStatus): ObsOutputState {
+  if (status.outputReconnecting === true) return 'reconnecting';
+  if (status.outputPaused === true) return 'paused';
+  return status.outputActive ? 'started' : 'stopped';
+}
+
+/**
+ * The mirrored state after a later status poll, when no state event came while it was in flight.
+ * OBS sends STOPPED a moment before the output stops calling itself active (10–25 ms on an idle
+ * machine, longer on a loaded one), so a read on connect in that moment says "live" and no event
+ * follows to correct it. A poll that finds the output neither active nor reconnecting ends such a
+ * state. The other way round a poll proves nothing (the same moment makes a stopped output look
+ * active), and STARTING and STOPPING always end in an event, so those are left to the events.
+ */
+export function reconciledOutputState(mirrored: ObsOutputState, status: OutputStatus): ObsOutputState {
+  const isRunning = mirrored === 'started' || mirrored === 'paused' || mirrored === 'reconnecting';
+  const isIdle = !status.outputActive && status.outputReconnecting !== true;
+  return isRunning && isIdle ? 'stopped' : mirrored;
+}
+
 /** GetSceneList lists scenes bottom-up (sceneIndex 0 is last on screen); the UI wants OBS's order. */
 export function scenesInScreenOrder(scenes: ReadonlyArray<Record<string, unknown>>): string[] {
   return [...scenes]

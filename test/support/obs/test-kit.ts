@@ -71,7 +71,7 @@ export function waitForState(
       const s = service.getState();
       reject(
         new Error(
-          `timed out after ${timeoutMs} ms waiting for ${what}; connection ${JSON.stringify(s.connection)}, stream ${JSON.stringify(s.stream)}`,
+          `timed out after ${timeoutMs} ms waiting for ${what}; connection ${JSON.stringify(s.connection)}, stream ${JSON.stringify(s.stream)}, record ${JSON.stringify(s.record)}`,
         ),
       );
     }, timeoutMs);
