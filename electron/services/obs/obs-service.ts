@@ -52,6 +52,16 @@ export const defaultObsServiceOptions: ObsServiceOptions = {
 };
 
 type OutputKind = 'stream' | 'record' | 'virtualCam';
+
+const statusRequests = {
+  stream: 'GetStreamStatus',
+  record: 'GetRecordStatus',
+  virtualCam: 'GetVirtualCamStatus',
+} as const satisfies Record<OutputKind, keyof OBSResponseTypes>;
+/** How often, and how long at most, a start waits for OBS to stop calling the last output active. */
+const inactivePollMs = 20;
+const inactiveWaitMs = 5_000;
+const readSettleMs = 1_000;
 type StateListener = (state: ObsState) => void;
 
 interface PendingCall {
@@ -109,6 +119,15 @@ export class ObsService {
   private lastStreamBytes: { bytes: number; at: number } | undefined;
   /** State events seen per output: a status read while one arrived is older than the event. */
   private readonly outputEvents: Record<OutputKind, number> = { stream: 0, record: 0, virtualCam: 0 };
+  /**
+   * When a resync found an output running, until its next state event: that read may have come in
+   * OBS's stop moment (see `untilOutputIdle`), so a start asks again until it is `readSettleMs` old.
+   */
+  private readonly runningReadAt: Record<OutputKind, number | undefined> = {
+    stream: undefined,
+    record: undefined,
+    virtualCam: undefined,
+  };
   private provisioning: Promise<unknown> = Promise.resolve();
   /** Set while disconnected; applied on the next connect. */
   private hasPendingDestination = false;
@@ -440,6 +459,7 @@ export class ObsService {
     on('SceneNameChanged', () => void this.refreshScenes());
     on('StreamStateChanged', ({ outputActive, outputState }) => {
       this.outputEvents.stream++;
+      this.runningReadAt.stream = undefined;
       this.update((s) => {
         s.stream.state = outputStateFrom(outputState, outputActive);
         if (!outputActive) s.stream.timecode = null;
@@ -448,6 +468,7 @@ export class ObsService {
     });
     on('RecordStateChanged', ({ outputActive, outputState, outputPath }) => {
       this.outputEvents.record++;
+      this.runningReadAt.record = undefined;
       this.update((s) => {
         s.record.state = outputStateFrom(outputState, outputActive);
         if (typeof outputPath === 'string' && outputPath !== '') s.record.lastFile = outputPath;
@@ -455,6 +476,7 @@ export class ObsService {
     });
     on('VirtualcamStateChanged', ({ outputActive, outputState }) => {
       this.outputEvents.virtualCam++;
+      this.runningReadAt.virtualCam = undefined;
       this.update((s) => void (s.virtualCam.state = outputStateFrom(outputState, outputActive)));
     });
     on('CurrentSceneCollectionChanged', () => {
@@ -505,6 +527,11 @@ export class ObsService {
     this.lastStreamBytes = undefined;
     // An output whose state event came while these reads were in flight keeps the event's state.
     const isUnmoved = (kind: OutputKind) => this.outputEvents[kind] === eventsBefore[kind];
+    const readAt = Date.now();
+    const statuses = { stream, record, virtualCam: isVirtualCamAvailable ? virtualCam.value : undefined };
+    for (const kind of ['stream', 'record', 'virtualCam'] as const) {
+      if (isUnmoved(kind)) this.runningReadAt[kind] = statuses[kind]?.outputActive === true ? readAt : undefined;
+    }
     this.update((s) => {
       s.obsVersion = version.obsVersion;
       s.websocketVersion = version.obsWebSocketVersion;
@@ -710,7 +737,7 @@ export class ObsService {
     failCode: ObsErrorCode,
   ): Promise<void> {
     if (!this.isConnected()) throw notConnectedError();
-    if (this.state[kind].state === 'started') return;
+    if (!(await this.untilOutputIdle(kind))) return;
     const settled = this.waitForOutput(kind, ['started', 'stopped']);
     settled.promise.catch(() => undefined);
     try {
@@ -727,6 +754,38 @@ export class ObsService {
       });
     }
     if (final === undefined) this.logger.warn(`${kind} still starting`, { ms: this.options.outputSettleMs });
+  }
+
+  /**
+   * Whether a start should be sent: asks OBS rather than trusting the mirror. OBS sends STOPPED a
+   * moment before the output stops calling itself active (5–26 ms on an idle machine), and a start
+   * in that moment is taken without an error and does nothing: no event, no output. A mirror read
+   * in that moment says "started" while nothing runs. OBS says nothing when the moment ends, so a
+   * stopped output that still looks active is asked again every `inactivePollMs`, and so is one a
+   * resync found running less than `readSettleMs` ago. No start is sent for an output OBS calls
+   * active that the mirror calls running on an event or an older read, or that is still active
+   * after `inactiveWaitMs` (an event was missed: the mirror takes OBS's word). One request when the
+   * output is long stopped.
+   */
+  private async untilOutputIdle(kind: OutputKind): Promise<boolean> {
+    const deadline = Date.now() + inactiveWaitMs;
+    for (;;) {
+      const eventsBefore = this.outputEvents[kind];
+      const status = await this.call(statusRequests[kind]);
+      const quiet = this.outputEvents[kind] === eventsBefore;
+      if (!status.outputActive) {
+        if (quiet) this.update((s) => void (s[kind].state = reconciledOutputState(s[kind].state, status)));
+        return true;
+      }
+      const readAt = this.runningReadAt[kind];
+      const isSettled = readAt === undefined || Date.now() - readAt >= readSettleMs;
+      if (this.state[kind].state !== 'stopped' && isSettled) return false;
+      if (Date.now() >= deadline) {
+        if (quiet) this.update((s) => void (s[kind].state = outputStateOf(status)));
+        return false;
+      }
+      await new Promise((resolve) => setTimeout(resolve, inactivePollMs));
+    }
   }
 
   private async stopOutput(

@@ -58,7 +58,7 @@ export function outputStateOf(status: OutputStatus): ObsOutputState {
 
 /**
  * The mirrored state after a later status poll, when no state event came while it was in flight.
- * OBS sends STOPPED a moment before the output stops calling itself active (10–25 ms on an idle
+ * OBS sends STOPPED a moment before the output stops calling itself active (5–26 ms on an idle
  * machine, longer on a loaded one), so a read on connect in that moment says "live" and no event
  * follows to correct it. A poll that finds the output neither active nor reconnecting ends such a
  * state. The other way round a poll proves nothing (the same moment makes a stopped output look
