@@ -8,7 +8,7 @@ import { createZonedClock } from '../../../shared/sales/time';
 import type { FileRow, FileSource, RowView, SniffResult } from './import-reader';
 import { readRows, sniffFile } from './import-reader';
 import type { StagedColumns } from './staged-columns';
-import { packStaged } from './staged-columns';
+import { packStaged, stageBatchLimit } from './staged-columns';
 import { scanTaobaoPair } from './taobao-pair';
 
 // One file read from start to end: sniff, find the header, normalise every row and hand the
@@ -66,7 +66,6 @@ export type ScanResult =
     };
 
 const maxBadRowsShown = 200;
-const batchSize = 2000;
 const headerScanRows = 20;
 
 export async function scanFile(request: ScanRequest, sink: ScanSink): Promise<ScanResult> {
@@ -135,11 +134,13 @@ export async function scanFile(request: ScanRequest, sink: ScanSink): Promise<Sc
   const badRows: BadRow[] = [];
   const counts: ScanCounts = { total: 0, ok: 0, bad: 0, skipped: 0 };
   let batch: StagedOrder[] = [];
+  let linesSent = 0;
 
   const flush = async () => {
     if (batch.length === 0) return;
     const orders = batch;
     batch = [];
+    linesSent += orders.length;
     await sink.batch(packStaged(orders));
   };
 
@@ -152,7 +153,7 @@ export async function scanFile(request: ScanRequest, sink: ScanSink): Promise<Sc
         counts.total += 1;
         counts.ok += 1;
         for (const order of outcome.orders) batch.push(order);
-        return batch.length >= batchSize;
+        return batch.length >= stageBatchLimit(linesSent);
       case 'skip':
         if (outcome.why !== 'blank') {
           counts.total += 1;

@@ -8,6 +8,7 @@ import { normaliseHeader } from '../../../shared/sales/import/presets';
 import type { ZonedClock } from '../../../shared/sales/time';
 import type { FileRow, FileSource, SniffResult } from './import-reader';
 import { readRows, sniffFile } from './import-reader';
+import { stageBatchLimit } from './staged-columns';
 
 // 淘宝/千牛 export the orders as a pair of files: the order file (one row per 主订单: times,
 // status, 买家应付邮费, what the buyer paid) and the item file (one row per 宝贝/子订单: title,
@@ -216,6 +217,8 @@ export async function scanTaobaoPair(
   await begin(itemsFile.sniff.name);
   let group: StagedOrder[] = [];
   let out: StagedOrder[] = [];
+  /** Lines handed on so far (batches start small, see stageBatchLimit). */
+  let sent = 0;
   const flushGroup = async () => {
     if (group.length === 0) return;
     const info = orders.get(group[0]?.orderId ?? '');
@@ -233,9 +236,10 @@ export async function scanTaobaoPair(
     }
     for (const l of group) out.push(l);
     group = [];
-    if (out.length >= 2000) {
+    if (out.length >= stageBatchLimit(sent)) {
       const lines = out;
       out = [];
+      sent += lines.length;
       await emit(lines);
     }
   };
@@ -284,9 +288,10 @@ export async function scanTaobaoPair(
       amountFen: info.paidFen as StagedOrder['amountFen'],
       status: info.status,
     });
-    if (out.length >= 2000) {
+    if (out.length >= stageBatchLimit(sent)) {
       const lines = out;
       out = [];
+      sent += lines.length;
       await emit(lines);
     }
   }
