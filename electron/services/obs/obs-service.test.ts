@@ -377,6 +377,21 @@ describe.skipIf(!obs.available)('ObsService with the real OBS', () => {
       });
     }
 
+    /**
+     * `driver` records a moment and stops; `studio` connects the moment OBS says STOPPED. Resolves
+     * with the stopped recording's file once both are done.
+     */
+    async function connectAsRecordingStops(driver: ObsService, studio: ObsService): Promise<string | null> {
+      await driver.startRecord();
+      await untilRecordWrites();
+      const connecting = nextRecordStop().then(() =>
+        studio.connect({ host: '127.0.0.1', port, password: obs.password }),
+      );
+      const { file } = await driver.stopRecord();
+      await connecting;
+      return file;
+    }
+
     it('a studio that connects as a recording stops shows it stopped, though OBS still calls it active for a moment', async () => {
       // OBS sends STOPPED before its output stops calling itself active (5–26 ms here, longer on a
       // loaded machine); a resync in that moment reads "recording" and no event follows to correct it.
@@ -386,12 +401,8 @@ describe.skipIf(!obs.available)('ObsService with the real OBS', () => {
       const rounds = 10;
       let sawStale = 0;
       for (let round = 0; round < rounds; round++) {
-        await driver.startRecord();
-        await untilRecordWrites();
         const s = service();
-        const connecting = nextRecordStop().then(() => s.connect({ host: '127.0.0.1', port, password: obs.password }));
-        await driver.stopRecord();
-        await connecting;
+        await connectAsRecordingStops(driver, s);
         if (s.getState().record.state !== 'stopped') sawStale++;
         await waitForState(s, (st) => st.record.state === 'stopped', 2000, `record stopped (round ${round})`);
         await s.disconnect();
@@ -405,12 +416,8 @@ describe.skipIf(!obs.available)('ObsService with the real OBS', () => {
       const rounds = 5;
       let startedStale = 0;
       for (let round = 0; round < rounds; round++) {
-        await driver.startRecord();
-        await untilRecordWrites();
         const s = service({ statsIntervalMs: 3_600_000 });
-        const connecting = nextRecordStop().then(() => s.connect({ host: '127.0.0.1', port, password: obs.password }));
-        const { file: previous } = await driver.stopRecord();
-        await connecting;
+        const previous = await connectAsRecordingStops(driver, s);
         if (s.getState().record.state !== 'stopped') startedStale++;
         await s.startRecord();
         expect(s.getState().record.state, `round ${round}`).toBe('started');

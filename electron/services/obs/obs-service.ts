@@ -58,7 +58,10 @@ const statusRequests = {
   record: 'GetRecordStatus',
   virtualCam: 'GetVirtualCamStatus',
 } as const satisfies Record<OutputKind, keyof OBSResponseTypes>;
-/** How often, and how long at most, a start waits for OBS to stop calling the last output active. */
+/**
+ * How often, and how long at most, a start waits for OBS to stop calling the last output active,
+ * and how old a resync's "running" read must be before a start trusts it (see untilOutputIdle).
+ */
 const inactivePollMs = 20;
 const inactiveWaitMs = 5_000;
 const readSettleMs = 1_000;

@@ -219,6 +219,13 @@ export async function scanTaobaoPair(
   let out: StagedOrder[] = [];
   /** Lines handed on so far (batches start small, see stageBatchLimit). */
   let sent = 0;
+  const emitIfFull = async () => {
+    if (out.length < stageBatchLimit(sent)) return;
+    const lines = out;
+    out = [];
+    sent += lines.length;
+    await emit(lines);
+  };
   const flushGroup = async () => {
     if (group.length === 0) return;
     const info = orders.get(group[0]?.orderId ?? '');
@@ -236,12 +243,7 @@ export async function scanTaobaoPair(
     }
     for (const l of group) out.push(l);
     group = [];
-    if (out.length >= stageBatchLimit(sent)) {
-      const lines = out;
-      out = [];
-      sent += lines.length;
-      await emit(lines);
-    }
+    await emitIfFull();
   };
   const readItem = async (row: FileRow) => {
     if (row.sheet !== itemHeaderRow.sheet) return;
@@ -288,12 +290,7 @@ export async function scanTaobaoPair(
       amountFen: info.paidFen as StagedOrder['amountFen'],
       status: info.status,
     });
-    if (out.length >= stageBatchLimit(sent)) {
-      const lines = out;
-      out = [];
-      sent += lines.length;
-      await emit(lines);
-    }
+    await emitIfFull();
   }
   if (out.length > 0) await emit(out);
   return {
