@@ -2,6 +2,21 @@
 
 const countedStatuses = "('placed', 'paid')";
 
+/**
+ * Sales ordered in [from, to), through the index by minute (migration 8): four parameters,
+ * orderedRangeParams(from, to). The minute bounds hold every row of the range whether SQLite's
+ * integer division truncates (a time before 1970) or the value is not an integer; the exact
+ * bounds then decide.
+ */
+export function orderedInRange(alias: '' | 's.'): string {
+  return `${alias}ordered_at / 60000 BETWEEN ? AND ? AND ${alias}ordered_at >= ? AND ${alias}ordered_at < ?`;
+}
+
+/** The parameters of {@link orderedInRange}. */
+export function orderedRangeParams(from: number, to: number): [number, number, number, number] {
+  return [Math.floor(from / 60_000), Math.floor(to / 60_000) + 1, from, to];
+}
+
 export const salesQueries = {
   showRollup: `SELECT segment_id, product_id, minute, gmv_fen, orders, units, refunded_fen, refunded_orders,
     off_air_orders FROM sales_minute WHERE show_id = ?`,
@@ -17,5 +32,5 @@ export const salesQueries = {
   byExternal: `SELECT * FROM sales WHERE platform = ? AND external_order_id = ? AND external_line = ?`,
   byEntryKey: 'SELECT * FROM sales WHERE entry_key = ?',
   showSales: 'SELECT * FROM sales WHERE show_id = ? AND id < ? ORDER BY id DESC LIMIT ?',
-  salesInRange: 'SELECT * FROM sales WHERE ordered_at >= ? AND ordered_at < ?',
+  salesInRange: `SELECT * FROM sales WHERE ${orderedInRange('')}`,
 } as const;

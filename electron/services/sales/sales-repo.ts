@@ -7,7 +7,7 @@ import { isPlausibleOrderTime } from '../../../shared/sales/time';
 import type { AnalyticsRepo } from './analytics-repo';
 import type { Catalog } from './catalog';
 import type { SalesConnection } from './connection';
-import { salesQueries } from './queries';
+import { orderedInRange, orderedRangeParams, salesQueries } from './queries';
 import type { ExportRow, ExportScope, SaleInput, SaleQuery } from './repo-types';
 import type { SaleRow, SegmentRow } from './rows';
 import { notFound, toSale } from './rows';
@@ -210,8 +210,8 @@ export class SalesRepo {
         params = [scope.productId];
         break;
       case 'range':
-        where = 's.ordered_at >= ? AND s.ordered_at < ?';
-        params = [scope.from, scope.to];
+        where = orderedInRange('s.');
+        params = orderedRangeParams(scope.from, scope.to);
         break;
       default:
         return assertNever(scope);

@@ -6,7 +6,7 @@ import { attributeOrder } from '../../../shared/sales/attribution';
 import type { Catalog } from './catalog';
 import type { ConfigRepo } from './config-repo';
 import type { SalesConnection } from './connection';
-import { salesQueries } from './queries';
+import { orderedRangeParams, salesQueries } from './queries';
 import type { SegmentStartInput, ShowCreate } from './repo-types';
 import type { ProductRow, SaleRow, SegmentRow, ShowRow } from './rows';
 import { notFound, toProduct, toSegment, toShow } from './rows';
@@ -140,7 +140,7 @@ export class ShowsRepo {
     const update = this.conn.stmt(
       'UPDATE sales SET show_id = ?, segment_id = ?, off_air = ?, attribution = ? WHERE id = ?',
     );
-    for (const row of this.conn.stmt(salesQueries.salesInRange).all(from, to) as SaleRow[]) {
+    for (const row of this.conn.stmt(salesQueries.salesInRange).all(...orderedRangeParams(from, to)) as SaleRow[]) {
       const a = this.attribute(row.ordered_at, row.product_id);
       if (a.segmentId === row.segment_id && (a.isOffAir ? 1 : 0) === row.off_air) continue;
       update.run(a.showId, a.segmentId, a.isOffAir ? 1 : 0, a.how, row.id);

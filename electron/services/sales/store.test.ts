@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import Database from 'better-sqlite3';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { StudioError } from '../../../shared/api/result';
@@ -137,6 +138,46 @@ describe('migrations', () => {
     expect(plans.showRollup?.join()).toContain('SEARCH sales_minute USING PRIMARY KEY (show_id=?)');
     expect(plans.productRollup?.join()).toContain('sales_minute_product (product_id=?)');
     expect(plans.byExternal?.join()).toContain('sales_external');
+    expect(plans.salesInRange?.join()).toContain('sales_ordered_minute');
+  });
+
+  // The range index is by minute (migration 8), the range itself exact: whatever the bounds
+  // (mid-minute, before 1970, where SQLite's division truncates) and whatever an old file holds
+  // (a time stored as a real), a range gives the sales a plain comparison would, no more.
+  it('finds exactly the sales of a time range through the minute index', () => {
+    const file = path.join(tempDir(), 'sales.db');
+    new SalesDb({ file }).close();
+    const raw = new Database(file);
+    const times: number[] = [];
+    for (let t = -200_000; t <= 400_000; t += 7_919) times.push(t);
+    for (const edge of [-120_000, -60_001, -60_000, -1, 0, 59_999, 60_000, 60_001, 120_000]) times.push(edge);
+    times.push(119_999.5, 60_000.25, -59_999.5);
+    const insert = raw.prepare(
+      `INSERT INTO sales (quantity, unit_price_fen, amount_fen, source, ordered_at, entered_at, status)
+       VALUES (1, 100, 100, 'manual', ?, 1, 'paid')`,
+    );
+    const idOf = new Map<number, number>();
+    for (const t of times) idOf.set(Number(insert.run(t).lastInsertRowid), t);
+    raw.close();
+    const db = new SalesDb({ file });
+    try {
+      const bound = fc.oneof(
+        fc.integer({ min: -250_000, max: 450_000 }),
+        fc.constantFrom(...times),
+        fc.integer({ min: -4, max: 7 }).map((m) => m * 60_000),
+      );
+      fc.assert(
+        fc.property(bound, bound, (a, b) => {
+          const [from, to] = a <= b ? [a, b] : [b, a];
+          const found = db.exportPage({ kind: 'range', from, to }, 0, 1000).map((r) => r.sale.id);
+          const expected = [...idOf].filter(([, t]) => t >= from && t < to).map(([id]) => id);
+          expect(found).toEqual(expected);
+        }),
+        { numRuns: 400 },
+      );
+    } finally {
+      db.close();
+    }
   });
 });
 
