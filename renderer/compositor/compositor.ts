@@ -99,7 +99,15 @@ export interface CompositorSnapshot {
   visionFailed: Record<string, string | null>;
   memory: { geometries: number; textures: number; programs: number };
   hand: { found: boolean; x: number; y: number; size: number; at: number };
-  product: { visible: boolean; x: number; y: number; state: AnchorPose['state']; url: string | null };
+  product: {
+    visible: boolean;
+    x: number;
+    y: number;
+    state: AnchorPose['state'];
+    url: string | null;
+    /** The palm of the hand result the drawn product follows (`hand` may be a newer one, not drawn yet). */
+    palm: { x: number; y: number; size: number; at: number };
+  };
   /** The product's box on the output (px), and the host's face box, if known. */
   productBox: Rect | null;
   faceBox: Rect | null;
@@ -169,6 +177,8 @@ export class Compositor {
   // Written in place from each hand result (no allocation per frame): MediaPipe's 0–1 frame coordinates.
   private readonly landmarks: Landmark[] = Array.from({ length: 21 }, () => landmark(0, 0, 0));
   private readonly lastHand = { found: false, x: 0, y: 0, size: 0, at: 0 };
+  /** The palm of the hand result behind the last drawn frame's product. */
+  private readonly drawnPalm = { x: 0, y: 0, size: 0, at: 0 };
   private readonly productRect: Box = { x: 0, y: 0, width: 0, height: 0 };
   private readonly faceRect: Box = { x: 0, y: 0, width: 0, height: 0 };
   private faceSeenAt = 0;
@@ -685,11 +695,22 @@ export class Compositor {
     }
   }
 
+  /** Notes which palm the pose just sampled follows: the tracker's last result is `lastHand`'s. */
+  private followedPalm(): void {
+    const h = this.lastHand;
+    const p = this.drawnPalm;
+    p.x = h.x;
+    p.y = h.y;
+    p.size = h.size;
+    p.at = h.at;
+  }
+
   private poseFor(anchor: Anchor, now: number): void {
     const pose = this.pose;
     switch (anchor) {
       case 'hand':
         this.handTracker.sample(now, pose);
+        this.followedPalm();
         return;
       case 'face':
         this.faceTracker.sample(now, pose);
@@ -757,6 +778,7 @@ export class Compositor {
         y: box.y + box.height / 2,
         state: this.pose.state,
         url: this.renderer.loadedModelUrl ?? null,
+        palm: { ...this.drawnPalm },
       },
       productBox: box.width > 0 ? box : null,
       faceBox: face === null ? null : { ...face },

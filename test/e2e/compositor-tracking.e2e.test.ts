@@ -54,7 +54,9 @@ describe('compositor on real footage', () => {
         });
         await waitForProbe(page, (i) => i.hand.found && i.product.visible, 90_000, 'the hand and the product');
 
-        // Sample for 8 s: the latest palm MediaPipe found (output px) and where the product is drawn.
+        // Sample for 8 s: where the product is drawn, and the palm of the hand result that drawn
+        // frame follows (output px). Not the latest palm: on a starved 2-core machine results keep
+        // arriving while no frame is drawn for up to 1.3 s, and the palm has moved on meanwhile.
         const samples: {
           palmX: number;
           palmY: number;
@@ -64,14 +66,17 @@ describe('compositor on real footage', () => {
           visible: boolean;
           resultEveryMs: number;
         }[] = [];
+        // At least 12 samples: a starved machine answers the probe slowly (10 in 8 s seen).
         const end = Date.now() + 8_000;
-        while (Date.now() < end) {
+        const cap = Date.now() + 30_000;
+        while ((Date.now() < end || samples.length < 12) && Date.now() < cap) {
           const i = await probe(page);
-          if (i.hand.found) {
+          const palm = i.product.palm;
+          if (i.hand.found && palm.at > 0) {
             samples.push({
-              palmX: i.hand.x,
-              palmY: i.hand.y,
-              size: i.hand.size,
+              palmX: palm.x,
+              palmY: palm.y,
+              size: palm.size,
               x: i.product.x,
               y: i.product.y,
               visible: i.product.visible,
@@ -81,16 +86,15 @@ describe('compositor on real footage', () => {
           await page.waitForTimeout(250);
         }
         await page.screenshot({ path: screenshotPath(`compositor-hand-anchor-${tier}`) });
-        expect(samples.length).toBeGreaterThan(10);
+        expect(samples.length).toBeGreaterThanOrEqual(12);
         expect(samples.every((s) => s.visible)).toBe(true);
 
         // Where the product should be: above the palm centre by the anchor's lift
         // (defaultHandAnchor.liftPalms palm sizes; the hand is upright in this photo). Tolerance:
-        // half a palm, plus how far the palm moves between two results — the product is smoothed
-        // and predicted, the palm we compare with is the last raw result. The pan moves the palm at
-        // most 2π·150/5 ≈ 190 camera px/s, ×2 in the output; the result interval is measured (0.3–1 s
-        // on this loaded 2-core machine with software WebGL). The correlation below checks the
-        // following itself, whatever the interval.
+        // half a palm, plus how far the palm moves in one result interval and 200 ms — the product
+        // is smoothed, and predicted up to maxPredictMs past its result. The pan moves the palm at
+        // most 2π·150/5 ≈ 190 camera px/s, ×2 in the output; the result interval is measured (the
+        // average, 0.15–0.5 s here with software WebGL).
         const palmSpeed = ((2 * Math.PI * 150) / 5) * (W / 640);
         const errors = samples.map((s) => ({
           dx: Math.abs(s.x - s.palmX),
