@@ -122,6 +122,24 @@ describe('show packages', () => {
     expect(fs.readdirSync(path.join(dataDir, 'show', 'staging'))).toEqual([]);
   });
 
+  it('a save path that names a folder, or runs through a file, is a coded error and writes nothing', async () => {
+    const where = fs.mkdtempSync(path.join(os.tmpdir(), 'pkg-where-'));
+    const folder = path.join(where, 'hand_landmarker.task');
+    fs.mkdirSync(folder);
+    const file = path.join(where, 'notes.txt');
+    fs.writeFileSync(file, 'x');
+    for (const target of [folder, path.join(file, 'show.zip')]) {
+      await expect(
+        (async () =>
+          source.h['show:package-export']({ rundownId: source.rundown.id, path: target, inline: false }, ctx))(),
+      ).rejects.toMatchObject({ code: 'show/file-not-found' });
+    }
+    // Nothing half-written beside them: the folder is still an empty folder, the file still the file.
+    expect(fs.readdirSync(where).sort()).toEqual(['hand_landmarker.task', 'notes.txt']);
+    expect(fs.readdirSync(folder)).toEqual([]);
+    expect(fs.readFileSync(file, 'utf8')).toBe('x');
+  });
+
   it('imports from bytes (the browser has no paths) into a studio that already has the show', async () => {
     const s = await sourceStudio();
     const inline = await s.h['show:package-export']({ rundownId: s.rundown.id, inline: true }, ctx);

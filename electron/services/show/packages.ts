@@ -90,6 +90,22 @@ function stamp(ms: number): string {
   return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
 }
 
+/** The package cannot be saved where asked: the user chooses another place. */
+const saveWhereError = (detail: string): StudioError =>
+  new StudioError('show/file-not-found', 'Choose where to save the package.', { detail });
+
+/** A folder's name, or a path through a file: found now, not by the rename after all the work (EISDIR). */
+function checkSaveTarget(target: string): void {
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.statSync(target, { throwIfNoEntry: false });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') throw saveWhereError('a file is in the way of the folder');
+    throw error;
+  }
+  if (stat?.isDirectory() === true) throw saveWhereError('path is a folder');
+}
+
 /** Writes a rundown with its presets, products and their files as one zip. */
 export async function exportPackage(
   deps: PackageDeps,
@@ -145,10 +161,9 @@ export async function exportPackage(
   if (target === undefined) {
     target = path.join(deps.dataDir, 'show', 'exports', `${slug(rundown.title)}-${stamp(now)}.harvest-show.zip`);
   } else if (!path.isAbsolute(target)) {
-    throw new StudioError('show/file-not-found', 'Choose where to save the package.', {
-      detail: 'path must be absolute',
-    });
+    throw saveWhereError('path must be absolute');
   }
+  checkSaveTarget(target);
   fs.mkdirSync(path.dirname(target), { recursive: true });
   const tmp = `${target}.${process.pid}.tmp`;
   const zip = new yazl.ZipFile();
