@@ -134,6 +134,8 @@ export const appErrorCodes = [
   'app/unauthorized',
   'app/disk-full',
   'app/read-only',
+  /** A file the user chose to save cannot go there: a folder's name, a path through a file, not absolute. */
+  'app/save-path',
   'app/message-too-large',
   'app/upload-too-large',
   'app/upload-failed',

@@ -63,6 +63,30 @@ describe('sales export', () => {
     expect(workbook.getWorksheet('Segments')?.rowCount).toBe(4);
   });
 
+  it('a path that names a folder, runs through a file, or is relative answers app/save-path and writes nothing', async () => {
+    const out = `${kit.dir}/out`;
+    fs.mkdirSync(`${out}/sales.csv`, { recursive: true });
+    fs.writeFileSync(`${out}/notes.txt`, 'x');
+    for (const target of [`${out}/sales.csv`, `${out}/notes.txt/sales.csv`, 'sales.csv']) {
+      await expect(
+        kit.call('sales:export', { scope: { kind: 'show', showId: seed.show.id }, format: 'csv', path: target }),
+      ).rejects.toMatchObject({ code: 'app/save-path', params: { path: target } });
+    }
+    expect(fs.readdirSync(out).sort()).toEqual(['notes.txt', 'sales.csv']);
+    expect(fs.readdirSync(`${out}/sales.csv`)).toEqual([]);
+    expect(fs.readFileSync(`${out}/notes.txt`, 'utf8')).toBe('x');
+    // An earlier export at the path is replaced whole, with nothing left beside it.
+    fs.writeFileSync(`${out}/old.csv`, 'old');
+    const result = await kit.call('sales:export', {
+      scope: { kind: 'show', showId: seed.show.id },
+      format: 'csv',
+      path: `${out}/old.csv`,
+    });
+    expect(result.rows).toBe(7);
+    expect(fs.readFileSync(`${out}/old.csv`, 'utf8')).toContain('平台订单号');
+    expect(fs.readdirSync(out).sort()).toEqual(['notes.txt', 'old.csv', 'sales.csv']);
+  });
+
   it('exports a product or a time range, and as bytes for a browser download', async () => {
     const product = await kit.call('sales:export', {
       scope: { kind: 'product', productId: seed.honey.id },

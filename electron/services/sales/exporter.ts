@@ -18,6 +18,7 @@ import {
   neutraliseFormula,
 } from '../../../shared/sales/export';
 import { loadExcelJs } from '../load-exceljs';
+import { openSaveTarget } from '../save-target';
 import type { ExportScope } from './repo-types';
 import type { SalesStore } from './store';
 
@@ -52,12 +53,39 @@ export async function exportSales(
   const stamp = new Date(now).toISOString().slice(0, 10);
   const fileName = `${safeName(`${request.language === 'zh-CN' ? '销售' : 'sales'}-${label}-${stamp}`)}.${request.format}`;
   const filePath = request.target === 'file' ? (request.path ?? path.join(exportsDir, fileName)) : undefined;
-  if (filePath !== undefined) await fs.promises.mkdir(path.dirname(filePath), { recursive: true });
+  const save = filePath === undefined ? undefined : openSaveTarget(filePath);
+  const sink = save === undefined ? new PassThrough() : fs.createWriteStream(save.tmp);
+  try {
+    const rows = await writeSales(store, request, sink);
+    save?.commit();
+    return {
+      fileName,
+      path: filePath ?? null,
+      base64: rows.memory === undefined ? null : Buffer.concat(rows.memory).toString('base64'),
+      mime:
+        request.format === 'csv'
+          ? 'text/csv;charset=utf-8'
+          : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      rows: rows.count,
+    };
+  } catch (error) {
+    // Whatever failed (a page, the disk), the file chosen is left as it was.
+    sink.destroy();
+    save?.discard();
+    throw error;
+  }
+}
 
-  const sink = filePath === undefined ? new PassThrough() : fs.createWriteStream(filePath);
+/** Streams the scope's sales into `sink`; a PassThrough is gathered in memory (a download). */
+async function writeSales(
+  store: SalesStore,
+  request: ExportRequest,
+  sink: PassThrough | fs.WriteStream,
+): Promise<{ count: number; memory: Buffer[] | undefined }> {
+  const isDownload = sink instanceof PassThrough;
   const memory: Buffer[] = [];
   let memoryBytes = 0;
-  if (filePath === undefined) {
+  if (isDownload) {
     sink.on('data', (chunk: Buffer) => {
       memoryBytes += chunk.length;
       if (memoryBytes > maxBytesDownload) {
@@ -70,9 +98,11 @@ export async function exportSales(
     });
   }
   const finished = new Promise<void>((resolve, reject) => {
-    sink.on(filePath === undefined ? 'end' : 'finish', () => resolve());
+    sink.on(isDownload ? 'end' : 'finish', () => resolve());
     sink.on('error', reject);
   });
+  // Awaited once everything is written; a failure before then must not go unhandled.
+  finished.catch(() => undefined);
 
   const format = createExportFormatter(request.language);
   let rows = 0;
@@ -123,22 +153,8 @@ export async function exportSales(
     if (request.scope.kind === 'show') await addSegmentSheet(workbook, store, request.scope.showId, request.language);
     await workbook.commit();
   }
-  try {
-    await finished;
-  } catch (error) {
-    if (filePath !== undefined) await fs.promises.rm(filePath, { force: true });
-    throw error;
-  }
-  return {
-    fileName,
-    path: filePath ?? null,
-    base64: filePath === undefined ? Buffer.concat(memory).toString('base64') : null,
-    mime:
-      request.format === 'csv'
-        ? 'text/csv;charset=utf-8'
-        : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-    rows,
-  };
+  await finished;
+  return { count: rows, memory: isDownload ? memory : undefined };
 }
 
 async function scopeLabel(store: SalesStore, request: ExportRequest): Promise<string> {

@@ -132,7 +132,7 @@ describe('show packages', () => {
       await expect(
         (async () =>
           source.h['show:package-export']({ rundownId: source.rundown.id, path: target, inline: false }, ctx))(),
-      ).rejects.toMatchObject({ code: 'show/file-not-found' });
+      ).rejects.toMatchObject({ code: 'app/save-path' });
     }
     // Nothing half-written beside them: the folder is still an empty folder, the file still the file.
     expect(fs.readdirSync(where).sort()).toEqual(['hand_landmarker.task', 'notes.txt']);

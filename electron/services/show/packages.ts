@@ -24,6 +24,7 @@ import {
 import type { Preset } from '../../../shared/show/preset';
 import type { ShowProduct } from '../../../shared/show/product';
 import type { Logger } from '../logger';
+import { openSaveTarget } from '../save-target';
 import type { ShowLibrary } from './library';
 import { newId } from './library';
 import type { ShowAssetsPort, ShowSalesPort } from './ports';
@@ -70,15 +71,6 @@ async function hashFile(file: string): Promise<{ sha256: string; bytes: number }
   return { sha256: hash.digest('hex'), bytes };
 }
 
-function fsyncFile(file: string): void {
-  const fd = fs.openSync(file, 'r+');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
 function slug(title: string): string {
   const s = title.replace(/[^\p{L}\p{N}_-]+/gu, '-').replace(/^-+|-+$/g, '');
   return (s === '' ? 'show' : s).slice(0, 40);
@@ -88,22 +80,6 @@ function stamp(ms: number): string {
   const d = new Date(ms);
   const p = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
-}
-
-/** The package cannot be saved where asked: the user chooses another place. */
-const saveWhereError = (detail: string): StudioError =>
-  new StudioError('show/file-not-found', 'Choose where to save the package.', { detail });
-
-/** A folder's name, or a path through a file: found now, not by the rename after all the work (EISDIR). */
-function checkSaveTarget(target: string): void {
-  let stat: fs.Stats | undefined;
-  try {
-    stat = fs.statSync(target, { throwIfNoEntry: false });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') throw saveWhereError('a file is in the way of the folder');
-    throw error;
-  }
-  if (stat?.isDirectory() === true) throw saveWhereError('path is a folder');
 }
 
 /** Writes a rundown with its presets, products and their files as one zip. */
@@ -160,12 +136,8 @@ export async function exportPackage(
   let target = input.path;
   if (target === undefined) {
     target = path.join(deps.dataDir, 'show', 'exports', `${slug(rundown.title)}-${stamp(now)}.harvest-show.zip`);
-  } else if (!path.isAbsolute(target)) {
-    throw saveWhereError('path must be absolute');
   }
-  checkSaveTarget(target);
-  fs.mkdirSync(path.dirname(target), { recursive: true });
-  const tmp = `${target}.${process.pid}.tmp`;
+  const save = openSaveTarget(target);
   const zip = new yazl.ZipFile();
   const mtime = new Date(now);
   zip.addBuffer(Buffer.from(JSON.stringify(manifest, null, 2)), 'manifest.json', { mtime });
@@ -184,11 +156,10 @@ export async function exportPackage(
     },
   });
   try {
-    await pipeline(zip.outputStream, hasher, fs.createWriteStream(tmp));
-    fsyncFile(tmp);
-    fs.renameSync(tmp, target);
+    await pipeline(zip.outputStream, hasher, fs.createWriteStream(save.tmp));
+    save.commit();
   } catch (error) {
-    fs.rmSync(tmp, { force: true });
+    save.discard();
     throw error;
   }
   const result: { path: string; bytes: number; sha256: string; dataBase64?: string } = {
