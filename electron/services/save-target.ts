@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import fsp from 'node:fs/promises';
 import path from 'node:path';
 
 import { StudioError } from '../../shared/api/result';
@@ -9,13 +10,15 @@ import { StudioError } from '../../shared/api/result';
  * file nor a damaged earlier one.
  */
 export interface SaveTarget {
-  readonly path: string;
-  /** Where to write: renamed onto `path` by `commit`. */
+  /** Where to write: renamed onto the target by `commit`. */
   readonly tmp: string;
-  /** Flushes the written file to disk and moves it into place. */
-  commit(): void;
-  /** Removes what was written (after a failure); `path` is left as it was. */
-  discard(): void;
+  /**
+   * Flushes the written file to disk and moves it into place. Asynchronous: an export can be
+   * hundreds of MB, and its fsync must not hold the host's event loop (as LatestFile's does not).
+   */
+  commit(): Promise<void>;
+  /** Removes what was written (after a failure); the target is left as it was. */
+  discard(): Promise<void>;
 }
 
 const saveError = (target: string, detail: string, cause?: unknown): StudioError =>
@@ -43,25 +46,24 @@ export function openSaveTarget(target: string): SaveTarget {
   fs.mkdirSync(path.dirname(target), { recursive: true });
   const tmp = `${target}.${process.pid}.tmp`;
   return {
-    path: target,
     tmp,
-    commit() {
-      const fd = fs.openSync(tmp, 'r+');
+    async commit() {
+      const handle = await fsp.open(tmp, 'r+');
       try {
-        fs.fsyncSync(fd);
+        await handle.sync();
       } finally {
-        fs.closeSync(fd);
+        await handle.close();
       }
       try {
-        fs.renameSync(tmp, target);
+        await fsp.rename(tmp, target);
       } catch (error) {
         // Made a folder meanwhile.
         if (errno(error) === 'EISDIR') throw saveError(target, 'path is a folder', error);
         throw error;
       }
     },
-    discard() {
-      fs.rmSync(tmp, { force: true });
+    async discard() {
+      await fsp.rm(tmp, { force: true });
     },
   };
 }

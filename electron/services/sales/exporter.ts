@@ -56,22 +56,22 @@ export async function exportSales(
   const save = filePath === undefined ? undefined : openSaveTarget(filePath);
   const sink = save === undefined ? new PassThrough() : fs.createWriteStream(save.tmp);
   try {
-    const rows = await writeSales(store, request, sink);
-    save?.commit();
+    const written = await writeSales(store, request, sink);
+    await save?.commit();
     return {
       fileName,
       path: filePath ?? null,
-      base64: rows.memory === undefined ? null : Buffer.concat(rows.memory).toString('base64'),
+      base64: written.memory === undefined ? null : Buffer.concat(written.memory).toString('base64'),
       mime:
         request.format === 'csv'
           ? 'text/csv;charset=utf-8'
           : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-      rows: rows.count,
+      rows: written.count,
     };
   } catch (error) {
     // Whatever failed (a page, the disk), the file chosen is left as it was.
     sink.destroy();
-    save?.discard();
+    await save?.discard();
     throw error;
   }
 }

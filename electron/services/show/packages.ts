@@ -157,9 +157,9 @@ export async function exportPackage(
   });
   try {
     await pipeline(zip.outputStream, hasher, fs.createWriteStream(save.tmp));
-    save.commit();
+    await save.commit();
   } catch (error) {
-    save.discard();
+    await save.discard();
     throw error;
   }
   const result: { path: string; bytes: number; sha256: string; dataBase64?: string } = {
