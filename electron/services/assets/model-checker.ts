@@ -1,7 +1,7 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 
 import { StudioError } from '../../../shared/api/result';
-import { workerEntry } from '../worker-entry';
+import { startWorker } from '../worker-entry';
 import type { ModelCheckReply, ModelCheckRequest } from './model-worker';
 
 /** A model check that takes longer than this is refused (a file built to stall the validator). */
@@ -32,7 +32,7 @@ export class ModelChecker {
   }
 
   private spawn(): Worker {
-    const worker = new Worker(workerEntry(import.meta.url, 'model-worker'), {
+    const worker = startWorker(import.meta.url, 'model-worker', {
       name: 'model-check',
       resourceLimits: { maxOldGenerationSizeMb: 1024 },
     });

@@ -1,6 +1,6 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 
-import { workerEntry } from '../worker-entry';
+import { startWorker } from '../worker-entry';
 import type { CheckpointReply, CheckpointRequest, CheckpointThreadData } from './checkpoint-worker';
 
 /**
@@ -20,7 +20,7 @@ export class CheckpointThread {
   private readonly exited: Promise<void>;
 
   constructor(data: CheckpointThreadData, onGone: () => void) {
-    this.worker = new Worker(workerEntry(import.meta.url, 'checkpoint-worker'), {
+    this.worker = startWorker(import.meta.url, 'checkpoint-worker', {
       name: 'sales-checkpoint',
       workerData: data,
     });

@@ -1,10 +1,10 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 
 import { StudioError } from '../../../shared/api/result';
 import type { SalesPlatform } from '../../../shared/api/sales';
 import { assertNever } from '../../../shared/assert-never';
 import type { Logger } from '../logger';
-import { workerEntry } from '../worker-entry';
+import { startWorker } from '../worker-entry';
 import type { ScanRequest, ScanResult } from './import-scan';
 import type { ImportWorkerMessage, ImportWorkerRequest } from './import-worker';
 import type { StagedColumns } from './staged-columns';
@@ -101,7 +101,7 @@ export class ImportWorkerClient {
     // within its 350 MB with room (bench: sales-million.ts). The old
     // generation cap bounds what one hostile file can take (past it the worker ends, the import
     // fails with a coded error, the studio stays up).
-    const worker = new Worker(workerEntry(import.meta.url, 'import-worker'), {
+    const worker = startWorker(import.meta.url, 'import-worker', {
       name: 'sales-import',
       resourceLimits: { maxYoungGenerationSizeMb: 48, maxOldGenerationSizeMb: 384 },
     });

@@ -1,8 +1,8 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 
 import { StudioError } from '../../../shared/api/result';
 import type { Logger } from '../logger';
-import { workerEntry } from '../worker-entry';
+import { startWorker } from '../worker-entry';
 import type { SalesDbOptions } from './connection';
 import type { SalesDb } from './sales-db';
 import type { ReadMethod, WorkerReply, WorkerRequest, WriteMethod } from './sales-worker';
@@ -75,7 +75,7 @@ export class SalesStore {
   }
 
   private spawn(): Worker {
-    const worker = new Worker(workerEntry(import.meta.url, 'sales-worker'), { name: 'sales-db' });
+    const worker = startWorker(import.meta.url, 'sales-worker', { name: 'sales-db' });
     worker.on('message', (reply: WorkerReply) => {
       const pending = this.pending.get(reply.id);
       if (pending === undefined) return;
