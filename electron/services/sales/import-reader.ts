@@ -3,7 +3,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 
-import type ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import Papa from 'papaparse';
 
@@ -11,15 +10,15 @@ import type { ImportPreview } from '../../../shared/api/sales';
 import { StudioError } from '../../../shared/api/studio-error';
 import { assertNever } from '../../../shared/assert-never';
 import type { CellValue } from '../../../shared/sales/import/cells';
-import { loadExcelJs } from '../load-exceljs';
 import type { ByteEncoding } from './csv-bytes';
 import { lastRecordEndBytes, splitRecordBytes } from './csv-bytes';
 import type { CellProjection } from './csv-records';
 import { splitRecords } from './csv-records';
-import { checkZip, readAt } from './zip-guard';
+import { openWorkbook, SheetLimitError, sheetRows } from './xlsx-reader';
+import { openZip, readAt } from './zip-guard';
 
 // Reads order export files row by row with bounded memory: CSV (any delimiter papaparse detects)
-// in UTF-8 / UTF-8 BOM / GB18030 (GBK) / UTF-16, XLSX through exceljs' streaming reader, and the
+// in UTF-8 / UTF-8 BOM / GB18030 (GBK) / UTF-16, XLSX straight from its sheet XML (xlsx-reader.ts), and the
 // HTML-table ".xls" some platforms produce. Pure parsing of the rows lives in shared/sales/import.
 
 /** Where the bytes come from: a file on disk, or bytes uploaded from a browser. */
@@ -628,56 +627,27 @@ function withoutLastNewline(text: string): string {
   return text.endsWith('\r\n') ? text.slice(0, -2) : text.endsWith('\n') ? text.slice(0, -1) : text;
 }
 
-function cellValue(value: ExcelJS.CellValue): CellValue {
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
-  if (value instanceof Date) return value;
-  if (typeof value === 'object') {
-    if ('richText' in value) return value.richText.map((r) => r.text).join('');
-    if ('formula' in value || 'sharedFormula' in value) {
-      const result = (value as { result?: unknown }).result;
-      if (result === undefined || result === null) return null;
-      if (typeof result === 'object' && !(result instanceof Date)) return null;
-      return result as CellValue;
-    }
-    if ('text' in value && typeof value.text === 'string') return value.text;
-    if ('error' in value) return null;
-  }
-  return null;
-}
-
-/** Rows of every worksheet, in order; exceljs' streaming reader ignores the (often wrong) dimension. */
+/**
+ * Rows of every worksheet, in the workbook's order, read straight from the sheet XML as it
+ * inflates (xlsx-reader.ts, xlsx-sheet.ts); the sheet's dimension (often wrong) is not used.
+ */
 async function* xlsxRows(
   source: FileSource,
   sniff: SniffResult,
   onBytes: (n: number) => void,
 ): AsyncGenerator<FileRow[]> {
-  await checkZip(source.kind === 'path' ? source : { kind: 'bytes', bytes: source.bytes }, sniff.size, sniff.name);
-  // Loaded here, not with the worker: a CSV import's worker started 242 ms sooner and 27 MB lighter.
-  const { stream } = await loadExcelJs();
-  const input = byteStream(source, onBytes);
-  const reader = new stream.xlsx.WorkbookReader(input, {
-    sharedStrings: 'cache',
-    hyperlinks: 'ignore',
-    styles: 'cache',
-    worksheets: 'emit',
-    entries: 'ignore',
-  });
   try {
-    for await (const sheet of reader) {
-      const name = (sheet as unknown as { name?: string }).name ?? null;
+    const zip = await openZip(
+      source.kind === 'path' ? source : { kind: 'bytes', bytes: source.bytes },
+      sniff.size,
+      sniff.name,
+    );
+    const workbook = await openWorkbook(zip);
+    const limits = { maxColumns: importLimits.recordCells, maxCellChars: importLimits.cellChars };
+    for (const sheet of workbook.sheets) {
       let batch: FileRow[] = [];
-      for await (const row of sheet) {
-        const values = row.values as ExcelJS.CellValue[];
-        const cells: CellValue[] = [];
-        if (values.length > importLimits.recordCells + 1) throw recordTooLong(sniff.name, row.number);
-        for (let i = 1; i < values.length; i++) {
-          const cell = cellValue(values[i]);
-          if (typeof cell === 'string' && cell.length > importLimits.cellChars)
-            throw cellTooLong(sniff.name, row.number);
-          cells.push(cell);
-        }
-        batch.push({ cells, line: row.number, sheet: name });
+      for await (const rows of sheetRows(zip, workbook, sheet, limits, onBytes)) {
+        for (const row of rows) batch.push({ cells: row.cells, line: row.line, sheet: sheet.name });
         if (batch.length >= 2000) {
           yield batch;
           batch = [];
@@ -687,6 +657,9 @@ async function* xlsxRows(
     }
   } catch (error) {
     if (error instanceof StudioError) throw error;
+    if (error instanceof SheetLimitError) {
+      throw error.limit === 'cells' ? recordTooLong(sniff.name, error.line) : cellTooLong(sniff.name, error.line);
+    }
     throw notATable(sniffName(source), `xlsx: ${String(error)}`);
   }
 }

@@ -5,9 +5,9 @@ import zlib from 'node:zlib';
 import { StudioError } from '../../../shared/api/studio-error';
 
 // An xlsx is a zip: a few kilobytes can inflate to gigabytes (a zip bomb), and the xlsx reader
-// keeps the shared strings in memory. Before the reader sees the file, every entry is inflated
-// once here, counting bytes, and the file is refused when an entry inflates past what its
-// central directory declares or past the limits below.
+// keeps the shared strings in memory. The central directory is checked against the limits below
+// before anything is inflated, and every entry the reader inflates is counted as it inflates: the
+// file is refused when one inflates past what its directory declares or all past the total.
 
 export const zipLimits = {
   /** All entries together, inflated. */
@@ -104,36 +104,8 @@ async function entriesOf(source: ZipBytes, size: number, file: string): Promise<
   return entries;
 }
 
-/** Inflates one entry, counting; throws past `limit`. Returns the inflated size. */
-async function inflatedSize(source: ZipBytes, entry: Entry, limit: number, file: string): Promise<number> {
-  const local = await readAt(source, entry.offset, 30);
-  if (local.length < 30 || local.readUInt32LE(0) !== 0x04034b50) throw broken(file, `bad local header ${entry.name}`);
-  const dataStart = entry.offset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
-  const raw = rangeStream(source, dataStart, entry.compressed);
-  if (entry.method === 0) return entry.compressed;
-  if (entry.method !== 8) throw broken(file, `compression method ${entry.method}`);
-  const inflate = zlib.createInflateRaw();
-  let total = 0;
-  return new Promise<number>((resolve, reject) => {
-    const fail = (error: unknown) => {
-      raw.destroy();
-      inflate.destroy();
-      reject(error);
-    };
-    inflate.on('data', (chunk: Buffer) => {
-      total += chunk.length;
-      if (total > limit) fail(bomb(file, `${entry.name} inflates past ${limit} bytes`));
-    });
-    inflate.on('end', () => resolve(total));
-    inflate.on('error', (error) => fail(broken(file, `${entry.name}: ${error.message}`)));
-    raw.on('error', (error) => fail(broken(file, `${entry.name}: ${error.message}`)));
-    raw.pipe(inflate);
-  });
-}
-
-/** Refuses an xlsx whose entries inflate past the limits or past what they declare. */
-export async function checkZip(source: ZipBytes, size: number, file: string): Promise<void> {
-  const entries = await entriesOf(source, size, file);
+/** Refuses an archive whose directory declares more than the limits (nothing inflated yet). */
+function checkDeclared(entries: readonly Entry[], file: string): void {
   let declared = 0;
   for (const e of entries) {
     declared += e.size;
@@ -143,11 +115,67 @@ export async function checkZip(source: ZipBytes, size: number, file: string): Pr
     if (e.size > 1024 ** 2 && e.size > e.compressed * zipLimits.ratio) throw bomb(file, `${e.name} ratio`);
   }
   if (declared > zipLimits.totalBytes) throw bomb(file, `declared ${declared}`);
-  let total = 0;
-  for (const e of entries) {
-    // An entry may not inflate past what the directory says (nor past the limits if it lies).
-    const actual = await inflatedSize(source, e, e.size, file);
-    total += actual;
-    if (total > zipLimits.totalBytes) throw bomb(file, `inflated ${total}`);
+}
+
+/** An xlsx opened for reading: its entries, each inflated only when read and never past what it declares. */
+export interface ZipArchive {
+  readonly names: readonly string[];
+  /** One entry whole (the small parts of a workbook); undefined if there is none by that name. */
+  read(name: string): Promise<Buffer | undefined>;
+  /** One entry as it inflates; `onCompressed` hears of the compressed bytes read. */
+  chunks(name: string, onCompressed?: (n: number) => void): AsyncGenerator<Buffer>;
+}
+
+/**
+ * Opens an xlsx after checking what its directory declares. Every entry it inflates is held to
+ * its declared size (and all together to the total limit) as it inflates: a lying entry fails
+ * the read with sales/import-zip-bomb instead of being inflated twice, once to check it.
+ */
+export async function openZip(source: ZipBytes, size: number, file: string): Promise<ZipArchive> {
+  const entries = await entriesOf(source, size, file);
+  checkDeclared(entries, file);
+  const byName = new Map(entries.map((e) => [e.name, e]));
+  let inflated = 0;
+  async function* chunks(name: string, onCompressed?: (n: number) => void): AsyncGenerator<Buffer> {
+    const entry = byName.get(name);
+    if (entry === undefined) return;
+    const local = await readAt(source, entry.offset, 30);
+    if (local.length < 30 || local.readUInt32LE(0) !== 0x04034b50) throw broken(file, `bad local header ${name}`);
+    const dataStart = entry.offset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
+    if (entry.method !== 0 && entry.method !== 8) throw broken(file, `compression method ${entry.method}`);
+    const raw = rangeStream(source, dataStart, entry.compressed);
+    const inflate = entry.method === 8 ? zlib.createInflateRaw({ chunkSize: 256 * 1024 }) : undefined;
+    if (inflate !== undefined) {
+      raw.on('data', (chunk: Buffer) => onCompressed?.(chunk.length));
+      raw.on('error', (error) => inflate.destroy(broken(file, `${name}: ${error.message}`)));
+      raw.pipe(inflate);
+    }
+    let total = 0;
+    try {
+      for await (const chunk of (inflate ?? raw) as AsyncIterable<Buffer>) {
+        if (inflate === undefined) onCompressed?.(chunk.length);
+        total += chunk.length;
+        inflated += chunk.length;
+        if (total > entry.size) throw bomb(file, `${name} inflates past ${entry.size} bytes`);
+        if (inflated > zipLimits.totalBytes) throw bomb(file, `inflated ${inflated}`);
+        yield chunk;
+      }
+    } catch (error) {
+      if (error instanceof StudioError) throw error;
+      throw broken(file, `${name}: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      raw.destroy();
+      inflate?.destroy();
+    }
   }
+  return {
+    names: entries.map((e) => e.name),
+    chunks,
+    async read(name) {
+      if (!byName.has(name)) return undefined;
+      const parts: Buffer[] = [];
+      for await (const chunk of chunks(name)) parts.push(chunk);
+      return Buffer.concat(parts);
+    },
+  };
 }

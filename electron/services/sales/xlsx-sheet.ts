@@ -1,0 +1,631 @@
+import type { CellValue } from '../../../shared/sales/import/cells';
+
+// The byte-level reader of an xlsx's sheet XML and shared strings (SpreadsheetML): rows of cell
+// values straight from the inflated UTF-8 bytes, one pass, no DOM and no event per tag. exceljs'
+// streaming reader (saxes underneath, a cell object per cell) took 15–26 s for a 100,000-row
+// 快手 export here, and htmlparser2's tokenizer alone 9 s for its 222 MB of sheet XML. What it
+// reads of the format is small and fixed: <row r>, <c r t s>, <v>, <is> with <t> runs (<rPh>
+// phonetic runs left out), <f> skipped, any namespace prefix, XML entities and CDATA, Excel's
+// _xHHHH_ escapes. The small parts (workbook, relationships, styles) are read by xlsx-reader.ts.
+
+const lt = 0x3c;
+const gt = 0x3e;
+const slash = 0x2f;
+const quote = 0x22;
+const apos = 0x27;
+
+/** One row of a sheet: its cells by column (from 0) and its row number. */
+export interface SheetRow {
+  readonly cells: CellValue[];
+  readonly line: number;
+}
+
+/** What the sheet reader needs from the workbook. */
+export interface SheetContext {
+  readonly sharedStrings: readonly string[];
+  /** Per cell style (cellXfs index): 1 when its number format shows a date or time. */
+  readonly dateStyles: Uint8Array;
+  readonly isDate1904: boolean;
+  /** Most columns a row may reach (its last cell's column, from 1). */
+  readonly maxColumns: number;
+  /** Longest text a cell may hold. */
+  readonly maxCellChars: number;
+}
+
+/** A row or cell past the limits: the row number, and which limit. */
+export class SheetLimitError extends Error {
+  constructor(
+    readonly limit: 'cells' | 'chars',
+    readonly line: number,
+  ) {
+    super(`xlsx row ${line}: past the ${limit} limit`);
+  }
+}
+
+const entityNames: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/** XML entities (&amp; &#38; &#x26;) and Excel's _xHHHH_ escapes, where the text has any. */
+export function decodeXmlText(text: string, isEscaped: boolean): string {
+  let out = text;
+  if (out.includes('&')) {
+    out = out.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-zA-Z]+);/gu, (whole, name: string) => {
+      if (name.startsWith('#')) {
+        const code = name[1] === 'x' ? Number.parseInt(name.slice(2), 16) : Number.parseInt(name.slice(1), 10);
+        return code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+      }
+      return entityNames[name] ?? whole;
+    });
+  }
+  if (isEscaped && out.includes('_x')) {
+    out = out.replace(/_x([0-9A-Fa-f]{4})_/gu, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+  }
+  return out;
+}
+
+/** Excel's serial day number as the wall-clock Date exceljs gives (UTC fields hold the wall clock). */
+export function excelSerialToDate(serial: number, isDate1904: boolean): Date {
+  return new Date(Math.round((serial - 25569 + (isDate1904 ? 1462 : 0)) * 86_400_000));
+}
+
+/** The column (from 1) of a cell reference such as "AB12"; 0 when it has no letters. */
+function columnOf(bytes: Uint8Array, from: number, to: number): number {
+  let column = 0;
+  for (let i = from; i < to; i++) {
+    const b = bytes[i] as number;
+    const upper = b >= 0x61 ? b - 0x20 : b;
+    if (upper < 0x41 || upper > 0x5a) break;
+    column = column * 26 + (upper - 0x40);
+    if (column > 1e7) break;
+  }
+  return column;
+}
+
+function rowNumberOf(bytes: Uint8Array, from: number, to: number): number {
+  let n = 0;
+  let digits = 0;
+  for (let i = from; i < to; i++) {
+    const b = bytes[i] as number;
+    if (b < 0x30 || b > 0x39) {
+      if (digits > 0) break;
+      continue;
+    }
+    n = n * 10 + (b - 0x30);
+    digits += 1;
+  }
+  return digits === 0 ? 0 : n;
+}
+
+/** Whether the tag at bytes[at] (just past '<' or '</') has local name `name` (any prefix). */
+function tagIs(bytes: Uint8Array, at: number, end: number, name: string): boolean {
+  // Past a prefix: the name starts after the first ':' before the name's end.
+  let start = at;
+  for (let i = at; i < end && i < at + 32; i++) {
+    const b = bytes[i] as number;
+    if (b === 0x3a) {
+      start = i + 1;
+      break;
+    }
+    if (b === gt || b === slash || b <= 0x20) break;
+  }
+  const n = name.length;
+  if (start + n > end) return false;
+  for (let k = 0; k < n; k++) if (bytes[start + k] !== name.charCodeAt(k)) return false;
+  const after = bytes[start + n] as number;
+  return after === gt || after === slash || after <= 0x20;
+}
+
+/** The end of the tag opened at `lt` (the index of its '>'), quotes respected; -1 if not in bytes. */
+function tagEnd(bytes: Uint8Array, at: number, end: number): number {
+  let q = 0;
+  for (let i = at; i < end; i++) {
+    const b = bytes[i] as number;
+    if (q !== 0) {
+      if (b === q) q = 0;
+    } else if (b === quote || b === apos) q = b;
+    else if (b === gt) return i;
+  }
+  return -1;
+}
+
+/** Where the one-letter attributes r, t and s of a tag are: [start, end) pairs, -1 when absent. */
+const found = new Int32Array(6);
+const letterSlot = new Int8Array(128).fill(-1);
+letterSlot[0x72] = 0; // r
+letterSlot[0x74] = 2; // t
+letterSlot[0x73] = 4; // s
+
+/**
+ * Reads the r, t and s attributes of the tag whose name starts at `from` into `found`, up to the
+ * tag's '>' (quotes respected): its index, or -1 when it is not before `to`.
+ */
+function letterAttributes(bytes: Uint8Array, from: number, to: number): number {
+  found[0] = -1;
+  found[2] = -1;
+  found[4] = -1;
+  let i = from;
+  let b = bytes[i] as number;
+  // Past the tag's name.
+  while (i < to && b > 0x20 && b !== slash && b !== gt) b = bytes[++i] as number;
+  while (i < to) {
+    while (i < to && (b <= 0x20 || b === slash)) b = bytes[++i] as number;
+    if (i >= to) return -1;
+    if (b === gt) return i;
+    const nameStart = i;
+    while (i < to && b > 0x20 && b !== 0x3d && b !== gt && b !== slash) b = bytes[++i] as number;
+    const nameEnd = i;
+    while (i < to && b <= 0x20) b = bytes[++i] as number;
+    if (b !== 0x3d) continue; // a name without a value: skipped
+    b = bytes[++i] as number;
+    while (i < to && b <= 0x20) b = bytes[++i] as number;
+    if (b !== quote && b !== apos) continue;
+    let close = i + 1;
+    while (close < to && bytes[close] !== b) close++;
+    if (close >= to) return -1;
+    if (nameEnd - nameStart === 1) {
+      const slot = letterSlot[bytes[nameStart] as number] ?? -1;
+      if (slot >= 0) {
+        found[slot] = i + 1;
+        found[slot + 1] = close;
+      }
+    }
+    i = close + 1;
+    b = bytes[i] as number;
+  }
+  return -1;
+}
+
+/**
+ * The text of the element whose content starts at `from`, up to its closing tag `</name>`:
+ * the concatenation of text and CDATA, or, with `runs`, of the <t> elements in it outside <rPh>
+ * (rich text, inline strings). Returns [text, index just past the closing tag], or undefined
+ * when the closing tag is not in bytes[from, end).
+ */
+function elementText(
+  bytes: Buffer,
+  from: number,
+  end: number,
+  name: string,
+  runs: boolean,
+): [string, number] | undefined {
+  let text = '';
+  let at = from;
+  let depthInT = runs ? 0 : 1;
+  let inPhonetic = 0;
+  for (;;) {
+    const open = bytes.indexOf(lt, at);
+    if (open < 0 || open >= end) return undefined;
+    if (depthInT > 0 && inPhonetic === 0 && open > at) text += piece(bytes, at, open);
+    if (bytes[open + 1] === 0x21) {
+      // <![CDATA[ … ]]> (or a comment, skipped).
+      const isCdata = bytes[open + 2] === 0x5b;
+      const close = bytes.indexOf(isCdata ? ']]>' : '-->', open + 2, 'latin1');
+      if (close < 0 || close >= end) return undefined;
+      if (isCdata && depthInT > 0 && inPhonetic === 0) text += bytes.toString('utf8', open + 9, close);
+      at = close + 3;
+      continue;
+    }
+    const isClose = bytes[open + 1] === slash;
+    const nameAt = isClose ? open + 2 : open + 1;
+    const close = tagEnd(bytes, nameAt, end);
+    if (close < 0) return undefined;
+    const isEmpty = bytes[close - 1] === slash;
+    if (isClose && tagIs(bytes, nameAt, close + 1, name)) return [text, close + 1];
+    if (runs && !isEmpty) {
+      if (tagIs(bytes, nameAt, close + 1, 't')) depthInT += isClose ? -1 : 1;
+      else if (tagIs(bytes, nameAt, close + 1, 'rPh')) inPhonetic += isClose ? -1 : 1;
+    }
+    at = close + 1;
+  }
+}
+
+/** UTF-8 text of bytes[from, to), entities and all (decoded by the caller). */
+function piece(bytes: Buffer, from: number, to: number): string {
+  let high = 0;
+  for (let i = from; i < to; i++) high |= bytes[i] as number;
+  return high < 0x80 ? bytes.toString('latin1', from, to) : bytes.toString('utf8', from, to);
+}
+
+/** A decoded piece: entities always, _xHHHH_ for strings. */
+function finish(raw: string, isString: boolean): string {
+  return raw.includes('&') || (isString && raw.includes('_x')) ? decodeXmlText(raw, isString) : raw;
+}
+
+/** Cell types (the t attribute), by code. */
+const typeNumber = 0;
+const typeShared = 1;
+const typeString = 2;
+const typeBoolean = 3;
+const typeError = 4;
+const typeDate = 5;
+
+/** The code of a t attribute's value bytes[from, to). */
+function typeOf(bytes: Uint8Array, from: number, to: number): number {
+  const first = bytes[from];
+  const length = to - from;
+  if (length === 1) {
+    if (first === 0x73) return typeShared; // s
+    if (first === 0x62) return typeBoolean; // b
+    if (first === 0x65) return typeError; // e
+    if (first === 0x64) return typeDate; // d
+    return typeNumber; // n
+  }
+  // str, inlineStr
+  return first === 0x73 || first === 0x69 ? typeString : typeNumber;
+}
+
+function isNameEnd(b: number | undefined): boolean {
+  return b === gt || b === slash || (b !== undefined && b <= 0x20);
+}
+
+/**
+ * Reads the rows of one sheet's XML as its inflated bytes arrive: `push` each chunk, take the
+ * complete rows it returns; `end` returns the rest. Rows hold their cells by column: columns a
+ * row skips are null, trailing empty cells are dropped (as exceljs' row.values has them).
+ */
+export class SheetReader {
+  private pending: Buffer = Buffer.alloc(0);
+  private isInData = false;
+  private isDone = false;
+  private lastLine = 0;
+  /** Bytes between '<' and a local name: the namespace prefix of the sheet's elements ("x:"), if any. */
+  private prefix = 0;
+  /** Bytes a row may take before it is refused (a row without an end, a runaway cell). */
+  private readonly maxRowBytes: number;
+  /** The cells of the row read by row(). */
+  private cells: CellValue[] = [];
+
+  constructor(private readonly context: SheetContext) {
+    this.maxRowBytes = 64 + context.maxColumns * (context.maxCellChars * 4 + 256);
+  }
+
+  push(chunk: Buffer): SheetRow[] {
+    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    return this.drain();
+  }
+
+  /** What is left once the last chunk is in: a row cut off by the end of the file is dropped. */
+  end(): SheetRow[] {
+    this.pending = Buffer.alloc(0);
+    return [];
+  }
+
+  private drain(): SheetRow[] {
+    const rows: SheetRow[] = [];
+    const bytes = this.pending;
+    const end = bytes.length;
+    let at = 0;
+    while (!this.isDone) {
+      const open = bytes.indexOf(lt, at);
+      if (open < 0) {
+        at = end;
+        break;
+      }
+      const isClose = bytes[open + 1] === slash;
+      const nameAt = isClose ? open + 2 : open + 1;
+      const close = tagEnd(bytes, nameAt, end);
+      if (close < 0) {
+        at = open;
+        break;
+      }
+      if (!this.isInData) {
+        if (!isClose && tagIs(bytes, nameAt, close + 1, 'sheetData')) {
+          this.isInData = bytes[close - 1] !== slash;
+          const colon = bytes.indexOf(0x3a, nameAt);
+          this.prefix = colon >= 0 && colon < nameAt + 32 && colon < close ? colon + 1 - nameAt : 0;
+        }
+        at = close + 1;
+        continue;
+      }
+      if (isClose) {
+        if (tagIs(bytes, nameAt, close + 1, 'sheetData')) this.isDone = true;
+        at = close + 1;
+        continue;
+      }
+      if (!tagIs(bytes, nameAt, close + 1, 'row')) {
+        at = close + 1;
+        continue;
+      }
+      letterAttributes(bytes, nameAt, close + 1);
+      const r = found[0] as number;
+      const line = (r < 0 ? 0 : rowNumberOf(bytes, r, found[1] as number)) || this.lastLine + 1;
+      if (bytes[close - 1] === slash) {
+        this.lastLine = line;
+        rows.push({ cells: [], line });
+        at = close + 1;
+        continue;
+      }
+      const next = this.row(bytes, close + 1, end, line);
+      if (next < 0) {
+        if (end - open > this.maxRowBytes) throw new SheetLimitError('chars', line);
+        at = open;
+        break;
+      }
+      this.lastLine = line;
+      rows.push({ cells: this.cells, line });
+      at = next;
+    }
+    this.pending = at >= end ? Buffer.alloc(0) : Buffer.from(bytes.subarray(at));
+    return rows;
+  }
+
+  /** Reads one row's cells from `from` up to its </row>; the index past it, or -1 if incomplete. */
+  private row(bytes: Buffer, from: number, end: number, line: number): number {
+    const { sharedStrings, dateStyles, isDate1904, maxColumns, maxCellChars } = this.context;
+    const prefix = this.prefix;
+    const cells: CellValue[] = [];
+    let column = 0;
+    let at = from;
+    for (;;) {
+      let open = at;
+      while (open < end && bytes[open] !== lt) open++;
+      if (open + 1 >= end) return -1;
+      if (bytes[open + 1] === slash) {
+        const n = open + 2 + prefix;
+        if (bytes[n] === 0x72 && bytes[n + 1] === 0x6f && bytes[n + 2] === 0x77 && isNameEnd(bytes[n + 3])) {
+          const close = tagEnd(bytes, n, end);
+          if (close < 0) return -1;
+          let length = cells.length;
+          while (length > 0 && (cells[length - 1] === null || cells[length - 1] === undefined)) length--;
+          cells.length = length;
+          this.cells = cells;
+          return close + 1;
+        }
+        at = open + 2;
+        continue;
+      }
+      const n = open + 1 + prefix;
+      if (bytes[n] !== 0x63 || !isNameEnd(bytes[n + 1])) {
+        // Not a cell (an extension element, say): past its tag.
+        const close = tagEnd(bytes, open + 1, end);
+        if (close < 0) return -1;
+        at = close + 1;
+        continue;
+      }
+      const close = letterAttributes(bytes, n, end);
+      if (close < 0) return -1;
+      const refStart = found[0] as number;
+      const refColumn = refStart < 0 ? 0 : columnOf(bytes, refStart, found[1] as number);
+      column = refColumn > 0 ? refColumn : column + 1;
+      if (column > maxColumns) throw new SheetLimitError('cells', line);
+      const type = (found[2] as number) < 0 ? typeNumber : typeOf(bytes, found[2] as number, found[3] as number);
+      const isDateStyle =
+        (found[4] as number) >= 0 && dateStyles[rowNumberOf(bytes, found[4] as number, found[5] as number)] === 1;
+      at = close + 1;
+      if (bytes[close - 1] === slash) continue;
+      const content = this.cellContent(bytes, at, end);
+      if (content < 0) return -1;
+      at = content;
+      const raw = this.raw;
+      if (raw === undefined) continue;
+      const value = cellValue(raw, type, isDateStyle, sharedStrings, isDate1904);
+      if (typeof value === 'string' && value.length > maxCellChars) throw new SheetLimitError('chars', line);
+      if (value === null) continue;
+      while (cells.length < column - 1) cells.push(null);
+      cells[column - 1] = value;
+    }
+  }
+
+  /** The raw text of the cell read by cellContent (<v> or <is>), undefined if it had none. */
+  private raw: string | undefined;
+
+  /**
+   * Reads a cell's content from just past its <c …> up to its </c>: the common shapes
+   * (<v>text</v>, <is><t>text</t></is>) in line, anything else through elementText. The index
+   * past </c>, or -1 when it is not all in bytes.
+   */
+  private cellContent(bytes: Buffer, from: number, end: number): number {
+    const prefix = this.prefix;
+    this.raw = undefined;
+    // The usual shape, <v>text</v></c>, matched byte by byte.
+    const v = from + 1 + prefix;
+    if (bytes[from] === lt && bytes[v] === 0x76 && bytes[v + 1] === gt) {
+      let t = v + 2;
+      while (t < end && bytes[t] !== lt) t++;
+      const w = t + 2 + prefix;
+      const c = w + 2;
+      const cName = c + 2 + prefix;
+      if (
+        bytes[t + 1] === slash &&
+        bytes[w] === 0x76 &&
+        bytes[w + 1] === gt &&
+        bytes[c] === lt &&
+        bytes[c + 1] === slash &&
+        bytes[cName] === 0x63 &&
+        bytes[cName + 1] === gt
+      ) {
+        this.raw = t > v + 2 ? piece(bytes, v + 2, t) : '';
+        return cName + 2;
+      }
+      if (t >= end) return -1;
+    }
+    // And <is><t>text</t></is></c>, an inline string as streaming writers write them.
+    const i = from + 1 + prefix;
+    const tName = i + 4 + prefix;
+    if (
+      bytes[from] === lt &&
+      bytes[i] === 0x69 &&
+      bytes[i + 1] === 0x73 &&
+      bytes[i + 2] === gt &&
+      bytes[tName] === 0x74 &&
+      bytes[tName + 1] === gt
+    ) {
+      let t = tName + 2;
+      while (t < end && bytes[t] !== lt) t++;
+      const tClose = t + 2 + prefix;
+      const isClose = tClose + 4 + prefix;
+      const cClose = isClose + 5 + prefix;
+      if (
+        bytes[t + 1] === slash &&
+        bytes[tClose] === 0x74 &&
+        bytes[tClose + 1] === gt &&
+        bytes[isClose] === 0x69 &&
+        bytes[isClose + 1] === 0x73 &&
+        bytes[isClose + 2] === gt &&
+        bytes[cClose] === 0x63 &&
+        bytes[cClose + 1] === gt &&
+        bytes[cClose - 2 - prefix] === lt
+      ) {
+        this.raw = t > tName + 2 ? piece(bytes, tName + 2, t) : '';
+        return cClose + 2;
+      }
+      if (t >= end) return -1;
+    }
+    let p = from;
+    for (;;) {
+      let o = p;
+      while (o < end && bytes[o] !== lt) o++;
+      if (o + 1 >= end) return -1;
+      if (bytes[o + 1] === slash) {
+        const close = tagEnd(bytes, o + 2, end);
+        if (close < 0) return -1;
+        p = close + 1;
+        const n = o + 2 + prefix;
+        if (bytes[n] === 0x63 && isNameEnd(bytes[n + 1])) return p;
+        continue;
+      }
+      const n = o + 1 + prefix;
+      const close = tagEnd(bytes, o + 1, end);
+      if (close < 0) return -1;
+      const isEmpty = bytes[close - 1] === slash;
+      const first = bytes[n];
+      if (first === 0x76 && isNameEnd(bytes[n + 1])) {
+        // <v>
+        if (isEmpty) {
+          this.raw = '';
+          p = close + 1;
+          continue;
+        }
+        let t = close + 1;
+        while (t < end && bytes[t] !== lt) t++;
+        if (t + 1 >= end) return -1;
+        if (bytes[t + 1] === slash) {
+          this.raw = t > close + 1 ? piece(bytes, close + 1, t) : '';
+          p = t;
+          continue;
+        }
+        const read = elementText(bytes, close + 1, end, 'v', false);
+        if (read === undefined) return -1;
+        this.raw = read[0];
+        p = read[1];
+        continue;
+      }
+      if (first === 0x69 && bytes[n + 1] === 0x73 && isNameEnd(bytes[n + 2]) && !isEmpty) {
+        // <is>: one plain <t> in line, runs through elementText.
+        const simple = this.simpleRun(bytes, close + 1, end);
+        if (simple === -2) return -1;
+        if (simple >= 0) {
+          p = simple;
+          continue;
+        }
+        const read = elementText(bytes, close + 1, end, 'is', true);
+        if (read === undefined) return -1;
+        this.raw = read[0];
+        p = read[1];
+        continue;
+      }
+      if (first === 0x66 && isNameEnd(bytes[n + 1]) && !isEmpty) {
+        // <f>: the formula; its cached result is the <v> after it.
+        const read = elementText(bytes, close + 1, end, 'f', false);
+        if (read === undefined) return -1;
+        p = read[1];
+        continue;
+      }
+      p = close + 1;
+    }
+  }
+
+  /**
+   * <t>text</t></is> at `from` (after <is>): sets raw and returns the index past </is>; -1 for
+   * any other shape (runs, phonetics: elementText reads those), -2 when not all in bytes.
+   */
+  private simpleRun(bytes: Buffer, from: number, end: number): number {
+    const prefix = this.prefix;
+    let o = from;
+    while (o < end && bytes[o] !== lt) o++;
+    if (o + 1 >= end) return -2;
+    const n = o + 1 + prefix;
+    if (bytes[n] !== 0x74 || !isNameEnd(bytes[n + 1])) return -1;
+    const close = tagEnd(bytes, o + 1, end);
+    if (close < 0) return -2;
+    if (bytes[close - 1] === slash) return -1;
+    let t = close + 1;
+    while (t < end && bytes[t] !== lt) t++;
+    if (t + 1 >= end) return -2;
+    const m = t + 2 + prefix;
+    if (bytes[t + 1] !== slash || bytes[m] !== 0x74 || !isNameEnd(bytes[m + 1])) return -1;
+    const tClose = tagEnd(bytes, t + 2, end);
+    if (tClose < 0) return -2;
+    let u = tClose + 1;
+    while (u < end && bytes[u] !== lt) u++;
+    if (u + 1 >= end) return -2;
+    const k = u + 2 + prefix;
+    if (bytes[u + 1] !== slash || bytes[k] !== 0x69 || bytes[k + 1] !== 0x73 || !isNameEnd(bytes[k + 2])) return -1;
+    const isClose = tagEnd(bytes, u + 2, end);
+    if (isClose < 0) return -2;
+    this.raw = t > close + 1 ? piece(bytes, close + 1, t) : '';
+    return isClose + 1;
+  }
+}
+
+/** A cell's value from its raw <v> or <is> text, its type and whether its style shows a date. */
+function cellValue(
+  raw: string,
+  type: number,
+  isDateStyle: boolean,
+  sharedStrings: readonly string[],
+  isDate1904: boolean,
+): CellValue {
+  switch (type) {
+    case typeShared: {
+      const index = Number(raw);
+      return Number.isInteger(index) ? (sharedStrings[index] ?? null) : null;
+    }
+    case typeString:
+      return finish(raw, true);
+    case typeBoolean:
+      return raw.trim() === '' ? null : Number.parseInt(raw, 10) !== 0;
+    case typeError:
+      return null;
+    case typeDate: {
+      const date = new Date(finish(raw, false).trim());
+      return Number.isNaN(date.getTime()) ? null : date;
+    }
+    default: {
+      if (raw === '') return null;
+      const number = Number(raw.includes('&') ? finish(raw, false) : raw);
+      if (!Number.isFinite(number) || raw.trim() === '') return null;
+      return isDateStyle ? excelSerialToDate(number, isDate1904) : number;
+    }
+  }
+}
+
+/**
+ * The shared strings table (sharedStrings.xml, held whole: the zip guard caps its size): each
+ * <si> as the text of its <t> runs, phonetic runs left out.
+ */
+export function readSharedStrings(bytes: Buffer): string[] {
+  const strings: string[] = [];
+  const end = bytes.length;
+  let at = 0;
+  for (;;) {
+    const open = bytes.indexOf(lt, at);
+    if (open < 0) return strings;
+    const isClose = bytes[open + 1] === slash;
+    const nameAt = isClose ? open + 2 : open + 1;
+    const close = tagEnd(bytes, nameAt, end);
+    if (close < 0) return strings;
+    if (!isClose && tagIs(bytes, nameAt, close + 1, 'si')) {
+      if (bytes[close - 1] === slash) {
+        strings.push('');
+        at = close + 1;
+        continue;
+      }
+      const read = elementText(bytes, close + 1, end, 'si', true);
+      if (read === undefined) return strings;
+      strings.push(finish(read[0], true));
+      at = read[1];
+      continue;
+    }
+    at = close + 1;
+  }
+}
