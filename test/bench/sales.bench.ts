@@ -1,6 +1,7 @@
 // Sales log figures: acknowledged-sale latency through the real store (worker thread, WAL,
 // synchronous=FULL) beside a raw SQLite insert on the same disk, import of 100,000 orders end
-// to end (preview + commit) in two real formats beside a raw bulk insert, 1,000,000 抖店 orders
+// to end (preview + commit) in three real formats beside a raw bulk insert (and, for the xlsx,
+// beside exceljs' streaming reader reading the same file), 1,000,000 抖店 orders
 // with peak memory and the worst API round trip while it runs, and one show's per-segment
 // analytics over 1,000,000 sales (index use checked).
 import { spawn } from 'node:child_process';
@@ -12,10 +13,11 @@ import { fileURLToPath } from 'node:url';
 
 import Database from 'better-sqlite3';
 
+import { loadExcelJs } from '../../electron/services/load-exceljs';
 import { createNullLogger } from '../../electron/services/logger';
 import { SalesDb } from '../../electron/services/sales/sales-db';
 import { SalesStore } from '../../electron/services/sales/store';
-import { writeDouyinOrders, writePddOrders } from '../fixtures/orders/make-fixtures';
+import { writeDouyinOrders, writeKuaishouXlsxOrders, writePddOrders } from '../fixtures/orders/make-fixtures';
 import { bulkInsertSales } from '../support/sales/bench-seed';
 import { makeSalesKit, seedLiveSegment, seedShow } from '../support/sales/test-kit';
 import type { BenchFigure, BenchModule } from './types';
@@ -123,6 +125,31 @@ async function millionOrders(tmpDir: string, log: (m: string) => void): Promise<
   }
 }
 
+/**
+ * The baseline for an xlsx import: only reading the file's rows through exceljs' streaming
+ * reader, which the import used until it read the sheet XML itself (xlsx-sheet.ts).
+ */
+async function exceljsRead(file: string): Promise<BenchFigure> {
+  const { stream } = await loadExcelJs();
+  const started = performance.now();
+  const reader = new stream.xlsx.WorkbookReader(fs.createReadStream(file), {
+    sharedStrings: 'cache',
+    hyperlinks: 'ignore',
+    styles: 'cache',
+    worksheets: 'emit',
+    entries: 'ignore',
+  });
+  let rows = 0;
+  for await (const sheet of reader) for await (const row of sheet) rows += row.number > 0 ? 1 : 0;
+  const ms = performance.now() - started;
+  if (rows < 100_000) throw new Error(`exceljs read ${rows} rows`);
+  return {
+    name: 'sales read of 100,000 orders (快手 XLSX) through exceljs streaming reader (baseline)',
+    value: ms,
+    unit: 'ms',
+  };
+}
+
 /** Imports per file; the figures are medians (a shared machine makes single runs noisy). */
 const importRuns = 3;
 
@@ -138,6 +165,11 @@ async function importOrders(tmpDir: string, log: (m: string) => void): Promise<B
       label: '拼多多 CSV GB18030, 23 columns',
       file: path.join(tmpDir, 'pdd-100k.csv'),
       write: async (f: string) => writePddOrders(f, 100_000),
+    },
+    {
+      label: '快手 XLSX, 61 columns',
+      file: path.join(tmpDir, 'kuaishou-100k.xlsx'),
+      write: (f: string) => writeKuaishouXlsxOrders(f, 100_000),
     },
   ];
   let kits = 0;
@@ -175,6 +207,7 @@ async function importOrders(tmpDir: string, log: (m: string) => void): Promise<B
       },
       { name: `${what}, commit only, median of ${importRuns}`, value: percentile(commits, 50), unit: 'ms' },
     );
+    if (file.endsWith('.xlsx')) figures.push(await exceljsRead(file));
   }
   return figures;
 }
