@@ -275,4 +275,64 @@ describe('the xlsx reader', () => {
       { numRuns: 100 },
     );
   });
+
+  it('refuses a row that never ends instead of holding the sheet, and survives mangled XML', async () => {
+    const { SheetReader, SheetLimitError } = await import('./xlsx-sheet');
+    const context = { sharedStrings: ['a'], dateStyles: new Uint8Array(4), isDate1904: false, ...limits };
+    const runaway = new SheetReader(context);
+    runaway.push(Buffer.from('<worksheet><sheetData><row r="1"><c r="A1" t="str"><v>'));
+    const chunk = Buffer.alloc(256 * 1024, 0x78);
+    let thrown: unknown;
+    try {
+      for (let i = 0; i < 80; i++) runaway.push(chunk);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(SheetLimitError);
+    expect(thrown).toMatchObject({ limit: 'cells', line: 1 });
+
+    const sample = Buffer.from(
+      '<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="inlineStr"><is><t>脐橙 &amp; 蜂蜜</t></is></c>' +
+        '<c r="C1" s="1"><v>46127.5</v></c><c r="D1" t="str"><f>A1</f><v>x</v></c></row><row r="2"><c r="A2" t="b"><v>1</v></c></row></sheetData></worksheet>',
+    );
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.nat(sample.length - 1),
+            fc.integer({ min: 0, max: 255 }),
+            fc.constantFrom('set', 'insert', 'delete'),
+          ),
+          {
+            minLength: 1,
+            maxLength: 8,
+          },
+        ),
+        fc.uniqueArray(fc.nat(sample.length), { maxLength: 6 }),
+        (edits, cuts) => {
+          const bytes = [...sample];
+          for (const [at, byte, how] of edits) {
+            if (how === 'set') bytes[at % bytes.length] = byte;
+            else if (how === 'insert') bytes.splice(at % (bytes.length + 1), 0, byte);
+            else bytes.splice(at % bytes.length, 1);
+          }
+          const mangled = Buffer.from(bytes);
+          const reader = new SheetReader(context);
+          let from = 0;
+          try {
+            for (const at of [...cuts.sort((a, b) => a - b), mangled.length]) {
+              for (const row of reader.push(mangled.subarray(from, Math.max(from, at)))) {
+                expect(row.cells.length).toBeLessThanOrEqual(limits.maxColumns);
+              }
+              from = Math.max(from, at);
+            }
+            reader.end();
+          } catch (error) {
+            expect(error).toBeInstanceOf(SheetLimitError);
+          }
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
 });

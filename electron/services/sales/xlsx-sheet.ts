@@ -230,6 +230,13 @@ function finish(raw: string, isString: boolean): string {
   return raw.includes('&') || (isString && raw.includes('_x')) ? decodeXmlText(raw, isString) : raw;
 }
 
+/**
+ * Bytes of XML one row may take before it is refused: a row that never ends (an unclosed quote
+ * or tag) would otherwise be held, and scanned again at every chunk, up to the whole sheet.
+ * Real export rows are a few kilobytes.
+ */
+const maxRowBytes = 16 * 1024 ** 2;
+
 /** Cell types (the t attribute), by code. */
 const typeNumber = 0;
 const typeShared = 1;
@@ -269,14 +276,11 @@ export class SheetReader {
   private lastLine = 0;
   /** Bytes between '<' and a local name: the namespace prefix of the sheet's elements ("x:"), if any. */
   private prefix = 0;
-  /** Bytes a row may take before it is refused (a row without an end, a runaway cell). */
-  private readonly maxRowBytes: number;
+
   /** The cells of the row read by row(). */
   private cells: CellValue[] = [];
 
-  constructor(private readonly context: SheetContext) {
-    this.maxRowBytes = 64 + context.maxColumns * (context.maxCellChars * 4 + 256);
-  }
+  constructor(private readonly context: SheetContext) {}
 
   push(chunk: Buffer): SheetRow[] {
     this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
@@ -336,7 +340,7 @@ export class SheetReader {
       }
       const next = this.row(bytes, close + 1, end, line);
       if (next < 0) {
-        if (end - open > this.maxRowBytes) throw new SheetLimitError('chars', line);
+        if (end - open > maxRowBytes) throw new SheetLimitError('cells', line);
         at = open;
         break;
       }
