@@ -76,38 +76,32 @@ async function writeWorkbook(
   sheets: { name: string; rows: Written[][] }[],
   useSharedStrings: boolean,
 ): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
-  for (const { name, rows } of sheets) {
-    const sheet = workbook.addWorksheet(name);
-    rows.forEach((cells, r) => {
-      const row = sheet.getRow(r + 1);
-      cells.forEach((value, c) => {
-        if (value === null) return;
-        const cell = row.getCell(c + 1);
-        cell.value = value;
-        if (value instanceof Date) cell.numFmt = 'yyyy-mm-dd hh:mm:ss';
-      });
-      row.commit();
+  /** One row's cells, nulls left out, dates shown as dates. */
+  const fill = (row: ExcelJS.Row, cells: Written[]) => {
+    cells.forEach((value, c) => {
+      if (value === null) return;
+      const cell = row.getCell(c + 1);
+      cell.value = value;
+      if (value instanceof Date) cell.numFmt = 'yyyy-mm-dd hh:mm:ss';
     });
-  }
+    row.commit();
+  };
   // exceljs writes shared strings unless told otherwise; inline strings through the streaming writer.
-  if (useSharedStrings) return Buffer.from(await workbook.xlsx.writeBuffer());
+  if (useSharedStrings) {
+    const workbook = new ExcelJS.Workbook();
+    for (const { name, rows } of sheets) {
+      const sheet = workbook.addWorksheet(name);
+      rows.forEach((cells, r) => fill(sheet.getRow(r + 1), cells));
+    }
+    return Buffer.from(await workbook.xlsx.writeBuffer());
+  }
   const chunks: Buffer[] = [];
   const stream = new (await import('node:stream')).PassThrough();
   stream.on('data', (c: Buffer) => chunks.push(c));
   const writer = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useSharedStrings: false, useStyles: true });
   for (const { name, rows } of sheets) {
     const sheet = writer.addWorksheet(name);
-    for (const cells of rows) {
-      const row = sheet.addRow([]);
-      cells.forEach((value, c) => {
-        if (value === null) return;
-        const cell = row.getCell(c + 1);
-        cell.value = value;
-        if (value instanceof Date) cell.numFmt = 'yyyy-mm-dd hh:mm:ss';
-      });
-      row.commit();
-    }
+    for (const cells of rows) fill(sheet.addRow([]), cells);
     sheet.commit();
   }
   await writer.commit();
