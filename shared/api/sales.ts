@@ -648,6 +648,8 @@ export const salesErrorCodes = [
   'sales/import-too-large',
   /** An old binary .xls: save it as .xlsx or .csv first. */
   'sales/import-old-xls',
+  /** A password-protected xlsx: open it and save it without the password first. */
+  'sales/import-encrypted',
   /** No header row found in the first rows. */
   'sales/import-no-header',
   /** The mapping lacks a required column (order id, order time). */

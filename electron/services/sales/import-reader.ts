@@ -152,6 +152,11 @@ export async function sniffFile(source: FileSource): Promise<SniffResult> {
     return { kind: 'xlsx', encoding: 'binary', size, name };
   }
   if (startsWith(head, [0xd0, 0xcf, 0x11, 0xe0])) {
+    if (await isEncryptedPackage(source, head, size)) {
+      throw new StudioError('sales/import-encrypted', 'This file has an open password; save it without one first.', {
+        params: { file: name },
+      });
+    }
     throw new StudioError('sales/import-old-xls', 'Old binary .xls files cannot be read; save it as .xlsx or .csv.', {
       params: { file: name },
     });
@@ -208,6 +213,25 @@ export async function sniffFile(source: FileSource): Promise<SniffResult> {
     return { kind: 'html', encoding, size, name };
   }
   return { kind: 'csv', encoding, size, name };
+}
+
+/** The stream name a password-protected xlsx keeps its encrypted zip under, as UTF-16LE. */
+const encryptedPackageName = Buffer.from('EncryptedPackage', 'utf16le');
+
+/**
+ * Whether a compound file (the container of old .xls files) is a password-protected xlsx: Excel
+ * and WPS keep such a workbook, encrypted, in a stream named EncryptedPackage. Its name is in the
+ * compound file's directory, whose first sector the header gives (sector size at 0x1E, first
+ * directory sector at 0x30).
+ */
+async function isEncryptedPackage(source: FileSource, head: Buffer, size: number): Promise<boolean> {
+  if (head.includes(encryptedPackageName)) return true;
+  if (head.length < 0x34) return false;
+  const shift = head.readUInt16LE(0x1e);
+  if (shift !== 9 && shift !== 12) return false;
+  const start = (head.readUInt32LE(0x30) + 1) * 2 ** shift;
+  if (start >= size) return false;
+  return (await readAt(source, start, 16 * 1024)).includes(encryptedPackageName);
 }
 
 async function firstNonAscii(file: string): Promise<Buffer> {

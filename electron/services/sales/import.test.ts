@@ -254,6 +254,27 @@ describe('sales imports', () => {
     await expectCode(preview('does-not-exist.csv'), 'sales/import-unreadable');
   });
 
+  it('tells a password-protected xlsx from an old .xls: both are compound files', async () => {
+    // A compound file: its header (magic, 512-byte sectors, directory from sector 3) and, for the
+    // protected workbook, the EncryptedPackage stream named in that directory, past the first 64 KB.
+    const compound = (streams: string[]): Buffer => {
+      const file = Buffer.alloc(80 * 1024);
+      Buffer.from('d0cf11e0a1b11ae1', 'hex').copy(file, 0);
+      file.writeUInt16LE(9, 0x1e);
+      file.writeUInt32LE(150, 0x30);
+      streams.forEach((name, i) => Buffer.from(name, 'utf16le').copy(file, 151 * 512 + i * 128));
+      return file;
+    };
+    const upload = (name: string, bytes: Buffer) =>
+      kit.call('sales:import-preview', { source: { kind: 'bytes', name, base64: bytes.toString('base64') } });
+    const locked = await expectCode(
+      upload('快手订单.xlsx', compound(['Root Entry', 'EncryptionInfo', 'EncryptedPackage'])),
+      'sales/import-encrypted',
+    );
+    expect(locked.params).toMatchObject({ file: '快手订单.xlsx' });
+    await expectCode(upload('订单.xls', compound(['Root Entry', 'Workbook'])), 'sales/import-old-xls');
+  });
+
   it('accepts uploaded bytes (browser mode) the same as a path', async () => {
     const base64 = fs.readFileSync(fixture('taobao-gbk.csv')).toString('base64');
     const p = await kit.call('sales:import-preview', {
