@@ -127,27 +127,39 @@ async function millionOrders(tmpDir: string, log: (m: string) => void): Promise<
 
 /**
  * The baseline for an xlsx import: only reading the file's rows through exceljs' streaming
- * reader, which the import used until it read the sheet XML itself (xlsx-sheet.ts).
+ * reader, which the import used until it read the sheet XML itself (xlsx-sheet.ts). That reader
+ * now and then loses a zip entry (exceljs issue 3064) and fails or stops short; such a read is
+ * logged and read again, up to three times.
  */
-async function exceljsRead(file: string): Promise<BenchFigure> {
+async function exceljsRead(file: string, log: (m: string) => void): Promise<BenchFigure> {
   const { stream } = await loadExcelJs();
-  const started = performance.now();
-  const reader = new stream.xlsx.WorkbookReader(fs.createReadStream(file), {
-    sharedStrings: 'cache',
-    hyperlinks: 'ignore',
-    styles: 'cache',
-    worksheets: 'emit',
-    entries: 'ignore',
-  });
-  let rows = 0;
-  for await (const sheet of reader) for await (const row of sheet) rows += row.number > 0 ? 1 : 0;
-  const ms = performance.now() - started;
-  if (rows < 100_000) throw new Error(`exceljs read ${rows} rows`);
-  return {
-    name: 'sales read of 100,000 orders (快手 XLSX) through exceljs streaming reader (baseline)',
-    value: ms,
-    unit: 'ms',
-  };
+  for (let attempt = 1; ; attempt++) {
+    const started = performance.now();
+    let rows = 0;
+    let failure = '';
+    try {
+      const reader = new stream.xlsx.WorkbookReader(fs.createReadStream(file), {
+        sharedStrings: 'cache',
+        hyperlinks: 'ignore',
+        styles: 'cache',
+        worksheets: 'emit',
+        entries: 'ignore',
+      });
+      for await (const sheet of reader) for await (const row of sheet) rows += row.number > 0 ? 1 : 0;
+    } catch (error) {
+      failure = String(error);
+    }
+    const ms = performance.now() - started;
+    if (failure === '' && rows >= 100_000) {
+      return {
+        name: 'sales read of 100,000 orders (快手 XLSX) through exceljs streaming reader (baseline)',
+        value: ms,
+        unit: 'ms',
+      };
+    }
+    log(`exceljs streaming read ${attempt} gave ${rows} rows ${failure}`);
+    if (attempt === 3) throw new Error(`exceljs read failed three times: ${failure}`);
+  }
 }
 
 /** Imports per file; the figures are medians (a shared machine makes single runs noisy). */
@@ -207,7 +219,7 @@ async function importOrders(tmpDir: string, log: (m: string) => void): Promise<B
       },
       { name: `${what}, commit only, median of ${importRuns}`, value: percentile(commits, 50), unit: 'ms' },
     );
-    if (file.endsWith('.xlsx')) figures.push(await exceljsRead(file));
+    if (file.endsWith('.xlsx')) figures.push(await exceljsRead(file, log));
   }
   return figures;
 }
