@@ -14,7 +14,8 @@ import type { ByteEncoding } from './csv-bytes';
 import { lastRecordEndBytes, splitRecordBytes } from './csv-bytes';
 import type { CellProjection } from './csv-records';
 import { splitRecords } from './csv-records';
-import { openWorkbook, SheetLimitError, sheetRows } from './xlsx-reader';
+import { openWorkbook, sheetRows } from './xlsx-reader';
+import { SheetLimitError } from './xlsx-sheet';
 import { openZip, readAt } from './zip-guard';
 
 // Reads order export files row by row with bounded memory: CSV (any delimiter papaparse detects)

@@ -1,7 +1,7 @@
 import path from 'node:path/posix';
 
 import type { SheetRow } from './xlsx-sheet';
-import { readSharedStrings, SheetLimitError, SheetReader } from './xlsx-sheet';
+import { readSharedStrings, SheetReader } from './xlsx-sheet';
 import type { ZipArchive } from './zip-guard';
 
 // The workbook around the sheets of an xlsx: which sheets there are, in the order the user sees
@@ -169,5 +169,3 @@ export async function* sheetRows(
     if (rows.length > 0) yield rows;
   }
 }
-
-export { SheetLimitError };

@@ -1,9 +1,10 @@
 import type { CellValue } from '../../../shared/sales/import/cells';
 
 // The byte-level reader of an xlsx's sheet XML and shared strings (SpreadsheetML): rows of cell
-// values straight from the inflated UTF-8 bytes, one pass, no DOM and no event per tag. exceljs'
-// streaming reader (saxes underneath, a cell object per cell) took 15–26 s for a 100,000-row
-// 快手 export here, and htmlparser2's tokenizer alone 9 s for its 222 MB of sheet XML. What it
+// values straight from the inflated UTF-8 bytes, one pass, no DOM and no event per tag. Through
+// exceljs' streaming reader (saxes underneath, a cell object per cell) a 100,000-row 快手 export
+// took 9–10 s to preview here, 40 s with every empty cell written out (222 MB of sheet XML, which
+// htmlparser2's tokenizer alone took 9 s to read). What it
 // reads of the format is small and fixed: <row r>, <c r t s>, <v>, <is> with <t> runs (<rPh>
 // phonetic runs left out), <f> skipped, any namespace prefix, XML entities and CDATA, Excel's
 // _xHHHH_ escapes. The small parts (workbook, relationships, styles) are read by xlsx-reader.ts.
@@ -266,8 +267,9 @@ function isNameEnd(b: number | undefined): boolean {
 
 /**
  * Reads the rows of one sheet's XML as its inflated bytes arrive: `push` each chunk, take the
- * complete rows it returns; `end` returns the rest. Rows hold their cells by column: columns a
- * row skips are null, trailing empty cells are dropped (as exceljs' row.values has them).
+ * complete rows it returns (a row cut off by the end of the XML never is). Rows hold their cells
+ * by column: columns a row skips are null, trailing empty cells are dropped (as exceljs'
+ * row.values has them).
  */
 export class SheetReader {
   private pending: Buffer = Buffer.alloc(0);
@@ -285,12 +287,6 @@ export class SheetReader {
   push(chunk: Buffer): SheetRow[] {
     this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
     return this.drain();
-  }
-
-  /** What is left once the last chunk is in: a row cut off by the end of the file is dropped. */
-  end(): SheetRow[] {
-    this.pending = Buffer.alloc(0);
-    return [];
   }
 
   private drain(): SheetRow[] {
@@ -493,18 +489,10 @@ export class SheetReader {
       const isEmpty = bytes[close - 1] === slash;
       const first = bytes[n];
       if (first === 0x76 && isNameEnd(bytes[n + 1])) {
-        // <v>
+        // <v> (after an <f>, say)
         if (isEmpty) {
           this.raw = '';
           p = close + 1;
-          continue;
-        }
-        let t = close + 1;
-        while (t < end && bytes[t] !== lt) t++;
-        if (t + 1 >= end) return -1;
-        if (bytes[t + 1] === slash) {
-          this.raw = t > close + 1 ? piece(bytes, close + 1, t) : '';
-          p = t;
           continue;
         }
         const read = elementText(bytes, close + 1, end, 'v', false);
@@ -514,13 +502,7 @@ export class SheetReader {
         continue;
       }
       if (first === 0x69 && bytes[n + 1] === 0x73 && isNameEnd(bytes[n + 2]) && !isEmpty) {
-        // <is>: one plain <t> in line, runs through elementText.
-        const simple = this.simpleRun(bytes, close + 1, end);
-        if (simple === -2) return -1;
-        if (simple >= 0) {
-          p = simple;
-          continue;
-        }
+        // <is> in any other shape: runs, phonetics, attributes on its <t>.
         const read = elementText(bytes, close + 1, end, 'is', true);
         if (read === undefined) return -1;
         this.raw = read[0];
@@ -536,38 +518,6 @@ export class SheetReader {
       }
       p = close + 1;
     }
-  }
-
-  /**
-   * <t>text</t></is> at `from` (after <is>): sets raw and returns the index past </is>; -1 for
-   * any other shape (runs, phonetics: elementText reads those), -2 when not all in bytes.
-   */
-  private simpleRun(bytes: Buffer, from: number, end: number): number {
-    const prefix = this.prefix;
-    let o = from;
-    while (o < end && bytes[o] !== lt) o++;
-    if (o + 1 >= end) return -2;
-    const n = o + 1 + prefix;
-    if (bytes[n] !== 0x74 || !isNameEnd(bytes[n + 1])) return -1;
-    const close = tagEnd(bytes, o + 1, end);
-    if (close < 0) return -2;
-    if (bytes[close - 1] === slash) return -1;
-    let t = close + 1;
-    while (t < end && bytes[t] !== lt) t++;
-    if (t + 1 >= end) return -2;
-    const m = t + 2 + prefix;
-    if (bytes[t + 1] !== slash || bytes[m] !== 0x74 || !isNameEnd(bytes[m + 1])) return -1;
-    const tClose = tagEnd(bytes, t + 2, end);
-    if (tClose < 0) return -2;
-    let u = tClose + 1;
-    while (u < end && bytes[u] !== lt) u++;
-    if (u + 1 >= end) return -2;
-    const k = u + 2 + prefix;
-    if (bytes[u + 1] !== slash || bytes[k] !== 0x69 || bytes[k + 1] !== 0x73 || !isNameEnd(bytes[k + 2])) return -1;
-    const isClose = tagEnd(bytes, u + 2, end);
-    if (isClose < 0) return -2;
-    this.raw = t > close + 1 ? piece(bytes, close + 1, t) : '';
-    return isClose + 1;
   }
 }
 
@@ -595,9 +545,11 @@ function cellValue(
       return Number.isNaN(date.getTime()) ? null : date;
     }
     default: {
-      if (raw === '') return null;
-      const number = Number(raw.includes('&') ? finish(raw, false) : raw);
-      if (!Number.isFinite(number) || raw.trim() === '') return null;
+      const text = finish(raw, false);
+      // Number('') and Number(' ') are 0: an empty <v> is no value.
+      if (text.trim() === '') return null;
+      const number = Number(text);
+      if (!Number.isFinite(number)) return null;
       return isDateStyle ? excelSerialToDate(number, isDate1904) : number;
     }
   }
