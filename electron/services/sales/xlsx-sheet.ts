@@ -261,6 +261,13 @@ function typeOf(bytes: Uint8Array, from: number, to: number): number {
   return first === 0x73 || first === 0x69 ? typeString : typeNumber;
 }
 
+/** The index of the next '<' at or after `from`; `end` when there is none before it. */
+function nextLt(bytes: Uint8Array, from: number, end: number): number {
+  let i = from;
+  while (i < end && bytes[i] !== lt) i++;
+  return i;
+}
+
 function isNameEnd(b: number | undefined): boolean {
   return b === gt || b === slash || (b !== undefined && b <= 0x20);
 }
@@ -356,8 +363,7 @@ export class SheetReader {
     let column = 0;
     let at = from;
     for (;;) {
-      let open = at;
-      while (open < end && bytes[open] !== lt) open++;
+      const open = nextLt(bytes, at, end);
       if (open + 1 >= end) return -1;
       if (bytes[open + 1] === slash) {
         const n = open + 2 + prefix;
@@ -419,8 +425,7 @@ export class SheetReader {
     // The usual shape, <v>text</v></c>, matched byte by byte.
     const v = from + 1 + prefix;
     if (bytes[from] === lt && bytes[v] === 0x76 && bytes[v + 1] === gt) {
-      let t = v + 2;
-      while (t < end && bytes[t] !== lt) t++;
+      const t = nextLt(bytes, v + 2, end);
       const w = t + 2 + prefix;
       const c = w + 2;
       const cName = c + 2 + prefix;
@@ -449,8 +454,7 @@ export class SheetReader {
       bytes[tName] === 0x74 &&
       bytes[tName + 1] === gt
     ) {
-      let t = tName + 2;
-      while (t < end && bytes[t] !== lt) t++;
+      const t = nextLt(bytes, tName + 2, end);
       const tClose = t + 2 + prefix;
       const isClose = tClose + 4 + prefix;
       const cClose = isClose + 5 + prefix;
@@ -472,8 +476,7 @@ export class SheetReader {
     }
     let p = from;
     for (;;) {
-      let o = p;
-      while (o < end && bytes[o] !== lt) o++;
+      const o = nextLt(bytes, p, end);
       if (o + 1 >= end) return -1;
       if (bytes[o + 1] === slash) {
         const close = tagEnd(bytes, o + 2, end);
