@@ -6,6 +6,8 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { StudioError } from '../../../shared/api/result';
+import { fen } from '../../../shared/fen';
+import { seedLiveSegment } from '../../../test/support/sales/bench-seed';
 import type { SalesKit } from '../../../test/support/sales/test-kit';
 import { cst, makeSalesKit, seedShow } from '../../../test/support/sales/test-kit';
 import { useTempDirs } from '../../../test/support/temp-dirs';
@@ -326,6 +328,47 @@ describe('the sales worker', () => {
       }
       // Still open and answering listed methods.
       expect(await store.call('listShows', 5)).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+  it('keeps the WAL short under a steady stream of sales, with no idle moment to checkpoint in', async () => {
+    // What one sale adds to a WAL that is never checkpointed (a connection of its own).
+    const probe = new SalesDb({ file: path.join(tempDir(), 'probe.db') });
+    const product = probe.saveProduct({
+      name: '赣南脐橙',
+      sku: 'A01',
+      unit: '箱',
+      priceFen: fen(5990),
+      origin: '',
+      certifications: [],
+      shopLinks: {},
+    });
+    const show = probe.createShow({
+      title: '今晚',
+      platforms: ['douyin'],
+      hosts: [],
+      plannedStart: null,
+      timeZone: 'Asia/Shanghai',
+    });
+    probe.startSegment({ showId: show.id, productId: product.id, host: '小王', guest: null, presetId: null });
+    const walOf = (file: string) => fs.statSync(`${file}-wal`).size;
+    for (let i = 0; i < 100; i++) probe.recordSale({ quantity: 1, note: '' });
+    const before = walOf(probe.file);
+    for (let i = 0; i < 200; i++) probe.recordSale({ quantity: 1, note: '' });
+    const perSale = (walOf(probe.file) - before) / 200;
+    probe.close();
+
+    const file = path.join(tempDir(), 'sales.db');
+    const store = new SalesStore({ file }, createNullLogger());
+    await store.open();
+    try {
+      await seedLiveSegment(store, 'stream');
+      const sales = 3000;
+      for (let i = 0; i < sales; i++) await store.call('recordSale', { quantity: 1, note: '' });
+      // The WAL file keeps the largest size it reached: a checkpoint every 1,024 writes holds it
+      // near 1,024 sales' worth; without one it would hold all 3,000.
+      expect(walOf(file)).toBeLessThan(1500 * perSale);
     } finally {
       await store.close();
     }
