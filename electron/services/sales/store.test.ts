@@ -332,6 +332,7 @@ describe('the sales worker', () => {
       await store.close();
     }
   });
+
   it('keeps the WAL short under a steady stream of sales, with no idle moment to checkpoint in', async () => {
     // What one sale adds to a WAL that is never checkpointed (a connection of its own).
     const probe = new SalesDb({ file: path.join(tempDir(), 'probe.db') });

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { CellValue } from '../../../shared/sales/import/cells';
 import { buildZip } from '../../../test/support/show/zip-fixture';
 import { isDateFormatCode, openWorkbook, sheetRows } from './xlsx-reader';
-import { decodeXmlText, excelSerialToDate } from './xlsx-sheet';
+import { decodeXmlText, excelSerialToDate, plainDecimalOf } from './xlsx-sheet';
 import { openZip } from './zip-guard';
 
 interface ReadRow {
@@ -228,6 +228,34 @@ describe('the xlsx reader', () => {
       expect(isDateFormatCode(code), code).toBe(true);
     for (const code of ['General', '0.00', '#,##0.00"元"', '0.00_);[Red](0.00)', '@', '0.00E+00', '\\d0'])
       expect(isDateFormatCode(code), code).toBe(false);
+  });
+
+  it('reads plain decimals from the bytes exactly as Number() reads their text', () => {
+    const decimal = fc
+      .tuple(
+        fc.constantFrom('', '-', '+'),
+        fc.stringMatching(/^[0-9]{0,20}$/u),
+        fc.option(fc.stringMatching(/^[0-9]{0,25}$/u)),
+        fc.constantFrom('', '', '', 'e3', ' ', 'x'),
+      )
+      .map(([sign, whole, fraction, tail]) => `${sign}${whole}${fraction === null ? '' : `.${fraction}`}${tail}`);
+    const check = (text: string) => {
+      const read = plainDecimalOf(Buffer.from(text, 'latin1'), 0, text.length);
+      // NaN: not a plain decimal the fast path takes; the caller reads the text through Number().
+      if (Number.isNaN(read)) return;
+      expect(Object.is(read, Number(text)), text).toBe(true);
+    };
+    fc.assert(fc.property(decimal, check), { numRuns: 5000 });
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (n) => check(String(n))),
+      {
+        numRuns: 5000,
+      },
+    );
+    for (const text of ['59.9', '0.1', '-0', '007', '1.', '.5', '123456789012345', '0.000000000000000000001'])
+      expect(plainDecimalOf(Buffer.from(text), 0, text.length), text).toBe(Number(text));
+    for (const text of ['', '-', '.', '1e5', ' 1', '+1', '1.2.3', '1234567890123456', '&#49;'])
+      expect(plainDecimalOf(Buffer.from(text), 0, text.length), text).toBeNaN();
   });
 
   it('decodes entities and _xHHHH_ escapes, and leaves unknown ones as they are', () => {

@@ -401,9 +401,14 @@ export class SheetReader {
       const content = this.cellContent(bytes, at, end);
       if (content < 0) return -1;
       at = content;
-      const raw = this.raw;
-      if (raw === undefined) continue;
-      const value = cellValue(raw, type, isDateStyle, sharedStrings, isDate1904);
+      let value: CellValue;
+      if (this.rawFrom >= 0) {
+        value = cellValueOfBytes(bytes, this.rawFrom, this.rawTo, type, isDateStyle, this.context);
+      } else {
+        const raw = this.raw;
+        if (raw === undefined) continue;
+        value = cellValue(raw, type, isDateStyle, sharedStrings, isDate1904);
+      }
       if (typeof value === 'string' && value.length > maxCellChars) throw new SheetLimitError('chars', line);
       if (value === null) continue;
       while (cells.length < column - 1) cells.push(null);
@@ -411,8 +416,14 @@ export class SheetReader {
     }
   }
 
-  /** The raw text of the cell read by cellContent (<v> or <is>), undefined if it had none. */
+  /**
+   * The raw text of the cell read by cellContent (<v> or <is>): bytes[rawFrom, rawTo) for the
+   * in-line shapes (not yet a string: a number or a shared string's index needs none), else
+   * `raw`; neither (rawFrom -1, raw undefined) when it had none.
+   */
   private raw: string | undefined;
+  private rawFrom = -1;
+  private rawTo = -1;
 
   /**
    * Reads a cell's content from just past its <c …> up to its </c>: the common shapes
@@ -422,6 +433,7 @@ export class SheetReader {
   private cellContent(bytes: Buffer, from: number, end: number): number {
     const prefix = this.prefix;
     this.raw = undefined;
+    this.rawFrom = -1;
     // The usual shape, <v>text</v></c>, matched byte by byte.
     const v = from + 1 + prefix;
     if (bytes[from] === lt && bytes[v] === 0x76 && bytes[v + 1] === gt) {
@@ -438,7 +450,8 @@ export class SheetReader {
         bytes[cName] === 0x63 &&
         bytes[cName + 1] === gt
       ) {
-        this.raw = t > v + 2 ? piece(bytes, v + 2, t) : '';
+        this.rawFrom = v + 2;
+        this.rawTo = t;
         return cName + 2;
       }
       if (t >= end) return -1;
@@ -469,7 +482,8 @@ export class SheetReader {
         bytes[cClose + 1] === gt &&
         bytes[cClose - 2 - prefix] === lt
       ) {
-        this.raw = t > tName + 2 ? piece(bytes, tName + 2, t) : '';
+        this.rawFrom = tName + 2;
+        this.rawTo = t;
         return cClose + 2;
       }
       if (t >= end) return -1;
@@ -522,6 +536,71 @@ export class SheetReader {
       p = close + 1;
     }
   }
+}
+
+/** Powers of ten a double holds exactly. */
+const exactTens = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+
+/**
+ * The number written in bytes[from, to) when it is a plain decimal (an optional '-', digits, an
+ * optional fraction) of at most 15 significant digits, else NaN (the caller then goes through
+ * Number()). Such a number is its digits as an integer divided by a power of ten, both exact in a
+ * double, and IEEE division rounds the quotient correctly, so this is what Number() gives for
+ * the same text (Clinger's fast path).
+ */
+export function plainDecimalOf(bytes: Uint8Array, from: number, to: number): number {
+  let i = from;
+  const isNegative = bytes[i] === 0x2d;
+  if (isNegative) i++;
+  let mantissa = 0;
+  let digits = 0;
+  let significant = 0;
+  let places = -1;
+  for (; i < to; i++) {
+    const b = bytes[i] as number;
+    if (b >= 0x30 && b <= 0x39) {
+      digits++;
+      if (mantissa !== 0 || b !== 0x30) significant++;
+      mantissa = mantissa * 10 + (b - 0x30);
+      if (places >= 0) places++;
+    } else if (b === 0x2e && places < 0) {
+      places = 0;
+    } else {
+      return Number.NaN;
+    }
+  }
+  // No digit ('', '-', '.'), or more than a double's exact digits or divisors.
+  if (digits === 0 || significant > 15 || places > 22) return Number.NaN;
+  const value = places <= 0 ? mantissa : mantissa / (exactTens[places] as number);
+  return isNegative ? -value : value;
+}
+
+/**
+ * A cell's value from its raw bytes[from, to): numbers and shared-string indices read from the
+ * bytes when they are plain (most are), anything else through its text (cellValue).
+ */
+function cellValueOfBytes(
+  bytes: Buffer,
+  from: number,
+  to: number,
+  type: number,
+  isDateStyle: boolean,
+  context: SheetContext,
+): CellValue {
+  if (type === typeNumber || type === typeShared) {
+    const number = plainDecimalOf(bytes, from, to);
+    if (!Number.isNaN(number)) {
+      if (type === typeShared) return Number.isInteger(number) ? (context.sharedStrings[number] ?? null) : null;
+      return isDateStyle ? excelSerialToDate(number, context.isDate1904) : number;
+    }
+  }
+  return cellValue(
+    to > from ? piece(bytes, from, to) : '',
+    type,
+    isDateStyle,
+    context.sharedStrings,
+    context.isDate1904,
+  );
 }
 
 /** A cell's value from its raw <v> or <is> text, its type and whether its style shows a date. */
