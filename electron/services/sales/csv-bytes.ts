@@ -108,7 +108,7 @@ function isAsciiMarker(u8: Uint8Array, s: number, length: number): boolean {
 }
 
 /** What an unread cell becomes without decoding it: 0 '', 1 omittedCell, 2 decode and check. */
-function unreadCell(u8: Uint8Array, s: number, e: number, hasDoubled: boolean, isGb: boolean): 0 | 1 | 2 {
+export function unreadCell(u8: Uint8Array, s: number, e: number, hasDoubled: boolean, isGb: boolean): 0 | 1 | 2 {
   const length = e - s;
   if (length === 0) return 0;
   const first = u8[s] as number;

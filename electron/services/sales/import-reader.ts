@@ -660,6 +660,7 @@ async function* xlsxRows(
   source: FileSource,
   sniff: SniffResult,
   onBytes: (n: number) => void,
+  view: RowView,
 ): AsyncGenerator<FileRow[]> {
   try {
     const zip = await openZip(
@@ -671,7 +672,7 @@ async function* xlsxRows(
     const limits = { maxColumns: importLimits.recordCells, maxCellChars: importLimits.cellChars };
     for (const sheet of workbook.sheets) {
       let batch: FileRow[] = [];
-      for await (const rows of sheetRows(zip, workbook, sheet, limits, onBytes)) {
+      for await (const rows of sheetRows(zip, workbook, sheet, limits, onBytes, view)) {
         for (const row of rows) batch.push({ cells: row.cells, line: row.line, sheet: sheet.name });
         if (batch.length >= 2000) {
           yield batch;
@@ -777,7 +778,8 @@ async function* htmlRows(
 /**
  * What the caller reads of each row, changeable while rows are read: once `wanted` is set (1 for
  * each column read as text, see CellProjection), CSV rows read from then on carry the other
- * cells only as '' (empty) or csv-records' omittedCell. XLSX and HTML rows are always whole.
+ * cells only as '' (empty) or csv-records' omittedCell, and so do XLSX rows for their other
+ * text cells (numbers and shared strings cost no string to read). HTML rows are always whole.
  */
 export interface RowView {
   wanted?: Uint8Array | undefined;
@@ -794,7 +796,7 @@ export function readRows(
     case 'csv':
       return csvRows(source, sniff, onBytes, view);
     case 'xlsx':
-      return xlsxRows(source, sniff, onBytes);
+      return xlsxRows(source, sniff, onBytes, view);
     case 'html':
       return htmlRows(source, sniff, onBytes);
     default:

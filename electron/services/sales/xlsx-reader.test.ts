@@ -3,7 +3,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import type { CellValue } from '../../../shared/sales/import/cells';
+import { cellText, isEmptyCell } from '../../../shared/sales/import/cells';
 import { buildZip } from '../../../test/support/show/zip-fixture';
+import { omittedCell } from './csv-records';
 import { isDateFormatCode, openWorkbook, sheetRows } from './xlsx-reader';
 import { decodeXmlText, excelSerialToDate, plainDecimalOf } from './xlsx-sheet';
 import { openZip } from './zip-guard';
@@ -16,12 +18,12 @@ interface ReadRow {
 
 const limits = { maxColumns: 1000, maxCellChars: 32_767 };
 
-async function readXlsx(bytes: Buffer): Promise<ReadRow[]> {
+async function readXlsx(bytes: Buffer, wanted?: Uint8Array): Promise<ReadRow[]> {
   const zip = await openZip({ kind: 'bytes', bytes }, bytes.length, 'test.xlsx');
   const workbook = await openWorkbook(zip);
   const out: ReadRow[] = [];
   for (const sheet of workbook.sheets) {
-    for await (const rows of sheetRows(zip, workbook, sheet, limits, () => undefined)) {
+    for await (const rows of sheetRows(zip, workbook, sheet, limits, () => undefined, { wanted })) {
       for (const row of rows) out.push({ sheet: sheet.name, line: row.line, cells: row.cells });
     }
   }
@@ -145,6 +147,57 @@ describe('the xlsx reader', () => {
             useSharedStrings,
           );
           expect(comparable(await readXlsx(bytes))).toEqual(comparable(await readWithExceljs(bytes)));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('reads the columns nobody reads as CSV does: empty or not, without their text', async () => {
+    // Markers of empty cells, padded ones, and text; inline strings (the in-line shape) and numbers.
+    const unreadable: fc.Arbitrary<Written> = fc.oneof(
+      text,
+      fc.constantFrom(
+        '-',
+        '--',
+        '—',
+        '/',
+        'null',
+        'NULL',
+        'N/A',
+        '无',
+        ' - ',
+        '\t-',
+        "'-",
+        '="-"',
+        'a_b',
+        '-x',
+        '无货',
+      ),
+      fc.integer({ min: -1000, max: 1000 }),
+      fc.constant(null),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.array(unreadable, { maxLength: 8 }), { minLength: 1, maxLength: 12 }),
+        fc.uint8Array({ min: 0, max: 1, minLength: 0, maxLength: 8 }),
+        async (rows, wanted) => {
+          const bytes = await writeWorkbook([{ name: '订单列表', rows }], false);
+          const whole = await readXlsx(bytes);
+          const projected = await readXlsx(bytes, wanted);
+          expect(projected.map((r) => r.line)).toEqual(whole.map((r) => r.line));
+          projected.forEach((row, r) => {
+            const full = whole[r]?.cells ?? [];
+            expect(row.cells).toHaveLength(full.length);
+            row.cells.forEach((value, c) => {
+              if (c >= wanted.length || wanted[c] === 1 || typeof full[c] !== 'string') {
+                expect(value, `row ${r} column ${c}`).toEqual(full[c]);
+              } else {
+                expect([full[c], '', omittedCell]).toContain(value);
+                expect(isEmptyCell(cellText(value)), `row ${r} column ${c}`).toBe(isEmptyCell(cellText(full[c])));
+              }
+            });
+          });
         },
       ),
       { numRuns: 60 },

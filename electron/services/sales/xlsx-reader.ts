@@ -1,6 +1,6 @@
 import path from 'node:path/posix';
 
-import type { SheetRow } from './xlsx-sheet';
+import type { SheetContext, SheetRow } from './xlsx-sheet';
 import { readSharedStrings, SheetReader } from './xlsx-sheet';
 import type { ZipArchive } from './zip-guard';
 
@@ -162,8 +162,9 @@ export async function* sheetRows(
   sheet: SheetPart,
   limits: XlsxLimits,
   onCompressed: (n: number) => void,
+  view?: SheetContext['view'],
 ): AsyncGenerator<SheetRow[]> {
-  const reader = new SheetReader({ ...workbook, ...limits });
+  const reader = new SheetReader({ ...workbook, ...limits, view });
   for await (const chunk of zip.chunks(sheet.entry, onCompressed)) {
     const rows = reader.push(chunk);
     if (rows.length > 0) yield rows;

@@ -1,4 +1,6 @@
 import type { CellValue } from '../../../shared/sales/import/cells';
+import { unreadCell } from './csv-bytes';
+import { omittedCell } from './csv-records';
 
 // The byte-level reader of an xlsx's sheet XML and shared strings (SpreadsheetML): rows of cell
 // values straight from the inflated UTF-8 bytes, one pass, no DOM and no event per tag. Through
@@ -31,6 +33,12 @@ export interface SheetContext {
   readonly maxColumns: number;
   /** Longest text a cell may hold. */
   readonly maxCellChars: number;
+  /**
+   * The columns the caller reads, changeable while rows are read (import-reader's RowView): once
+   * `wanted` is set, a text cell of a column it has 0 for comes back as '' when empty and as
+   * csv-records' omittedCell otherwise, without a string made of its bytes (as CSV cells do).
+   */
+  readonly view?: { readonly wanted?: Uint8Array | undefined } | undefined;
 }
 
 /** A row or cell past the limits: the row number, and which limit. */
@@ -358,6 +366,7 @@ export class SheetReader {
   /** Reads one row's cells from `from` up to its </row>; the index past it, or -1 if incomplete. */
   private row(bytes: Buffer, from: number, end: number, line: number): number {
     const { sharedStrings, dateStyles, isDate1904, maxColumns, maxCellChars } = this.context;
+    const wanted = this.context.view?.wanted;
     const prefix = this.prefix;
     const cells: CellValue[] = [];
     let column = 0;
@@ -403,7 +412,10 @@ export class SheetReader {
       at = content;
       let value: CellValue;
       if (this.rawFrom >= 0) {
-        value = cellValueOfBytes(bytes, this.rawFrom, this.rawTo, type, isDateStyle, this.context);
+        const isUnread =
+          type === typeString && wanted !== undefined && column <= wanted.length && wanted[column - 1] !== 1;
+        const unread = isUnread ? unreadText(bytes, this.rawFrom, this.rawTo, maxCellChars) : undefined;
+        value = unread ?? cellValueOfBytes(bytes, this.rawFrom, this.rawTo, type, isDateStyle, this.context);
       } else {
         const raw = this.raw;
         if (raw === undefined) continue;
@@ -573,6 +585,21 @@ export function plainDecimalOf(bytes: Uint8Array, from: number, to: number): num
   if (digits === 0 || significant > 15 || places > 22) return Number.NaN;
   const value = places <= 0 ? mantissa : mantissa / (exactTens[places] as number);
   return isNegative ? -value : value;
+}
+
+/**
+ * An unread text cell's stand-in ('' or omittedCell) from its raw bytes[from, to), or undefined
+ * when only its decoded text can tell (an entity or _xHHHH_ escape in it, padding, a marker that
+ * is not plain, or more bytes than a cell may hold characters: the full read reports it).
+ */
+function unreadText(bytes: Buffer, from: number, to: number, maxCellChars: number): string | undefined {
+  if (to - from > maxCellChars) return undefined;
+  for (let i = from; i < to; i++) {
+    const b = bytes[i];
+    if (b === 0x26 || b === 0x5f) return undefined; // & or _
+  }
+  const kind = unreadCell(bytes, from, to, false, false);
+  return kind === 0 ? '' : kind === 1 ? omittedCell : undefined;
 }
 
 /**
