@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 import { StudioError } from '../../../shared/api/result';
 import { cellText, isEmptyCell } from '../../../shared/sales/import/cells';
+import { emptyLookingCells } from '../../../test/support/sales/empty-looking-cells';
 import type { ByteEncoding } from './csv-bytes';
 import { isByteDelimiter, lastRecordEndBytes, splitRecordBytes } from './csv-bytes';
 import type { CellProjection } from './csv-records';
@@ -53,23 +54,7 @@ function agree(
 }
 
 const cellArbitrary = fc.oneof(
-  fc.constantFrom(
-    '',
-    '-',
-    '--',
-    '—',
-    '/',
-    'null',
-    'NULL',
-    'N/A',
-    '无',
-    ' - ',
-    '\t-',
-    '="-"',
-    "'无",
-    '\uFEFF-',
-    '\uFEFF',
-  ),
+  fc.constantFrom(...emptyLookingCells),
   fc.constantFrom('脐橙 5斤', '已完成', '是', '否', '广东省', '¥1,234.50', '59.90', '1', '0', 'a', 'ab'),
   fc.constantFrom('="6917926768823643751"', '\t6917926768823643751', "'3512", '\uFEFF订单号', '中\u3000'),
   fc.constantFrom('"脐橙, 5斤 ""特级"""', '"a;b"', '"\tx"', '""', '""""', '"-"', '"多\n行"', '"ab"c', 'a"b'),
