@@ -145,7 +145,7 @@ async function exceljsRead(file: string, log: (m: string) => void): Promise<Benc
         worksheets: 'emit',
         entries: 'ignore',
       });
-      for await (const sheet of reader) for await (const row of sheet) rows += row.number > 0 ? 1 : 0;
+      for await (const sheet of reader) for await (const _row of sheet) rows += 1;
     } catch (error) {
       failure = String(error);
     }

@@ -673,7 +673,7 @@ async function* xlsxRows(
     for (const sheet of workbook.sheets) {
       let batch: FileRow[] = [];
       for await (const rows of sheetRows(zip, workbook, sheet, limits, onBytes, view)) {
-        for (const row of rows) batch.push({ cells: row.cells, line: row.line, sheet: sheet.name });
+        for (const row of rows) batch.push(row);
         if (batch.length >= 2000) {
           yield batch;
           batch = [];

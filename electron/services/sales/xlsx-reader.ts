@@ -23,11 +23,8 @@ export interface Workbook {
   readonly isDate1904: boolean;
 }
 
-/** What a sheet's row becomes for the import reader, with the limits it applies. */
-export interface XlsxLimits {
-  readonly maxColumns: number;
-  readonly maxCellChars: number;
-}
+/** The limits a sheet's rows are read under. */
+export type XlsxLimits = Pick<SheetContext, 'maxColumns' | 'maxCellChars'>;
 
 type XmlElement = { readonly name: string; readonly attributes: Readonly<Record<string, string>> };
 
@@ -164,7 +161,7 @@ export async function* sheetRows(
   onCompressed: (n: number) => void,
   view?: SheetContext['view'],
 ): AsyncGenerator<SheetRow[]> {
-  const reader = new SheetReader({ ...workbook, ...limits, view });
+  const reader = new SheetReader({ ...workbook, ...limits, sheet: sheet.name, view });
   for await (const chunk of zip.chunks(sheet.entry, onCompressed)) {
     const rows = reader.push(chunk);
     if (rows.length > 0) yield rows;

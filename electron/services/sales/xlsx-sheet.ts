@@ -17,10 +17,11 @@ const slash = 0x2f;
 const quote = 0x22;
 const apos = 0x27;
 
-/** One row of a sheet: its cells by column (from 0) and its row number. */
+/** One row of a sheet: its cells by column (from 0), its row number and its sheet's tab name. */
 export interface SheetRow {
   readonly cells: CellValue[];
   readonly line: number;
+  readonly sheet: string | null;
 }
 
 /** What the sheet reader needs from the workbook. */
@@ -33,6 +34,8 @@ export interface SheetContext {
   readonly maxColumns: number;
   /** Longest text a cell may hold. */
   readonly maxCellChars: number;
+  /** The sheet's tab name, which every row carries (null when the workbook names none). */
+  readonly sheet?: string | null | undefined;
   /**
    * The columns the caller reads, changeable while rows are read (import-reader's RowView): once
    * `wanted` is set, a text cell of a column it has 0 for comes back as '' when empty and as
@@ -306,6 +309,7 @@ export class SheetReader {
 
   private drain(): SheetRow[] {
     const rows: SheetRow[] = [];
+    const sheet = this.context.sheet ?? null;
     const bytes = this.pending;
     const end = bytes.length;
     let at = 0;
@@ -345,7 +349,7 @@ export class SheetReader {
       const line = (r < 0 ? 0 : rowNumberOf(bytes, r, found[1] as number)) || this.lastLine + 1;
       if (bytes[close - 1] === slash) {
         this.lastLine = line;
-        rows.push({ cells: [], line });
+        rows.push({ cells: [], line, sheet });
         at = close + 1;
         continue;
       }
@@ -356,7 +360,7 @@ export class SheetReader {
         break;
       }
       this.lastLine = line;
-      rows.push({ cells: this.cells, line });
+      rows.push({ cells: this.cells, line, sheet });
       at = next;
     }
     this.pending = at >= end ? Buffer.alloc(0) : Buffer.from(bytes.subarray(at));
