@@ -90,6 +90,11 @@ export class SalesDb {
     this.conn.checkpoint();
   }
 
+  /** Writes the WAL out to `bytes` ahead of the commits that fill it (SalesConnection.preallocateWal). */
+  preallocateWal(bytes: number): number {
+    return this.conn.preallocateWal(bytes);
+  }
+
   /** Hands checkpoints to another thread (the sales worker's checkpoint thread), or back here. */
   useCheckpointer(checkpointer: (() => Promise<void>) | undefined): void {
     this.conn.useCheckpointer(checkpointer);

@@ -334,32 +334,7 @@ describe('the sales worker', () => {
   });
 
   it('keeps the WAL short under a steady stream of sales, with no idle moment to checkpoint in', async () => {
-    // What one sale adds to a WAL that is never checkpointed (a connection of its own).
-    const probe = new SalesDb({ file: path.join(tempDir(), 'probe.db') });
-    const product = probe.saveProduct({
-      name: '赣南脐橙',
-      sku: 'A01',
-      unit: '箱',
-      priceFen: fen(5990),
-      origin: '',
-      certifications: [],
-      shopLinks: {},
-    });
-    const show = probe.createShow({
-      title: '今晚',
-      platforms: ['douyin'],
-      hosts: [],
-      plannedStart: null,
-      timeZone: 'Asia/Shanghai',
-    });
-    probe.startSegment({ showId: show.id, productId: product.id, host: '小王', guest: null, presetId: null });
-    const walOf = (file: string) => fs.statSync(`${file}-wal`).size;
-    for (let i = 0; i < 100; i++) probe.recordSale({ quantity: 1, note: '' });
-    const before = walOf(probe.file);
-    for (let i = 0; i < 200; i++) probe.recordSale({ quantity: 1, note: '' });
-    const perSale = (walOf(probe.file) - before) / 200;
-    probe.close();
-
+    const perSale = walBytesPerSale();
     const file = path.join(tempDir(), 'sales.db');
     const store = new SalesStore({ file }, createNullLogger());
     await store.open();
@@ -374,7 +349,95 @@ describe('the sales worker', () => {
       await store.close();
     }
   });
+
+  it('writes the WAL out at open, so a run of sales writes over it instead of growing it', async () => {
+    const perSale = walBytesPerSale();
+    const file = path.join(tempDir(), 'sales.db');
+    const store = new SalesStore({ file }, createNullLogger());
+    await store.open();
+    try {
+      // Room for the sales between two per-writes checkpoints (1,024 writes).
+      const opened = walOf(file);
+      expect(opened).toBeGreaterThanOrEqual(1024 * perSale);
+      await seedLiveSegment(store, 'ahead');
+      for (let i = 0; i < 900; i++) await store.call('recordSale', { quantity: 1, note: '' });
+      expect(walOf(file)).toBe(opened);
+    } finally {
+      await store.close();
+    }
+    // Closed cleanly, every sale is in the file and the WAL is gone with its zeros.
+    const raw = new Database(file, { readonly: true });
+    expect(raw.prepare('SELECT count(*) n FROM sales').get()).toEqual({ n: 900 });
+    raw.close();
+  });
+
+  it('a WAL written out ahead gives back every commit after a crash; an impossible size writes nothing', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'sales.db');
+    const db = new SalesDb({ file });
+    const size = walOf(file);
+    const ahead = 4 * 1024 * 1024;
+    expect(db.preallocateWal(ahead)).toBe(ahead - size);
+    expect(walOf(file)).toBe(ahead);
+    expect(db.preallocateWal(ahead / 2)).toBe(0);
+    // More than the disk has room for: nothing is written, the file is as it was.
+    expect(db.preallocateWal(Number.MAX_SAFE_INTEGER)).toBe(0);
+    expect(walOf(file)).toBe(ahead);
+    seedSegmentIn(db);
+    for (let i = 0; i < 60; i++) db.recordSale({ quantity: 1, note: '', entryKey: `crash-${i}` });
+    expect(walOf(file)).toBe(ahead);
+    // The files as a crash leaves them (no wal-index, so the next open recovers from the WAL
+    // itself and reads it up to the zeros); the database file holds none of the sales yet.
+    const copy = path.join(dir, 'copy.db');
+    fs.copyFileSync(file, copy);
+    fs.copyFileSync(`${file}-wal`, `${copy}-wal`);
+    db.close();
+    const raw = new Database(copy);
+    expect(raw.prepare('SELECT count(*) n FROM sales').get()).toEqual({ n: 60 });
+    expect(raw.prepare("SELECT entry_key FROM sales WHERE entry_key = 'crash-59'").get()).toEqual({
+      entry_key: 'crash-59',
+    });
+    expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
+    raw.close();
+  });
 });
+
+function walOf(file: string): number {
+  return fs.statSync(`${file}-wal`).size;
+}
+
+/** A product and a live segment, straight into a SalesDb. */
+function seedSegmentIn(db: SalesDb): void {
+  const product = db.saveProduct({
+    name: '赣南脐橙',
+    sku: 'A01',
+    unit: '箱',
+    priceFen: fen(5990),
+    origin: '',
+    certifications: [],
+    shopLinks: {},
+  });
+  const show = db.createShow({
+    title: '今晚',
+    platforms: ['douyin'],
+    hosts: [],
+    plannedStart: null,
+    timeZone: 'Asia/Shanghai',
+  });
+  db.startSegment({ showId: show.id, productId: product.id, host: '小王', guest: null, presetId: null });
+}
+
+/** What one sale adds to a WAL that is never checkpointed nor written out ahead (a connection of its own). */
+function walBytesPerSale(): number {
+  const probe = new SalesDb({ file: path.join(tempDir(), 'probe.db') });
+  seedSegmentIn(probe);
+  for (let i = 0; i < 100; i++) probe.recordSale({ quantity: 1, note: '' });
+  const before = walOf(probe.file);
+  for (let i = 0; i < 200; i++) probe.recordSale({ quantity: 1, note: '' });
+  const perSale = (walOf(probe.file) - before) / 200;
+  probe.close();
+  return perSale;
+}
 
 describe('a database that cannot be opened', () => {
   it('corrupt: a coded error, the app keeps answering, and a backup brings the log back', async () => {
