@@ -2,19 +2,22 @@
 
 const countedStatuses = "('placed', 'paid')";
 
+/** The time ranges' index is by ten minutes: `ordered_at / 600000` exactly (migration 10). */
+export const rangeBucketMs = 600_000;
+
 /**
- * Sales ordered in [from, to), through the index by minute (migration 8): four parameters,
- * orderedRangeParams(from, to). The minute bounds hold every row of the range whether SQLite's
+ * Sales ordered in [from, to), through the index by ten minutes (migration 10): four parameters,
+ * orderedRangeParams(from, to). The bucket bounds hold every row of the range whether SQLite's
  * integer division truncates (a time before 1970) or the value is not an integer; the exact
  * bounds then decide.
  */
 export function orderedInRange(alias: '' | 's.'): string {
-  return `${alias}ordered_at / 60000 BETWEEN ? AND ? AND ${alias}ordered_at >= ? AND ${alias}ordered_at < ?`;
+  return `${alias}ordered_at / ${rangeBucketMs} BETWEEN ? AND ? AND ${alias}ordered_at >= ? AND ${alias}ordered_at < ?`;
 }
 
 /** The parameters of {@link orderedInRange}. */
 export function orderedRangeParams(from: number, to: number): [number, number, number, number] {
-  return [Math.floor(from / 60_000), Math.floor(to / 60_000) + 1, from, to];
+  return [Math.floor(from / rangeBucketMs), Math.floor(to / rangeBucketMs) + 1, from, to];
 }
 
 export const salesQueries = {

@@ -13,6 +13,7 @@ import { cst, makeSalesKit, seedShow } from '../../../test/support/sales/test-ki
 import { useTempDirs } from '../../../test/support/temp-dirs';
 import { createNullLogger } from '../logger';
 import { latestVersion, migrate, migrations } from './migrations';
+import { rangeBucketMs } from './queries';
 import { SalesDb } from './sales-db';
 import { SalesStore } from './store';
 import { toSalesError } from './store-errors';
@@ -140,20 +141,21 @@ describe('migrations', () => {
     expect(plans.showRollup?.join()).toContain('SEARCH sales_minute USING PRIMARY KEY (show_id=?)');
     expect(plans.productRollup?.join()).toContain('sales_minute_product (product_id=?)');
     expect(plans.byExternal?.join()).toContain('sales_external');
-    expect(plans.salesInRange?.join()).toContain('sales_ordered_minute');
+    expect(plans.salesInRange?.join()).toContain('sales_ordered_bucket');
   });
 
-  // The range index is by minute (migration 8), the range itself exact: whatever the bounds
-  // (mid-minute, before 1970, where SQLite's division truncates) and whatever an old file holds
-  // (a time stored as a real), a range gives the sales a plain comparison would, no more.
-  it('finds exactly the sales of a time range through the minute index', () => {
+  // The range index is by ten minutes (migration 10), the range itself exact: whatever the
+  // bounds (mid-bucket, before 1970, where SQLite's division truncates) and whatever an old file
+  // holds (a time stored as a real), a range gives the sales a plain comparison would, no more.
+  it('finds exactly the sales of a time range through the ten-minute index', () => {
     const file = path.join(tempDir(), 'sales.db');
     new SalesDb({ file }).close();
     const raw = new Database(file);
     const times: number[] = [];
-    for (let t = -200_000; t <= 400_000; t += 7_919) times.push(t);
-    for (const edge of [-120_000, -60_001, -60_000, -1, 0, 59_999, 60_000, 60_001, 120_000]) times.push(edge);
-    times.push(119_999.5, 60_000.25, -59_999.5);
+    const b = rangeBucketMs;
+    for (let t = -3 * b; t <= 6 * b; t += 79_193) times.push(t);
+    for (const edge of [-2 * b, -b - 1, -b, -1, 0, b - 1, b, b + 1, 2 * b]) times.push(edge);
+    times.push(2 * b - 0.5, b + 0.25, -b + 0.5);
     const insert = raw.prepare(
       `INSERT INTO sales (quantity, unit_price_fen, amount_fen, source, ordered_at, entered_at, status)
        VALUES (1, 100, 100, 'manual', ?, 1, 'paid')`,
@@ -164,9 +166,9 @@ describe('migrations', () => {
     const db = new SalesDb({ file });
     try {
       const bound = fc.oneof(
-        fc.integer({ min: -250_000, max: 450_000 }),
+        fc.integer({ min: -4 * b, max: 7 * b }),
         fc.constantFrom(...times),
-        fc.integer({ min: -4, max: 7 }).map((m) => m * 60_000),
+        fc.integer({ min: -4, max: 7 }).map((m) => m * b),
       );
       fc.assert(
         fc.property(bound, bound, (a, b) => {
