@@ -9,8 +9,12 @@ import { writeDouyinOrders } from '../../../test/fixtures/orders/make-fixtures';
 import { rollupsOf } from '../../../test/support/sales/rollups';
 import { makeSalesKit, seedShow } from '../../../test/support/sales/test-kit';
 import { useTempDirs } from '../../../test/support/temp-dirs';
-import { nextChunkRows } from './import-staging';
+import { Catalog } from './catalog';
+import { ConfigRepo } from './config-repo';
+import { SalesConnection } from './connection';
+import { ImportStaging, nextChunkRows } from './import-staging';
 import { SalesDb } from './sales-db';
+import { ShowsRepo } from './shows-repo';
 import { packStaged } from './staged-columns';
 
 // A large import is committed in chunks, each its own transaction, so other requests get in
@@ -188,6 +192,86 @@ describe('import staging', () => {
       expect(db.stageSummary('job-r')).toMatchObject({ staged: 30, repeatedRows: 3, orders: 30, amountFen: 30 * 5990 });
     } finally {
       db.close();
+    }
+  });
+
+  // A chunk inserts without foreign-key checks (import-staging.ts withoutReferenceChecks): what
+  // they would check holds because nothing a chunk's rows name can be deleted, and the checks are
+  // on again for every other write the moment a chunk is done, or fails.
+  it('commits without looking references up, which hold all the same; the checks are back after every chunk', async () => {
+    const file = path.join(tempDir(), 'sales.db');
+    const conn = new SalesConnection({ file });
+    const settings = new ConfigRepo(conn);
+    const catalog = new Catalog(conn);
+    const shows = new ShowsRepo(conn, catalog, settings);
+    const staging = new ImportStaging(conn, catalog, shows, settings);
+    const isChecking = () => conn.db.pragma('foreign_keys', { simple: true });
+    try {
+      const product = catalog.saveProduct({
+        name: '赣南脐橙',
+        sku: 'A01',
+        unit: '',
+        priceFen: 5990 as never,
+        origin: '',
+        certifications: [],
+        shopLinks: {},
+      });
+      const show = shows.createShow({
+        title: '脐橙专场',
+        platforms: [],
+        hosts: [],
+        plannedStart: null,
+        timeZone: 'Asia/Shanghai',
+      });
+      const { live } = shows.startSegment({
+        showId: show.id,
+        productId: product.id,
+        host: '小王',
+        guest: null,
+        presetId: null,
+        startedAt: Date.UTC(2026, 3, 15, 12),
+      });
+      staging.stageBegin('job-f', 'orders.csv', 'douyin');
+      staging.stageBatch('job-f', packStaged(orders(12_000)));
+      const { firstSeq, lastSeq } = staging.commitBegin('job-f', 0);
+      await staging.commitRange('job-f', firstSeq, lastSeq);
+      expect(isChecking()).toBe(1);
+      expect(staging.commitEnd('job-f')).toMatchObject({ imported: 12_000, attributed: 12_000 });
+      const named = conn.db
+        .prepare(
+          'SELECT count(*) n FROM sales WHERE product_id = ? AND show_id = ? AND segment_id = ? AND import_id = ?',
+        )
+        .get(product.id, show.id, live.id, 'job-f') as { n: number };
+      expect(named.n).toBe(12_000);
+      expect(conn.db.pragma('foreign_key_check')).toEqual([]);
+      // What the checks were skipped for cannot go: the schema refuses it.
+      for (const [table, id] of [
+        ['products', product.id],
+        ['shows', show.id],
+        ['segments', live.id],
+      ] as const) {
+        expect(() => conn.db.prepare(`DELETE FROM ${table} WHERE id = ?`).run(id)).toThrow(/never deleted/u);
+      }
+      // A chunk that fails leaves the checks on too.
+      staging.stageBegin('job-g', 'orders.csv', 'douyin');
+      staging.stageBatch('job-g', packStaged(orders(3_000)));
+      const range = staging.commitBegin('job-g', 0);
+      conn.db.exec("CREATE TEMP TRIGGER refuse BEFORE INSERT ON sales BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+      await expect(staging.commitRange('job-g', range.firstSeq, range.lastSeq)).rejects.toThrow(/disk full/u);
+      expect(isChecking()).toBe(1);
+      // And with them on, a sale naming a product that is not there is refused.
+      conn.db.exec('DROP TRIGGER temp.refuse');
+      expect(() =>
+        conn.db
+          .prepare(
+            `INSERT INTO sales (product_id, quantity, unit_price_fen, amount_fen, source, ordered_at, entered_at, status)
+             VALUES ('no-such-product', 1, 100, 100, 'manual', 1, 1, 'paid')`,
+          )
+          .run(),
+      ).toThrow(/FOREIGN KEY/u);
+    } finally {
+      staging.close();
+      conn.close();
     }
   });
 });

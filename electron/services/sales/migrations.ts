@@ -283,6 +283,20 @@ export const migrations: readonly { readonly name: string; readonly up: string }
       CREATE INDEX sales_ordered_bucket ON sales(ordered_at / 600000);
     `,
   },
+  {
+    name: 'shows, segments and products are never deleted',
+    up: `
+      -- Nothing deletes them (a product is archived, a show or segment stays in the log's
+      -- history); the schema now says so, and an import chunk relies on it to insert without
+      -- looking each row's show, segment and product up again (import-staging.ts).
+      CREATE TRIGGER products_never_deleted BEFORE DELETE ON products
+        BEGIN SELECT RAISE(ABORT, 'products are never deleted; archive them'); END;
+      CREATE TRIGGER shows_never_deleted BEFORE DELETE ON shows
+        BEGIN SELECT RAISE(ABORT, 'shows are never deleted'); END;
+      CREATE TRIGGER segments_never_deleted BEFORE DELETE ON segments
+        BEGIN SELECT RAISE(ABORT, 'segments are never deleted'); END;
+    `,
+  },
 ];
 
 /**
