@@ -189,6 +189,37 @@ describe('staged sums blocks', () => {
     expect(sums.take(2 * b + 1, 3 * b, 3 * b)).toBeUndefined();
   });
 
+  it('keep each show, segment, product and minute apart; a time beyond the number key leaves its block to SQL', () => {
+    const sums = new StagedSums();
+    const minute = start / 60_000;
+    // The same ids in other places, and none at all: each its own roll-up row.
+    const rows = [
+      row,
+      { ...row, productId: 'q' },
+      { ...row, segmentId: 'p', productId: 'g' },
+      { ...row, showId: null, segmentId: null, productId: null },
+      { ...row, orderedAt: start + 60_000 },
+      { ...row, orderedAt: -start },
+    ];
+    for (let seq = 1; seq <= b; seq++) sums.add(seq, rows[seq % rows.length] as typeof row);
+    const keys = sums.take(1, b, 2 * b)?.rollup.map((r) => r.slice(0, 4).join('|'));
+    expect(new Set(keys)).toEqual(
+      new Set([
+        's|g|p|' + minute,
+        's|g|q|' + minute,
+        's|p|g|' + minute,
+        '|||' + minute,
+        `s|g|p|${minute + 1}`,
+        `s|g|p|${-minute}`,
+      ]),
+    );
+    // 2^31 minutes is the year 6053: such a row's block is summed in SQL, the next one is not.
+    sums.add(b + 1, { ...row, orderedAt: 2 ** 31 * 60_000 });
+    for (let seq = b + 2; seq <= 3 * b; seq++) sums.add(seq, row);
+    expect(sums.take(b + 1, 2 * b, 3 * b)).toBeUndefined();
+    expect(sums.take(2 * b + 1, 3 * b, 3 * b)?.rollup).toEqual([['s', 'g', 'p', minute, b * 100, b, 2 * b, 0, 0, 0]]);
+  });
+
   it('chunks end on whole blocks', () => {
     expect(blockAlignedEnd(1, b / 2, 100_000)).toBe(b);
     expect(blockAlignedEnd(1, 2 * b + 10, 100_000)).toBe(2 * b);

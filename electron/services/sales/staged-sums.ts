@@ -57,18 +57,46 @@ export interface ShowTotals {
 }
 
 interface Block {
-  rollup: Map<string, RollupRow>;
+  /** By rollupKey(triple, minute). */
+  rollup: Map<number, RollupRow>;
   shows: Map<string | null, ShowTotals>;
 }
 
 const isCounted = (status: string) => status === 'placed' || status === 'paid';
 
+/**
+ * A roll-up key as one number: (show, segment, product) as a small number, and the minute. A
+ * string key made of the three ids cost a new string and its hash per staged row (the largest
+ * item of the database worker's staging after the inserts themselves); the ids themselves are
+ * the same few strings row after row, whose hashes V8 keeps. Exact for minutes within ±2^31
+ * (the year 6053) and fewer than 2^21 triples; a row beyond either is summed in SQL.
+ */
+const tripleLimit = 2 ** 21;
+const minuteLimit = 2 ** 31;
+const rollupKey = (triple: number, minute: number) => minute * tripleLimit + triple;
+
 export class StagedSums {
   /** By block index; null: not exact (or already committed). */
   private readonly blocks: (Block | null)[] = [];
-  /** (show, segment, product) → a short number, so a roll-up key is short. */
-  private readonly triples = new Map<string, number>();
+  /** show → segment → product ('' for none) → a small number. */
+  private readonly triples = new Map<string, Map<string, Map<string, number>>>();
+  private tripleCount = 0;
   private keys = 0;
+
+  /** The small number of (show, segment, product), or undefined past tripleLimit. */
+  private triple(show: string, segment: string, product: string): number | undefined {
+    let bySegment = this.triples.get(show);
+    if (bySegment === undefined) this.triples.set(show, (bySegment = new Map()));
+    let byProduct = bySegment.get(segment);
+    if (byProduct === undefined) bySegment.set(segment, (byProduct = new Map()));
+    let triple = byProduct.get(product);
+    if (triple === undefined) {
+      if (this.tripleCount >= tripleLimit) return undefined;
+      triple = this.tripleCount++;
+      byProduct.set(product, triple);
+    }
+    return triple;
+  }
 
   /** Adds the row staged at `seq` (1-based) to its block. */
   add(seq: number, row: SummedRow): void {
@@ -82,15 +110,14 @@ export class StagedSums {
     const show = row.showId ?? '';
     const segment = row.segmentId ?? '';
     const product = row.productId ?? '';
-    const tripleKey = `${show}\u0001${segment}\u0001${product}`;
-    let triple = this.triples.get(tripleKey);
-    if (triple === undefined) {
-      triple = this.triples.size;
-      this.triples.set(tripleKey, triple);
-    }
     // The roll-up's minute is SQLite's integer division of ordered_at (migrations.ts).
     const minute = Math.trunc(row.orderedAt / 60_000);
-    const key = `${triple}:${minute}`;
+    const triple = this.triple(show, segment, product);
+    if (triple === undefined || !(Math.abs(minute) < minuteLimit)) {
+      this.forget(index);
+      return;
+    }
+    const key = rollupKey(triple, minute);
     let sums = block.rollup.get(key);
     if (sums === undefined) {
       if (this.keys >= maxKeys) {
