@@ -97,6 +97,34 @@ describe('cells of platform exports', () => {
     expect(cellText('\t 赣南脐橙 ')).toBe('赣南脐橙');
   });
 
+  // readQuantityCell reads plain digits without its regular expressions: whatever the cell, it
+  // answers as those rules do (the rules as they were, written out here).
+  it('reads a quantity as its rules say, on the quick path for plain digits too', () => {
+    const byRules = (value: string): number | 'empty' | 'bad' => {
+      const text = cellText(value).replace(/[件个份箱盒袋斤]$/u, '');
+      if (['', '-', '--', '—', '/', 'null', 'NULL', 'N/A', '无'].includes(text)) return 'empty';
+      const m = /^(\d{1,7})(?:\.0+)?$/u.exec(text);
+      if (m?.[1] === undefined) return 'bad';
+      const n = Number(m[1]);
+      return n > 0 ? n : 'bad';
+    };
+    const cell = fc
+      .array(fc.constantFrom('0', '1', '2', '9', '.', '-', '件', ' ', '\t', "'", '=', '"', '+', 'e', '٣'), {
+        maxLength: 10,
+      })
+      .map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(cell, (value) => {
+        expect(readQuantityCell(value)).toEqual(byRules(value));
+      }),
+      { numRuns: 3000 },
+    );
+    expect(readQuantityCell('0000012')).toBe(12);
+    expect(readQuantityCell('9999999')).toBe(9_999_999);
+    expect(readQuantityCell('10000000')).toBe('bad');
+    expect(readQuantityCell('0')).toBe('bad');
+  });
+
   it('maps status texts, old and new comma alike', () => {
     expect(statusFromText('买家已付款,等待卖家发货', '')).toBe('paid');
     expect(statusFromText('买家已付款，等待卖家发货', '')).toBe('paid');
