@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
-
 import type { Product } from '../../../shared/api/sales';
 import type { SalesConnection } from './connection';
+import { newId } from './ids';
 import type { ProductSave } from './repo-types';
 import type { ProductRow } from './rows';
 import { notFound, toProduct } from './rows';
@@ -38,7 +37,7 @@ export class Catalog {
         now,
       };
       if (input.id === undefined) {
-        const id = randomUUID();
+        const id = newId();
         this.conn.db
           .prepare(
             `INSERT INTO products (id, name, sku, unit, price_fen, origin, certifications, shop_links, created_at, updated_at)

@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-
 import { StudioError } from '../../../shared/api/result';
 import type {
   ColumnMapping,
@@ -11,6 +9,7 @@ import type {
 } from '../../../shared/api/sales';
 import { amountMeaningOf, gmvColumnOf, platformOf } from '../../../shared/sales/import/presets';
 import type { Logger } from '../logger';
+import { newId } from './ids';
 import { ImportWorkerClient } from './import-client';
 import type { FileSource } from './import-reader';
 import type { ScanResult } from './import-scan';
@@ -56,7 +55,7 @@ export class SalesImporter {
 
   async preview(request: PreviewRequest): Promise<ImportPreview> {
     const source = toFileSource(request.source);
-    const previewId = randomUUID();
+    const previewId = newId();
     const savedMappings =
       request.platform === 'auto' || request.platform === 'generic' ? await this.store.call('listMappings') : [];
     let isStaging = false;

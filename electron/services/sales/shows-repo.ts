@@ -1,11 +1,10 @@
-import { randomUUID } from 'node:crypto';
-
 import type { LiveSegment, Segment, Show } from '../../../shared/api/sales';
 import type { AttributableSegment, Attribution } from '../../../shared/sales/attribution';
 import { attributeOrder } from '../../../shared/sales/attribution';
 import type { Catalog } from './catalog';
 import type { ConfigRepo } from './config-repo';
 import type { SalesConnection } from './connection';
+import { newId } from './ids';
 import { orderedRangeParams, salesQueries } from './queries';
 import type { SegmentStartInput, ShowCreate } from './repo-types';
 import type { ProductRow, SaleRow, SegmentRow, ShowRow } from './rows';
@@ -25,7 +24,7 @@ export class ShowsRepo {
   ) {}
 
   createShow(input: ShowCreate): Show {
-    const id = randomUUID();
+    const id = newId();
     this.conn.db.transaction(() => {
       this.conn.db
         .prepare(
@@ -76,7 +75,7 @@ export class ShowsRepo {
         this.conn.audit('end', 'segment', row.id, { endedAt: endAt, by: 'next-segment' });
         ended = { ...toSegment(row), endedAt: endAt };
       }
-      const id = randomUUID();
+      const id = newId();
       this.conn.db
         .prepare(
           `INSERT INTO segments (id, show_id, product_id, host, guest, preset_id, started_at)
