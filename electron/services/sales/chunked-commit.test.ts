@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { StagedOrder } from '../../../shared/sales/import/normalise';
 import { writeDouyinOrders } from '../../../test/fixtures/orders/make-fixtures';
 import { rollupsOf } from '../../../test/support/sales/rollups';
+import { stagedOrders } from '../../../test/support/sales/staged-orders';
 import { makeSalesKit, seedShow } from '../../../test/support/sales/test-kit';
 import { useTempDirs } from '../../../test/support/temp-dirs';
 import { Catalog } from './catalog';
@@ -23,30 +24,12 @@ import { packStaged } from './staged-columns';
 
 const tempDir = useTempDirs('harvest-chunks-');
 
-function orders(count: number): StagedOrder[] {
-  return Array.from({ length: count }, (_, i) => ({
-    line: i + 2,
-    orderId: `O${i}`,
-    lineKey: '#1',
-    orderCount: 1,
-    orderedAt: Date.UTC(2026, 3, 15, 12) + i * 1000,
-    isDateOnly: false,
-    productTitle: '赣南脐橙',
-    externalProductId: '',
-    sku: 'A01',
-    quantity: 1,
-    unitPriceFen: 5990,
-    amountFen: 5990,
-    status: 'paid',
-  })) as StagedOrder[];
-}
-
 describe('chunked import commit', () => {
   it('rolls back an import a crash left half-committed, rows and roll-up, at the next open', async () => {
     const file = path.join(tempDir(), 'sales.db');
     let db = new SalesDb({ file });
     db.stageBegin('job-1', 'orders.csv', 'douyin');
-    db.stageBatch('job-1', packStaged(orders(25_000)));
+    db.stageBatch('job-1', packStaged(stagedOrders(25_000)));
     const { firstSeq } = db.commitBegin('job-1', 0);
     await db.commitRange('job-1', firstSeq, firstSeq + 9_999);
     // Committed but not finished: what a crash between chunks leaves (a power cut may also take
@@ -73,7 +56,7 @@ describe('chunked import commit', () => {
     const file = path.join(tempDir(), 'sales.db');
     const db = new SalesDb({ file });
     db.stageBegin('job-2', 'orders.csv', 'douyin');
-    db.stageBatch('job-2', packStaged(orders(25_000)));
+    db.stageBatch('job-2', packStaged(stagedOrders(25_000)));
     const result = db.commitImport('job-2', 0);
     expect(result).toMatchObject({ imported: 25_000, duplicates: 0, amountFen: 25_000 * 5990 });
     db.close();
@@ -85,16 +68,16 @@ describe('chunked import commit', () => {
     const file = path.join(tempDir(), 'sales.db');
     const db = new SalesDb({ file });
     db.stageBegin('job-3', 'orders.csv', 'douyin');
-    db.stageBatch('job-3', packStaged(orders(6_000)));
+    db.stageBatch('job-3', packStaged(stagedOrders(6_000)));
     db.commitImport('job-3', 0);
     // The same orders again, plus new ones: only the new lines are inserted and enter the outbox.
     db.stageBegin('job-4', 'orders.csv', 'douyin');
-    db.stageBatch('job-4', packStaged(orders(7_000)));
+    db.stageBatch('job-4', packStaged(stagedOrders(7_000)));
     const { firstSeq } = db.commitBegin('job-4', 0);
     await db.commitRange('job-4', firstSeq, firstSeq + 6_999);
     db.rollbackImport('job-4');
     db.stageBegin('job-5', 'orders.csv', 'douyin');
-    db.stageBatch('job-5', packStaged(orders(8_000)));
+    db.stageBatch('job-5', packStaged(stagedOrders(8_000)));
     expect(db.commitImport('job-5', 0)).toMatchObject({ imported: 2_000, duplicates: 6_000 });
     db.close();
     const check = new Database(file);
@@ -173,7 +156,7 @@ describe('import staging', () => {
       // 27 lines: the first 20 staged ten to a statement, the last 7 one by one; three of
       // them repeat earlier lines (one inside a ten, one across two tens, one in the tail),
       // each with a different amount, so a sum that took the repeat would show it.
-      const lines = orders(24);
+      const lines = stagedOrders(24);
       const again = (i: number, amountFen: number) => ({ ...(lines[i] as StagedOrder), amountFen, orderCount: 3 });
       lines.splice(5, 0, again(2, 100) as StagedOrder);
       lines.splice(15, 0, again(4, 200) as StagedOrder);
@@ -188,7 +171,7 @@ describe('import staging', () => {
         unmatchedProducts: 24,
       });
       // A second batch with nothing repeated adds to the recounted sums.
-      db.stageBatch('job-r', packStaged(orders(30).slice(24)));
+      db.stageBatch('job-r', packStaged(stagedOrders(30).slice(24)));
       expect(db.stageSummary('job-r')).toMatchObject({ staged: 30, repeatedRows: 3, orders: 30, amountFen: 30 * 5990 });
     } finally {
       db.close();
@@ -232,7 +215,7 @@ describe('import staging', () => {
         startedAt: Date.UTC(2026, 3, 15, 12),
       });
       staging.stageBegin('job-f', 'orders.csv', 'douyin');
-      staging.stageBatch('job-f', packStaged(orders(12_000)));
+      staging.stageBatch('job-f', packStaged(stagedOrders(12_000)));
       const { firstSeq, lastSeq } = staging.commitBegin('job-f', 0);
       await staging.commitRange('job-f', firstSeq, lastSeq);
       expect(isChecking()).toBe(1);
@@ -254,7 +237,7 @@ describe('import staging', () => {
       }
       // A chunk that fails leaves the checks on too.
       staging.stageBegin('job-g', 'orders.csv', 'douyin');
-      staging.stageBatch('job-g', packStaged(orders(3_000)));
+      staging.stageBatch('job-g', packStaged(stagedOrders(3_000)));
       const range = staging.commitBegin('job-g', 0);
       conn.db.exec("CREATE TEMP TRIGGER refuse BEFORE INSERT ON sales BEGIN SELECT RAISE(ABORT, 'disk full'); END");
       await expect(staging.commitRange('job-g', range.firstSeq, range.lastSeq)).rejects.toThrow(/disk full/u);

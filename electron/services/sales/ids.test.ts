@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 
-import type { StagedOrder } from '../../../shared/sales/import/normalise';
+import { stagedOrders } from '../../../test/support/sales/staged-orders';
 import { useTempDirs } from '../../../test/support/temp-dirs';
 import { newId } from './ids';
 import { SalesDb } from './sales-db';
@@ -50,23 +50,8 @@ describe('sales ids', () => {
         startedAt: Date.UTC(2026, 3, 15, 12),
       });
       for (const id of [show.id, live.id]) expect(id).toMatch(urlSafe22);
-      const order: StagedOrder = {
-        line: 2,
-        orderId: 'O1',
-        lineKey: '#1',
-        orderCount: 1,
-        orderedAt: Date.UTC(2026, 3, 15, 12, 5),
-        isDateOnly: false,
-        productTitle: '赣南脐橙',
-        externalProductId: '',
-        sku: 'A01',
-        quantity: 1,
-        unitPriceFen: 5990,
-        amountFen: 5990,
-        status: 'paid',
-      } as StagedOrder;
       db.stageBegin('job-1', 'orders.csv', 'douyin');
-      db.stageBatch('job-1', packStaged([order]));
+      db.stageBatch('job-1', packStaged(stagedOrders(1)));
       expect(db.commitImport('job-1', 0)).toMatchObject({ imported: 1, attributed: 1 });
       const { segments, topProducts } = db.showAnalytics(show.id);
       expect(segments.find((s) => s.segment.id === live.id)).toMatchObject({

@@ -612,21 +612,21 @@ export class ImportStaging {
    * without. Set outside the transaction: inside one the pragma does nothing.
    */
   private withoutReferenceChecks<T>(write: () => T): T {
-    this.conn.stmt('PRAGMA foreign_keys = OFF').run();
-    try {
-      return write();
-    } finally {
-      this.conn.stmt('PRAGMA foreign_keys = ON').run();
-    }
+    return this.withPragma('foreign_keys = OFF', 'foreign_keys = ON', write);
   }
 
   /** Runs `write` with commits that do not sync the WAL (synchronous=NORMAL), then FULL again. */
   private withoutSync<T>(write: () => T): T {
-    this.conn.stmt('PRAGMA synchronous = NORMAL').run();
+    return this.withPragma('synchronous = NORMAL', 'synchronous = FULL', write);
+  }
+
+  /** Runs `write` with the pragma `during` set, then sets `after`, whether it returned or threw. */
+  private withPragma<T>(during: string, after: string, write: () => T): T {
+    this.conn.stmt(`PRAGMA ${during}`).run();
     try {
       return write();
     } finally {
-      this.conn.stmt('PRAGMA synchronous = FULL').run();
+      this.conn.stmt(`PRAGMA ${after}`).run();
     }
   }
 
