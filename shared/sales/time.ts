@@ -1,6 +1,8 @@
 // Wall-clock times from order exports ("2026-04-15 10:20:30", China time, no zone) to UTC ms.
 // Pure: Intl only, so the same code runs in the services and the UI.
 
+import { digitsAt } from './digits';
+
 /** Converts wall-clock times in one IANA zone to UTC ms; caches the zone offset per hour. */
 export interface ZonedClock {
   readonly timeZone: string;
@@ -149,17 +151,6 @@ export function parseOrderTime(value: unknown, clock: ZonedClock): ParsedTime | 
   return undefined;
 }
 
-/** The number written by `length` digits of `text` from `at`, or -1 when one is not a digit. */
-function digits(text: string, at: number, length: number): number {
-  let value = 0;
-  for (let i = at; i < at + length; i++) {
-    const d = text.charCodeAt(i) - 0x30;
-    if (d < 0 || d > 9) return -1;
-    value = value * 10 + d;
-  }
-  return value;
-}
-
 /**
  * The shape nearly every export uses, `2026-04-15 10:20:30`, read without regex or allocation
  * (this runs once per imported row); anything else goes through the general rules above.
@@ -167,12 +158,12 @@ function digits(text: string, at: number, length: number): number {
 function plainWallTime(text: string, clock: ZonedClock): ParsedTime | undefined {
   if (text.length !== 19 || text.charCodeAt(4) !== 0x2d || text.charCodeAt(7) !== 0x2d) return undefined;
   if (text.charCodeAt(10) !== 0x20 || text.charCodeAt(13) !== 0x3a || text.charCodeAt(16) !== 0x3a) return undefined;
-  const y = digits(text, 0, 4);
-  const mo = digits(text, 5, 2);
-  const d = digits(text, 8, 2);
-  const h = digits(text, 11, 2);
-  const mi = digits(text, 14, 2);
-  const s = digits(text, 17, 2);
+  const y = digitsAt(text, 0, 4);
+  const mo = digitsAt(text, 5, 2);
+  const d = digitsAt(text, 8, 2);
+  const h = digitsAt(text, 11, 2);
+  const mi = digitsAt(text, 14, 2);
+  const s = digitsAt(text, 17, 2);
   if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || s < 0) return undefined;
   if (!valid(y, mo, d, h, mi, s)) return undefined;
   return { utcMs: clock.toUtc(y, mo, d, h, mi, s, 0), isDateOnly: false };

@@ -112,8 +112,8 @@ export class StagedSums {
     const product = row.productId ?? '';
     // The roll-up's minute is SQLite's integer division of ordered_at (migrations.ts).
     const minute = Math.trunc(row.orderedAt / 60_000);
-    const triple = this.triple(show, segment, product);
-    if (triple === undefined || !(Math.abs(minute) < minuteLimit)) {
+    const triple = Math.abs(minute) < minuteLimit ? this.triple(show, segment, product) : undefined;
+    if (triple === undefined) {
       this.forget(index);
       return;
     }
