@@ -216,7 +216,7 @@ export class SalesImporter {
         });
       }
     } catch (error) {
-      await this.store.call('rollbackImport', previewId).catch(() => undefined);
+      await this.store.call('rollbackRanges', previewId).catch(() => undefined);
       throw error;
     }
     const result = await this.store.call('commitEnd', previewId);

@@ -241,6 +241,9 @@ export class SalesDb {
   rollbackImport(importId: string): void {
     this.staging.rollbackImport(importId);
   }
+  rollbackRanges(importId: string): Promise<void> {
+    return this.staging.rollbackRanges(importId);
+  }
   /** Moves a staged file into the log, all chunks in one call (tests, small files). */
   commitImport(jobId: string, skippedBadRows: number): ImportResult & { showIds: string[] } {
     return this.staging.commitImport(jobId, skippedBadRows);

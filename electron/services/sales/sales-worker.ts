@@ -108,7 +108,7 @@ export const writeMethods = [
   'commitBegin',
   'commitRange',
   'commitEnd',
-  'rollbackImport',
+  'rollbackRanges',
   'saveMapping',
   'deleteMapping',
   'backupTo',
