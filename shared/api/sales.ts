@@ -359,6 +359,16 @@ export const importCommitInputSchema = z.object({
   saveMapping: z.boolean().default(false),
 });
 
+/**
+ * What 'sales:import-cancel' stopped: a preview still reading the file (its staged rows dropped),
+ * a preview waiting to be committed (dropped), a commit under way (rolled back: nothing of the
+ * file stays in the log), or nothing (unknown, already committed or past the point of no return).
+ */
+export const importCancelResultSchema = z.object({
+  stopped: z.enum(['reading', 'preview', 'committing']).nullable(),
+});
+export type ImportCancelResult = z.infer<typeof importCancelResultSchema>;
+
 export const importResultSchema = z.object({
   imported: z.number().int().min(0),
   duplicates: z.number().int().min(0),
@@ -591,6 +601,11 @@ export const salesRequests = {
 
   'sales:import-preview': request(importPreviewInputSchema, importPreviewSchema),
   'sales:import-commit': request(importCommitInputSchema, importResultSchema),
+  /**
+   * Stops an import: the running preview or commit of this previewId fails with
+   * sales/import-cancelled, a finished preview is dropped. Safe to send twice or too late.
+   */
+  'sales:import-cancel': request(z.object({ previewId: id }), importCancelResultSchema),
   'sales:mapping-list': request(z.void(), z.array(columnMappingSchema)),
   'sales:mapping-save': request(columnMappingSchema, z.array(columnMappingSchema)),
   'sales:mapping-delete': request(z.object({ name: z.string().min(1).max(60) }), z.array(columnMappingSchema)),
@@ -658,6 +673,8 @@ export const salesErrorCodes = [
   'sales/import-bad-rows',
   /** The preview is gone (expired or already committed). */
   'sales/import-expired',
+  /** The user stopped the preview or the commit ('sales:import-cancel'): nothing was imported. */
+  'sales/import-cancelled',
   'sales/import-unreadable',
   /** Two files given, but not a 淘宝/千牛 order file and its item file. */
   'sales/import-pair',

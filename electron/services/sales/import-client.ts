@@ -180,6 +180,20 @@ export class ImportWorkerClient {
     }
   }
 
+  /**
+   * Stops a running scan: the worker stops reading it, and the scan fails with `error` once the
+   * batch being staged (if any) is staged, so whoever staged it knows what is there to drop.
+   * False when no scan runs under `job`.
+   */
+  cancel(job: string, error: StudioError): boolean {
+    const scan = this.scans.get(job);
+    if (scan === undefined || scan.failed !== undefined) return false;
+    scan.failed = error;
+    this.send({ type: 'cancel', job });
+    void scan.chain.then(() => scan.reject(error));
+    return true;
+  }
+
   /** Ends the worker (running scans fail). */
   async close(): Promise<void> {
     const worker = this.worker;

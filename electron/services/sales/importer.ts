@@ -1,6 +1,7 @@
 import { StudioError } from '../../../shared/api/result';
 import type {
   ColumnMapping,
+  ImportCancelResult,
   ImportPlatform,
   ImportPreview,
   ImportProgress,
@@ -34,6 +35,17 @@ interface PendingImport {
   timer: NodeJS.Timeout;
 }
 
+/** A preview or a commit under way, and whether the user has asked to stop it. */
+interface RunningImport {
+  /** 'finishing': the commit's last step, past stopping. */
+  phase: 'reading' | 'committing' | 'finishing';
+  isCancelled: boolean;
+}
+
+function cancelled(): StudioError {
+  return new StudioError('sales/import-cancelled', 'The import was cancelled; nothing was imported.');
+}
+
 const previewTtlMs = 30 * 60_000;
 /** Bytes of base64 a browser may send (the contract caps the string; this caps the file). */
 const maxUploadBytes = 64 * 1024 ** 2;
@@ -45,6 +57,7 @@ const maxUploadBytes = 64 * 1024 ** 2;
  */
 export class SalesImporter {
   private readonly pending = new Map<string, PendingImport>();
+  private readonly running = new Map<string, RunningImport>();
 
   constructor(
     private readonly store: SalesStore,
@@ -56,8 +69,44 @@ export class SalesImporter {
   async preview(request: PreviewRequest): Promise<ImportPreview> {
     const source = toFileSource(request.source);
     const previewId = newId();
+    const run: RunningImport = { phase: 'reading', isCancelled: false };
+    this.running.set(previewId, run);
+    try {
+      return await this.read(previewId, source, request, run);
+    } finally {
+      this.running.delete(previewId);
+    }
+  }
+
+  /**
+   * Stops the import `previewId`: a preview still reading fails with sales/import-cancelled and
+   * leaves nothing staged; a preview waiting for its commit is dropped; a commit stops after the
+   * range it is writing and is rolled back, so its call fails with sales/import-cancelled and
+   * the log holds nothing of the file. Nothing to stop (an unknown id, a commit already
+   * finishing) is not an error: the answer says what was stopped.
+   */
+  cancel(previewId: string): ImportCancelResult {
+    const run = this.running.get(previewId);
+    if (run !== undefined) {
+      if (run.isCancelled || run.phase === 'finishing') return { stopped: null };
+      run.isCancelled = true;
+      if (run.phase === 'reading') this.reader.cancel(previewId, cancelled());
+      return { stopped: run.phase };
+    }
+    if (!this.pending.has(previewId)) return { stopped: null };
+    void this.discard(previewId);
+    return { stopped: 'preview' };
+  }
+
+  private async read(
+    previewId: string,
+    source: FileSource,
+    request: PreviewRequest,
+    run: RunningImport,
+  ): Promise<ImportPreview> {
     const savedMappings =
       request.platform === 'auto' || request.platform === 'generic' ? await this.store.call('listMappings') : [];
+    if (run.isCancelled) throw cancelled();
     let isStaging = false;
     let totalBytes = 0;
     let result: ScanResult;
@@ -87,6 +136,11 @@ export class SalesImporter {
     } catch (error) {
       if (isStaging) await this.store.call('dropStage', previewId).catch(() => undefined);
       throw error;
+    }
+    // Stopped after the last batch: the scan ended before it could be told.
+    if (run.isCancelled) {
+      if (isStaging) await this.store.call('dropStage', previewId).catch(() => undefined);
+      throw cancelled();
     }
     const { sniff } = result;
     this.emitProgress({ previewId, phase: 'reading', bytesRead: sniff.size, totalBytes: sniff.size, rows: 0 });
@@ -136,6 +190,10 @@ export class SalesImporter {
       });
     }
     const summary = await this.store.call('stageSummary', previewId);
+    if (run.isCancelled) {
+      await this.store.call('dropStage', previewId).catch(() => undefined);
+      throw cancelled();
+    }
     const platform: ImportPlatform = result.isPreset
       ? (mapping.platform as ImportPlatform)
       : request.platform === 'auto'
@@ -195,6 +253,25 @@ export class SalesImporter {
         params: { count: pending.badRowCount, file: pending.fileName },
       });
     }
+    if (this.running.has(previewId)) {
+      throw new StudioError('sales/import-expired', 'This import is already being committed.');
+    }
+    const run: RunningImport = { phase: 'committing', isCancelled: false };
+    this.running.set(previewId, run);
+    try {
+      return await this.write(previewId, pending, skipBadRows, saveMapping, run);
+    } finally {
+      this.running.delete(previewId);
+    }
+  }
+
+  private async write(
+    previewId: string,
+    pending: PendingImport,
+    skipBadRows: boolean,
+    saveMapping: boolean,
+    run: RunningImport,
+  ): Promise<ImportResult & { showIds: string[] }> {
     this.emitProgress({ previewId, phase: 'committing', bytesRead: 0, totalBytes: 0, rows: 0 });
     // Chunk by chunk, each its own short transaction in the database worker: a sale entered
     // during a million-row import waits for one chunk, not for the whole file.
@@ -205,6 +282,7 @@ export class SalesImporter {
     );
     try {
       for (let from = firstSeq; from <= lastSeq; from += importRangeRows) {
+        if (run.isCancelled) throw cancelled();
         const to = Math.min(lastSeq, from + importRangeRows - 1);
         await this.store.call('commitRange', previewId, from, to);
         this.emitProgress({
@@ -215,10 +293,14 @@ export class SalesImporter {
           rows: to - firstSeq + 1,
         });
       }
+      // Asked during the last range: still in time, nothing is acknowledged before commitEnd.
+      if (run.isCancelled) throw cancelled();
     } catch (error) {
       await this.store.call('rollbackRanges', previewId).catch(() => undefined);
       throw error;
     }
+    // From here the import is done: too late to stop it (cancel says so).
+    run.phase = 'finishing';
     const result = await this.store.call('commitEnd', previewId);
     clearTimeout(pending.timer);
     this.pending.delete(previewId);

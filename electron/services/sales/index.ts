@@ -215,10 +215,19 @@ export function createSalesDomain(
     'sales:config-update': async (input) => store.call('updateConfig', input),
     'sales:import-preview': async (input) => importer.preview(input),
     'sales:import-commit': async (input) => {
-      const { showIds, ...result } = await importer.commit(input.previewId, input.skipBadRows, input.saveMapping);
+      let outcome: Awaited<ReturnType<typeof importer.commit>>;
+      try {
+        outcome = await importer.commit(input.previewId, input.skipBadRows, input.saveMapping);
+      } catch (error) {
+        // Stopped or failed part way: the ranges written before it were counted until the roll-back.
+        deps.emit('sales:changed', { reason: 'import', showId: null });
+        throw error;
+      }
+      const { showIds, ...result } = outcome;
       deps.emit('sales:changed', { reason: 'import', showId: showIds.length === 1 ? (showIds[0] ?? null) : null });
       return result;
     },
+    'sales:import-cancel': async (input) => importer.cancel(input.previewId),
     'sales:mapping-list': async () => store.call('listMappings'),
     'sales:mapping-save': async (input) => store.call('saveMapping', input),
     'sales:mapping-delete': async (input) => store.call('deleteMapping', input.name),
