@@ -1,5 +1,5 @@
 import type { RequestInput } from '../../shared/api/contract';
-import type { ImportPreview, ImportProgress, ImportResult } from '../../shared/api/sales';
+import type { ImportCancelResult, ImportPreview, ImportProgress, ImportResult } from '../../shared/api/sales';
 import type { StudioClient } from '../api/client';
 import { createSyncedStore, defineActions } from './synced-store';
 
@@ -25,6 +25,8 @@ export function salesImportActions(client: StudioClient) {
     },
     commit: (input: RequestInput<'sales:import-commit'>): Promise<ImportResult> =>
       client.call('sales:import-commit', input),
+    /** Stops the preview or commit under way, or drops a preview nobody will commit. */
+    cancel: (previewId: string): Promise<ImportCancelResult> => client.call('sales:import-cancel', { previewId }),
   };
 }
 

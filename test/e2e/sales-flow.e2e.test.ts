@@ -13,6 +13,7 @@ import WebSocket from 'ws';
 
 import type { RequestInput, RequestName, RequestOutput } from '../../shared/api/contract';
 import { StudioError } from '../../shared/api/result';
+import { writeDouyinOrders } from '../fixtures/orders/make-fixtures';
 import { launchBrowser, openPage, screenshotPath } from '../support/browser';
 import type { RunningHost } from '../support/host';
 import { startHost } from '../support/host';
@@ -208,6 +209,41 @@ describe('sales flow', () => {
     await expect(page.getByTestId('import-done').textContent()).resolves.toContain('3');
     await page.getByTestId('import-close').click();
     expect(errors.filter((e) => /sales|import|echarts/iu.test(e))).toEqual([]);
+    await context.close();
+  });
+
+  it('stops a large import while it uploads or reads, and drops a preview nobody commits', async () => {
+    const dir = fs.mkdtempSync(path.join(host.dataDir, 'orders-'));
+    const big = path.join(dir, '抖店订单.csv');
+    await writeDouyinOrders(big, { rows: 100_000 });
+    const stagingFiles = () =>
+      (fs.readdirSync(host.dataDir, { recursive: true }) as string[]).filter((f) => f.includes('import-staging'));
+    const { page, context, errors } = await openPage(browser, host.url);
+    await page.waitForFunction(() => document.body.dataset.ready === '1');
+    await page.locator('.nav-item[data-page="analytics"]').click();
+    await page.getByTestId('analytics-import').click();
+
+    // Stopped as soon as it shows it is busy: wherever the stop lands (the upload, the reading, a
+    // preview finishing), the dialog ends stopped, shows no preview and no error, stages nothing.
+    await page.getByTestId('import-file').setInputFiles(big);
+    // At once (force: no wait for the row to hold still as the file name appears), as a user
+    // would: a stop clicked after the actionability checks could land after the whole import.
+    await page.getByTestId('import-stop').click({ force: true });
+    await page.getByTestId('import-stopped').waitFor();
+    await expect(page.getByTestId('import-preview').count()).resolves.toBe(0);
+    await expect(page.locator('.error-item').count()).resolves.toBe(0);
+    await page.getByTestId('import-dialog').screenshot({ path: screenshotPath('sales-import-stopped') });
+    await expect.poll(stagingFiles, { timeout: 10_000, interval: 50 }).toEqual([]);
+
+    // Previewed, then closed without importing: its staged rows go with the dialog.
+    await page
+      .getByTestId('import-file')
+      .setInputFiles(path.resolve(import.meta.dirname, '../fixtures/orders/pinduoduo-gb18030.csv'));
+    await page.getByTestId('import-preview').waitFor();
+    expect(stagingFiles().filter((f) => !f.endsWith('.old'))).toHaveLength(1);
+    await page.getByTestId('import-close').click();
+    await expect.poll(stagingFiles, { timeout: 10_000, interval: 50 }).toEqual([]);
+    expect(errors.filter((e) => /sales|import/iu.test(e))).toEqual([]);
     await context.close();
   });
 });

@@ -1,8 +1,9 @@
 import './sales.css';
 
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { StudioError } from '../../../shared/api/result';
 import type {
   ColumnMapping,
   ImportField,
@@ -18,6 +19,9 @@ import { useSalesImport, useSalesImportActions, useSalesImportSync } from '../..
 
 type Phase = 'pick' | 'reading' | 'preview' | 'committing' | 'done';
 
+/** The failure of a preview or commit the user stopped: no error to show. */
+const isStopped = (error: unknown): boolean => error instanceof StudioError && error.code === 'sales/import-cancelled';
+
 /**
  * One file, or the two of a 淘宝/千牛 pair (order file and item file, in either order), as paths on
  * the studio's disk: the files' own (desktop) or the staged uploads (browser).
@@ -31,7 +35,9 @@ interface PickedFiles {
 /**
  * Import platform order files: pick a file, see what was recognised (platform, encoding, header
  * row), the bad rows with their row numbers, duplicates and a sample, map columns by hand when
- * the table is unknown, then commit with a progress bar. Modal; `onClose` hides it.
+ * the table is unknown, then commit with a progress bar. Reading and writing can be stopped; a
+ * preview not committed is dropped when another replaces it or the dialog goes, so its staged
+ * rows do not wait half an hour on disk. Modal; `onClose` hides it.
  */
 export function ImportDialog({ onClose, onImported }: { onClose: () => void; onImported?: (r: ImportResult) => void }) {
   const { t } = useTranslation('sales');
@@ -43,14 +49,49 @@ export function ImportDialog({ onClose, onImported }: { onClose: () => void; onI
   const [skipBadRows, setSkipBadRows] = useState(false);
   const [saveMapping, setSaveMapping] = useState(true);
   const [result, setResult] = useState<ImportResult | null>(null);
+  /** Stop asked for and not yet done; `wasStopped` says so afterwards. */
+  const [isStopping, setStopping] = useState(false);
+  const [wasStopped, setWasStopped] = useState(false);
 
   useSalesImportSync();
   const progress = useSalesImport((s) => s.progress);
   const actions = useSalesImportActions();
+  /** The preview shown and not committed. */
+  const uncommitted = useRef<string | null>(null);
+  /** Stop asked for, set at once (the state lags a render): an await that returns after the click sees it. */
+  const stopRequested = useRef(false);
+  const requestStop = () => {
+    stopRequested.current = true;
+    setStopping(true);
+  };
+  const endStop = () => {
+    stopRequested.current = false;
+    setStopping(false);
+  };
+  const stopped = () => new StudioError('sales/import-cancelled', 'The import was cancelled; nothing was imported.');
+  /** Drops the preview shown (one replaces it, or it goes): its staged rows go at once. */
+  const dropUncommitted = () => {
+    const id = uncommitted.current;
+    uncommitted.current = null;
+    if (id !== null) void actions.cancel(id).catch(() => undefined);
+  };
+
+  // The dialog going (closed, or the page left) drops the preview nobody committed.
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- on unmount only; dropUncommitted reads refs
+  useEffect(() => dropUncommitted, []);
+
+  // Stop asked for before the import had an id (the file still uploading, say): sent once the
+  // first progress names it. A preview that finished meanwhile is dropped where it resolves.
+  const runningId = progress?.phase === 'done' ? undefined : progress?.previewId;
+  useEffect(() => {
+    if (isStopping && runningId !== undefined) void actions.cancel(runningId).catch(showError);
+  }, [isStopping, runningId, actions]);
 
   const runPreview = async (source: PickedFiles, chosen: ImportPlatform | 'auto', withMapping?: ColumnMapping) => {
     setPhase('reading');
+    setWasStopped(false);
     try {
+      if (stopRequested.current) throw stopped();
       const next = await actions.preview({
         source: { kind: 'path', path: source.path },
         ...(source.companion === undefined
@@ -59,13 +100,23 @@ export function ImportDialog({ onClose, onImported }: { onClose: () => void; onI
         platform: withMapping === undefined ? chosen : 'generic',
         ...(withMapping === undefined ? {} : { mapping: withMapping }),
       });
+      if (stopRequested.current) {
+        // Asked to stop while it finished: drop it as if it had been stopped mid-file.
+        await actions.cancel(next.previewId).catch(() => undefined);
+        throw stopped();
+      }
+      dropUncommitted();
+      if (!next.needsMapping) uncommitted.current = next.previewId;
       setPreview(next);
       setMapping(next.needsMapping ? next.mapping : null);
       setSkipBadRows(false);
       setPhase('preview');
     } catch (error) {
-      showError(error);
+      if (isStopped(error)) setWasStopped(true);
+      else showError(error);
       setPhase(preview === null ? 'pick' : 'preview');
+    } finally {
+      endStop();
     }
   };
 
@@ -74,6 +125,7 @@ export function ImportDialog({ onClose, onImported }: { onClose: () => void; onI
     if (picked === undefined) return;
     const second = list?.[1];
     // No size cap here: the desktop app imports by path, a browser uploads (stageFile refuses past its limit).
+    dropUncommitted();
     setPreview(null);
     setResult(null);
     try {
@@ -83,26 +135,35 @@ export function ImportDialog({ onClose, onImported }: { onClose: () => void; onI
       setFile(source);
       await runPreview(source, platform);
     } catch (error) {
+      // The upload failed (a stop asked for meanwhile is moot). One stopped during the upload
+      // reaches runPreview, which ends it at once and says so.
       showError(error);
       setPhase('pick');
+      endStop();
     }
   };
 
   const commit = async () => {
     if (preview === null) return;
     setPhase('committing');
+    setWasStopped(false);
     try {
       const done = await actions.commit({
         previewId: preview.previewId,
         skipBadRows,
         saveMapping: preview.platform === 'generic' && saveMapping,
       });
+      uncommitted.current = null;
       setResult(done);
       setPhase('done');
       onImported?.(done);
     } catch (error) {
-      showError(error);
+      // Stopped: rolled back, the preview still there to commit again.
+      if (isStopped(error)) setWasStopped(true);
+      else showError(error);
       setPhase('preview');
+    } finally {
+      endStop();
     }
   };
 
@@ -169,9 +230,20 @@ export function ImportDialog({ onClose, onImported }: { onClose: () => void; onI
         </div>
         {isBusy && (
           <div data-testid="import-progress">
-            <p>{t(phase === 'reading' ? 'import.reading' : 'import.committing')}</p>
-            <progress className="import-progress" max={100} value={percent} />
+            <p>{t(isStopping ? 'import.stopping' : phase === 'reading' ? 'import.reading' : 'import.committing')}</p>
+            <div className="import-row">
+              <progress className="import-progress" max={100} value={percent} />
+              {/* Beside the bar, not where the close button is: a stop that lands as the import ends closes nothing. */}
+              <button type="button" data-testid="import-stop" disabled={isStopping} onClick={requestStop}>
+                {t(isStopping ? 'import.stopping' : 'import.stop')}
+              </button>
+            </div>
           </div>
+        )}
+        {!isBusy && wasStopped && (
+          <p className="banner" data-testid="import-stopped">
+            {t('import.stopped')}
+          </p>
         )}
         {phase !== 'pick' && preview !== null && mapping !== null && (
           <MappingEditor
