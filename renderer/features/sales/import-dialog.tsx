@@ -16,6 +16,7 @@ import { importFieldSchema, importPlatformSchema, salesPlatformSchema } from '..
 import { formatFen } from '../../../shared/money';
 import { showError } from '../../state/errors';
 import { useSalesImport, useSalesImportActions, useSalesImportSync } from '../../state/sales-import';
+import { importPercent } from './import-progress';
 
 type Phase = 'pick' | 'reading' | 'preview' | 'committing' | 'done';
 
@@ -120,10 +121,9 @@ export function ImportDialog({ onClose, onImported }: { onClose: () => void; onI
     }
   };
 
-  const onPick = async (list: FileList | null) => {
-    const picked = list?.[0];
+  const onPick = async (list: readonly File[]) => {
+    const [picked, second] = list;
     if (picked === undefined) return;
-    const second = list?.[1];
     // No size cap here: the desktop app imports by path, a browser uploads (stageFile refuses past its limit).
     dropUncommitted();
     setPreview(null);
@@ -167,11 +167,13 @@ export function ImportDialog({ onClose, onImported }: { onClose: () => void; onI
     }
   };
 
-  const percent =
-    progress !== null && progress.totalBytes > 0
-      ? Math.round((100 * progress.bytesRead) / progress.totalBytes)
-      : undefined;
   const isBusy = phase === 'reading' || phase === 'committing';
+  // Shown above the buttons: after 导入 under a long preview, brought into view.
+  const progressBox = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (isBusy) progressBox.current?.scrollIntoView({ block: 'nearest' });
+  }, [isBusy]);
+  const percent = phase === 'reading' || phase === 'committing' ? importPercent(phase, progress, preview) : undefined;
 
   return (
     <div
@@ -195,7 +197,12 @@ export function ImportDialog({ onClose, onImported }: { onClose: () => void; onI
                 multiple
                 data-testid="import-file"
                 disabled={isBusy}
-                onChange={(e) => void onPick(e.target.files)}
+                onChange={(e) => {
+                  const picked = Array.from(e.target.files ?? []);
+                  // Emptied, so picking the same file again (after a stop or a failure) reads it again.
+                  e.target.value = '';
+                  void onPick(picked);
+                }}
               />
             </label>
             {file !== null && (
@@ -228,8 +235,22 @@ export function ImportDialog({ onClose, onImported }: { onClose: () => void; onI
             </select>
           </label>
         </div>
+        {phase !== 'pick' && preview !== null && mapping !== null && (
+          <MappingEditor
+            preview={preview}
+            mapping={mapping}
+            onChange={setMapping}
+            onPreview={() => file !== null && void runPreview(file, 'generic', mapping)}
+          />
+        )}
+        {preview !== null && !preview.needsMapping && phase !== 'done' && <PreviewView preview={preview} />}
+        {phase === 'done' && result !== null && (
+          <p className="banner" data-testid="import-done">
+            {t('import.done', result)}
+          </p>
+        )}
         {isBusy && (
-          <div data-testid="import-progress">
+          <div data-testid="import-progress" ref={progressBox}>
             <p>{t(isStopping ? 'import.stopping' : phase === 'reading' ? 'import.reading' : 'import.committing')}</p>
             <div className="import-row">
               <progress className="import-progress" max={100} value={percent} />
@@ -243,20 +264,6 @@ export function ImportDialog({ onClose, onImported }: { onClose: () => void; onI
         {!isBusy && wasStopped && (
           <p className="banner" data-testid="import-stopped">
             {t('import.stopped')}
-          </p>
-        )}
-        {phase !== 'pick' && preview !== null && mapping !== null && (
-          <MappingEditor
-            preview={preview}
-            mapping={mapping}
-            onChange={setMapping}
-            onPreview={() => file !== null && void runPreview(file, 'generic', mapping)}
-          />
-        )}
-        {preview !== null && !preview.needsMapping && phase !== 'done' && <PreviewView preview={preview} />}
-        {phase === 'done' && result !== null && (
-          <p className="banner" data-testid="import-done">
-            {t('import.done', result)}
           </p>
         )}
         <div className="import-row">
