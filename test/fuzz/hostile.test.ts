@@ -62,6 +62,18 @@ async function assertAlive(where: string): Promise<void> {
   }
 }
 
+/** A frame's text as a JSON object, or undefined when it is not one. */
+function jsonOf(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** {ok} or a coded error of the form domain/reason, never app/internal, a timeout or a drop. */
 function assertCoded(where: string, result: Result<unknown>): void {
   if (result.ok) return;
@@ -275,11 +287,14 @@ describe('hostile input sweep', () => {
       fc.asyncProperty(frame, fc.boolean(), async (f, binary) => {
         let text = f.text;
         let id: number | undefined;
-        if (text.includes('"ID"')) {
+        // A frame whose own id field is the placeholder gets a real id. Not the first '"ID"' in the
+        // text: that may sit inside a string value ("…\"ID\"…"), and replacing it there broke the
+        // frame's JSON (seed 1802957959).
+        const parsed = jsonOf(text);
+        if (parsed !== undefined && parsed.id === 'ID') {
           id = api.reserveId();
-          text = text.replace('"ID"', String(id));
+          text = JSON.stringify({ ...parsed, id });
           // Only a well-formed call frame is answered; others are dropped or refused by id.
-          const parsed = JSON.parse(text) as { type?: unknown; name?: unknown };
           if (parsed.type !== 'call' || typeof parsed.name !== 'string' || text.length > 5000) id = undefined;
           if (typeof parsed.name === 'string' && neverCalled.has(parsed.name)) return;
           if (
