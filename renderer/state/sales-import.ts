@@ -18,7 +18,11 @@ export const useSalesImportSync = (): void => importStore.useSync();
 export function salesImportActions(client: StudioClient) {
   return {
     /** A path on the studio's disk for a file the user picked. */
-    stageFile: (file: File): Promise<string> => client.stageFile(file),
+    stageFile(file: File): Promise<string> {
+      // A new file: the last import's progress (its bar at 100 %, its id) is not this one's.
+      useSalesImport.setState({ progress: null });
+      return client.stageFile(file);
+    },
     async preview(input: RequestInput<'sales:import-preview'>): Promise<ImportPreview> {
       useSalesImport.setState({ progress: null });
       return client.call('sales:import-preview', input);
