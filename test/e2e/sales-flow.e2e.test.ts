@@ -245,5 +245,6 @@ describe('sales flow', () => {
     await expect.poll(stagingFiles, { timeout: 10_000, interval: 50 }).toEqual([]);
     expect(errors.filter((e) => /sales|import/iu.test(e))).toEqual([]);
     await context.close();
+    fs.rmSync(dir, { recursive: true, force: true }); // 33 MB
   });
 });
