@@ -17,6 +17,7 @@ import { writeDouyinOrders } from '../fixtures/orders/make-fixtures';
 import { launchBrowser, openPage, screenshotPath } from '../support/browser';
 import type { RunningHost } from '../support/host';
 import { startHost } from '../support/host';
+import { stagingFiles } from '../support/sales/import-checks';
 
 /** The studio API over the host's WebSocket, for setting up and checking. */
 async function openApi(host: RunningHost) {
@@ -216,8 +217,6 @@ describe('sales flow', () => {
     const dir = fs.mkdtempSync(path.join(host.dataDir, 'orders-'));
     const big = path.join(dir, '抖店订单.csv');
     await writeDouyinOrders(big, { rows: 100_000 });
-    const stagingFiles = () =>
-      (fs.readdirSync(host.dataDir, { recursive: true }) as string[]).filter((f) => f.includes('import-staging'));
     const { page, context, errors } = await openPage(browser, host.url);
     await page.waitForFunction(() => document.body.dataset.ready === '1');
     await page.locator('.nav-item[data-page="analytics"]').click();
@@ -233,16 +232,16 @@ describe('sales flow', () => {
     await expect(page.getByTestId('import-preview').count()).resolves.toBe(0);
     await expect(page.locator('.error-item').count()).resolves.toBe(0);
     await page.getByTestId('import-dialog').screenshot({ path: screenshotPath('sales-import-stopped') });
-    await expect.poll(stagingFiles, { timeout: 10_000, interval: 50 }).toEqual([]);
+    await expect.poll(() => stagingFiles(host.dataDir), { timeout: 10_000, interval: 50 }).toEqual([]);
 
     // The same file picked again reads again; previewed, then closed without importing, its
     // staged rows go with the dialog.
     await page.getByTestId('import-file').setInputFiles(big);
     await page.getByTestId('import-preview').waitFor({ timeout: 60_000 });
     await expect(page.getByTestId('import-preview').textContent()).resolves.toContain('可导入 100000 行');
-    expect(stagingFiles().filter((f) => !f.endsWith('.old'))).toHaveLength(1);
+    expect(stagingFiles(host.dataDir).filter((f) => !f.endsWith('.old'))).toHaveLength(1);
     await page.getByTestId('import-close').click();
-    await expect.poll(stagingFiles, { timeout: 10_000, interval: 50 }).toEqual([]);
+    await expect.poll(() => stagingFiles(host.dataDir), { timeout: 10_000, interval: 50 }).toEqual([]);
     expect(errors.filter((e) => /sales|import/iu.test(e))).toEqual([]);
     await context.close();
     fs.rmSync(dir, { recursive: true, force: true }); // 33 MB

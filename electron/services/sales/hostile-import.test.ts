@@ -5,8 +5,8 @@ import zlib from 'node:zlib';
 import iconv from 'iconv-lite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { StudioError } from '../../../shared/api/result';
 import { douyinHeaders } from '../../../test/fixtures/orders/make-fixtures';
+import { rejection } from '../../../test/support/sales/import-checks';
 import type { SalesKit } from '../../../test/support/sales/test-kit';
 import { fixture, makeSalesKit, seedShow } from '../../../test/support/sales/test-kit';
 
@@ -26,12 +26,7 @@ afterEach(async () => {
 });
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(StudioError);
-  return (error as StudioError).code;
+  return (await rejection(promise)).code;
 }
 
 const previewFile = (name: string, data: Buffer | string) => {

@@ -1,11 +1,10 @@
-import fs from 'node:fs';
 import path from 'node:path';
 
 import Database from 'better-sqlite3';
 import { describe, expect, it, vi } from 'vitest';
 
-import { StudioError } from '../../../shared/api/result';
 import { writeDouyinOrders } from '../../../test/fixtures/orders/make-fixtures';
+import { rejection, stagingFiles } from '../../../test/support/sales/import-checks';
 import { rollupsOf } from '../../../test/support/sales/rollups';
 import type { SalesKit, SeededShow } from '../../../test/support/sales/test-kit';
 import { kitPerTest } from '../../../test/support/sales/test-kit';
@@ -32,18 +31,6 @@ async function ordersFile(): Promise<string> {
   return file;
 }
 
-async function failure(promise: Promise<unknown>): Promise<StudioError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(StudioError);
-  return error as StudioError;
-}
-
-const stagingFiles = () =>
-  (fs.readdirSync(kit.dir, { recursive: true }) as string[]).filter((f) => f.includes('import-staging'));
-
 /** What the log holds: sales rows, imports rows, and the roll-up as stored and as summed from the rows. */
 async function logState() {
   const { file } = await kit.call('sales:db-status');
@@ -67,14 +54,14 @@ describe('stopping an import', () => {
     const preview = kit.call('sales:import-preview', { source: { kind: 'path', path: file } });
     const { previewId } = await reading;
     expect(await kit.call('sales:import-cancel', { previewId })).toEqual({ stopped: 'reading' });
-    expect((await failure(preview)).code).toBe('sales/import-cancelled');
+    expect((await rejection(preview)).code).toBe('sales/import-cancelled');
     // The worker runs at most two batches ahead of what was staged: it stopped well short of the end.
     const readRows = kit.events
       .filter((e) => e.name === 'sales:import-progress')
       .map((e) => (e.payload as { rows: number }).rows);
     expect(Math.max(...readRows)).toBeLessThan(rows / 2);
-    expect(stagingFiles().filter((f) => !f.endsWith('.old'))).toEqual([]);
-    await vi.waitFor(() => expect(stagingFiles()).toEqual([]), { timeout: 5000, interval: 20 });
+    expect(stagingFiles(kit.dir).filter((f) => !f.endsWith('.old'))).toEqual([]);
+    await vi.waitFor(() => expect(stagingFiles(kit.dir)).toEqual([]), { timeout: 5000, interval: 20 });
     expect(await kit.call('sales:import-cancel', { previewId })).toEqual({ stopped: null });
     await expect(logState()).resolves.toMatchObject({ sales: 0, imports: 0 });
     // The next file reads as usual.
@@ -84,12 +71,12 @@ describe('stopping an import', () => {
 
   it('drops a preview waiting for its commit: committing it then fails with sales/import-expired', async () => {
     const p = await kit.call('sales:import-preview', { source: { kind: 'path', path: await ordersFile() } });
-    expect(stagingFiles()).toHaveLength(1);
+    expect(stagingFiles(kit.dir)).toHaveLength(1);
     expect(await kit.call('sales:import-cancel', { previewId: p.previewId })).toEqual({ stopped: 'preview' });
-    expect((await failure(kit.call('sales:import-commit', { previewId: p.previewId }))).code).toBe(
+    expect((await rejection(kit.call('sales:import-commit', { previewId: p.previewId }))).code).toBe(
       'sales/import-expired',
     );
-    await vi.waitFor(() => expect(stagingFiles()).toEqual([]), { timeout: 5000, interval: 20 });
+    await vi.waitFor(() => expect(stagingFiles(kit.dir)).toEqual([]), { timeout: 5000, interval: 20 });
     expect(await kit.call('sales:import-cancel', { previewId: p.previewId })).toEqual({ stopped: null });
   });
 
@@ -102,7 +89,7 @@ describe('stopping an import', () => {
     expect(written.rows).toBeLessThan(rows);
     const changed = kit.next('sales:changed', (e) => e.reason === 'import');
     expect(await kit.call('sales:import-cancel', { previewId: p.previewId })).toEqual({ stopped: 'committing' });
-    expect((await failure(commit)).code).toBe('sales/import-cancelled');
+    expect((await rejection(commit)).code).toBe('sales/import-cancelled');
     await changed;
     const after = await logState();
     expect(after).toMatchObject({ sales: 0, imports: 0 });
@@ -123,7 +110,7 @@ describe('stopping an import', () => {
     const firstRange = kit.next('sales:import-progress', (e) => e.phase === 'committing' && e.rows > 0);
     let isSettled = false;
     const commit = kit.call('sales:import-commit', { previewId: p.previewId }).finally(() => (isSettled = true));
-    const stopped = failure(commit);
+    const stopped = rejection(commit);
     await firstRange;
     await kit.call('sales:import-cancel', { previewId: p.previewId });
     const db = new Database((await kit.call('sales:db-status')).file, { readonly: true });
@@ -156,6 +143,6 @@ describe('stopping an import', () => {
 
   it('answers an id it never saw with nothing stopped, and refuses ids the contract does not allow', async () => {
     expect(await kit.call('sales:import-cancel', { previewId: 'no-such-preview' })).toEqual({ stopped: null });
-    expect((await failure(kit.call('sales:import-cancel', { previewId: '' }))).code).toBe('app/invalid-payload');
+    expect((await rejection(kit.call('sales:import-cancel', { previewId: '' }))).code).toBe('app/invalid-payload');
   });
 });

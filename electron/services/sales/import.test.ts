@@ -4,8 +4,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it, vi } from 'vitest';
 
-import { StudioError } from '../../../shared/api/result';
 import type { ImportPreview } from '../../../shared/api/sales';
+import { expectCode, stagingFiles } from '../../../test/support/sales/import-checks';
 import type { SalesKit, SeededShow } from '../../../test/support/sales/test-kit';
 import { cst, fixture, kitPerTest } from '../../../test/support/sales/test-kit';
 import { rollupInsertSql } from './migrations';
@@ -19,16 +19,6 @@ kitPerTest((k, s) => {
 
 const preview = (name: string, extra: Record<string, unknown> = {}) =>
   kit.call('sales:import-preview', { source: { kind: 'path', path: fixture(name) }, ...extra } as never);
-
-async function expectCode(promise: Promise<unknown>, code: string): Promise<StudioError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(StudioError);
-  expect((error as StudioError).code).toBe(code);
-  return error as StudioError;
-}
 
 describe('sales imports', () => {
   it('reads a 抖店 UTF-8 BOM export: tab-prefixed ids, sub-orders, ¥1,234 amounts, attribution with grace', async () => {
@@ -110,13 +100,11 @@ describe('sales imports', () => {
     });
     const analytics = await kit.call('sales:analytics-show', { showId: seed.show.id });
     expect(analytics.totals).toMatchObject({ gmvFen: 136780, orders: 3 });
-    const stagingFiles = () =>
-      (fs.readdirSync(kit.dir, { recursive: true }) as string[]).filter((f) => f.includes('import-staging'));
-    expect(stagingFiles()).toHaveLength(1); // the taobao preview is still staged
+    expect(stagingFiles(kit.dir)).toHaveLength(1); // the taobao preview is still staged
     expect(await kit.call('sales:import-commit', { previewId: other.previewId })).toMatchObject({ imported: 3 });
     // The scratch file is renamed away at once and removed in the background.
-    expect(stagingFiles().filter((f) => !f.endsWith('.old'))).toEqual([]);
-    await vi.waitFor(() => expect(stagingFiles()).toEqual([]), { timeout: 5000, interval: 20 });
+    expect(stagingFiles(kit.dir).filter((f) => !f.endsWith('.old'))).toEqual([]);
+    await vi.waitFor(() => expect(stagingFiles(kit.dir)).toEqual([]), { timeout: 5000, interval: 20 });
   });
 
   it('the roll-up summed while staging equals the roll-up grouped from the sales table', async () => {

@@ -106,8 +106,14 @@ export class SalesImporter {
   ): Promise<ImportPreview> {
     const savedMappings =
       request.platform === 'auto' || request.platform === 'generic' ? await this.store.call('listMappings') : [];
-    if (run.isCancelled) throw cancelled();
     let isStaging = false;
+    /** A stop asked for while no scan ran to be told (before it, after its last batch, during the summary). */
+    const stopIfCancelled = async () => {
+      if (!run.isCancelled) return;
+      if (isStaging) await this.dropStage(previewId);
+      throw cancelled();
+    };
+    await stopIfCancelled();
     let totalBytes = 0;
     let result: ScanResult;
     try {
@@ -134,14 +140,10 @@ export class SalesImporter {
         },
       );
     } catch (error) {
-      if (isStaging) await this.store.call('dropStage', previewId).catch(() => undefined);
+      if (isStaging) await this.dropStage(previewId);
       throw error;
     }
-    // Stopped after the last batch: the scan ended before it could be told.
-    if (run.isCancelled) {
-      if (isStaging) await this.store.call('dropStage', previewId).catch(() => undefined);
-      throw cancelled();
-    }
+    await stopIfCancelled();
     const { sniff } = result;
     this.emitProgress({ previewId, phase: 'reading', bytesRead: sniff.size, totalBytes: sniff.size, rows: 0 });
     const file = {
@@ -184,16 +186,13 @@ export class SalesImporter {
 
     const { counts, mapping } = result;
     if (counts.ok === 0 && counts.bad === 0) {
-      await this.store.call('dropStage', previewId).catch(() => undefined);
+      await this.dropStage(previewId);
       throw new StudioError('sales/import-empty', 'The file has a header but no orders.', {
         params: { file: sniff.name },
       });
     }
     const summary = await this.store.call('stageSummary', previewId);
-    if (run.isCancelled) {
-      await this.store.call('dropStage', previewId).catch(() => undefined);
-      throw cancelled();
-    }
+    await stopIfCancelled();
     const platform: ImportPlatform = result.isPreset
       ? (mapping.platform as ImportPlatform)
       : request.platform === 'auto'
@@ -319,6 +318,11 @@ export class SalesImporter {
     if (pending === undefined) return;
     clearTimeout(pending.timer);
     this.pending.delete(previewId);
+    await this.dropStage(previewId);
+  }
+
+  /** Drops a preview's staged rows; one already gone is no failure. */
+  private async dropStage(previewId: string): Promise<void> {
     await this.store.call('dropStage', previewId).catch(() => undefined);
   }
 
