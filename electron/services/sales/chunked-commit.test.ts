@@ -64,6 +64,30 @@ describe('chunked import commit', () => {
     expect(stored).toEqual(fromSales);
   });
 
+  it('a one-call commit whose last step fails takes its chunks out again, then commits whole', () => {
+    const file = path.join(tempDir(), 'sales.db');
+    const db = new SalesDb({ file });
+    db.stageBegin('job-e', 'orders.csv', 'douyin');
+    db.stageBatch('job-e', packStaged(stagedOrders(25_000)));
+    const other = new Database(file);
+    other.exec(`CREATE TRIGGER refuse_done BEFORE UPDATE OF state ON imports WHEN NEW.state = 'done'
+      BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`);
+    const count = (sql: string) => (other.prepare(sql).get() as { n: number }).n;
+    try {
+      expect(() => db.commitImport('job-e', 0)).toThrow(/refused by the test/u);
+      expect(count('SELECT count(*) n FROM sales')).toBe(0);
+      expect(count('SELECT count(*) n FROM imports')).toBe(0);
+      other.exec('DROP TRIGGER refuse_done');
+      expect(db.commitImport('job-e', 0)).toMatchObject({ imported: 25_000 });
+      expect(count('SELECT count(*) n FROM sales')).toBe(25_000);
+    } finally {
+      other.close();
+      db.close();
+    }
+    const { stored, fromSales } = rollupsOf(file);
+    expect(stored).toEqual(fromSales);
+  });
+
   it('every imported sale reaches the outbox once, in id order, beside the manual ones; a roll-back leaves tombstones', async () => {
     const file = path.join(tempDir(), 'sales.db');
     const db = new SalesDb({ file });

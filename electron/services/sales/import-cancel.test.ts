@@ -1,9 +1,10 @@
+import fs from 'node:fs';
 import path from 'node:path';
 
 import Database from 'better-sqlite3';
 import { describe, expect, it, vi } from 'vitest';
 
-import { writeDouyinOrders } from '../../../test/fixtures/orders/make-fixtures';
+import { badRowsCsv, writeDouyinOrders } from '../../../test/fixtures/orders/make-fixtures';
 import { rejection, stagingFiles } from '../../../test/support/sales/import-checks';
 import { rollupsOf } from '../../../test/support/sales/rollups';
 import type { SalesKit, SeededShow } from '../../../test/support/sales/test-kit';
@@ -13,7 +14,8 @@ import { importRangeRows } from './staged-columns';
 // Stopping an import ('sales:import-cancel'): a million-order file takes seconds to read and
 // seconds more to write, and the user who picked the wrong one can stop either. A stopped
 // preview leaves nothing staged, a stopped commit leaves nothing in the log, and a preview
-// nobody commits is dropped when the dialog closes, not half an hour later.
+// nobody commits is dropped when the dialog closes, not half an hour later. A commit that fails
+// on its own, even in its last step, leaves the log as a stopped one does.
 
 let kit: SalesKit;
 let seed: SeededShow;
@@ -144,5 +146,58 @@ describe('stopping an import', () => {
   it('answers an id it never saw with nothing stopped, and refuses ids the contract does not allow', async () => {
     expect(await kit.call('sales:import-cancel', { previewId: 'no-such-preview' })).toEqual({ stopped: null });
     expect((await rejection(kit.call('sales:import-cancel', { previewId: '' }))).code).toBe('app/invalid-payload');
+  });
+});
+
+describe('a commit that fails', () => {
+  it('fails in its last step: every range written is taken out again, and the same preview commits whole later', async () => {
+    const p = await kit.call('sales:import-preview', { source: { kind: 'path', path: await ordersFile() } });
+    const before = await logState();
+    // The write that marks the import done fails, as a disk that fills up right then would make it.
+    const { file } = await kit.call('sales:db-status');
+    const other = new Database(file);
+    other.exec(`CREATE TRIGGER refuse_done BEFORE UPDATE OF state ON imports WHEN NEW.state = 'done'
+      BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`);
+    try {
+      const changed = kit.next('sales:changed', (e) => e.reason === 'import');
+      const failed = await rejection(kit.call('sales:import-commit', { previewId: p.previewId }));
+      expect(failed.detail).toMatch(/refused by the test/u);
+      // Every range had been written: all of them were counted until they were taken out.
+      expect(kit.events.filter((e) => e.name === 'sales:import-progress').at(-1)?.payload).toMatchObject({
+        phase: 'committing',
+        rows,
+      });
+      await changed;
+      const after = await logState();
+      expect(after).toMatchObject({ sales: 0, imports: 0 });
+      expect(after.stored).toEqual(before.stored);
+      expect(after.stored).toEqual(after.fromSales);
+    } finally {
+      other.exec('DROP TRIGGER refuse_done');
+      other.close();
+    }
+    const done = await kit.call('sales:import-commit', { previewId: p.previewId });
+    expect(done.imported).toBe(rows);
+    const whole = await logState();
+    expect(whole).toMatchObject({ sales: rows, imports: 1 });
+    expect(whole.stored).toEqual(whole.fromSales);
+  });
+
+  it('refused before it writes (expired, bad rows): the log did not change, and no sales:changed says it did', async () => {
+    const bad = path.join(kit.dir, 'bad-rows.csv');
+    fs.writeFileSync(bad, badRowsCsv());
+    const p = await kit.call('sales:import-preview', { source: { kind: 'path', path: bad } });
+    expect(p.badRowCount).toBeGreaterThan(0);
+    const eventsBefore = kit.events.length;
+    expect((await rejection(kit.call('sales:import-commit', { previewId: p.previewId }))).code).toBe(
+      'sales/import-bad-rows',
+    );
+    expect((await rejection(kit.call('sales:import-commit', { previewId: 'no-such-preview' }))).code).toBe(
+      'sales/import-expired',
+    );
+    // A call after them, so any event they sent has arrived.
+    await kit.call('sales:live-segment');
+    expect(kit.events.slice(eventsBefore).map((e) => e.name)).not.toContain('sales:changed');
+    await expect(logState()).resolves.toMatchObject({ sales: 0, imports: 0 });
   });
 });

@@ -734,11 +734,12 @@ export class ImportStaging {
         this.commitChunk(job, commit, jobId, from, to);
         from = to + 1;
       }
+      return this.commitEnd(jobId);
     } catch (error) {
+      // A failed last step too: its chunks are in the log until they are taken out.
       this.rollbackImport(jobId);
       throw error;
     }
-    return this.commitEnd(jobId);
   }
 
   listMappings(): ColumnMapping[] {

@@ -46,6 +46,17 @@ function cancelled(): StudioError {
   return new StudioError('sales/import-cancelled', 'The import was cancelled; nothing was imported.');
 }
 
+/** What an import tells the rest of the studio. */
+export interface ImportEvents {
+  progress(progress: ImportProgress): void;
+  /**
+   * The log changed (sales:changed): a commit done, or one that failed or was stopped after it
+   * had begun writing (its ranges were counted until they were taken out again); `showId` when
+   * all of it went to one show. Not sent for a commit refused before it wrote anything.
+   */
+  changed(showId: string | null): void;
+}
+
 const previewTtlMs = 30 * 60_000;
 /** Bytes of base64 a browser may send (the contract caps the string; this caps the file). */
 const maxUploadBytes = 64 * 1024 ** 2;
@@ -53,7 +64,8 @@ const maxUploadBytes = 64 * 1024 ** 2;
 /**
  * Order-file imports: preview reads and stages the whole file (so the user sees every bad row
  * and the duplicates before anything is written), commit moves the staged rows into the log in
- * one transaction. Memory stays bounded: rows stream through in batches of 2,000.
+ * ranges of short transactions, taken out again if it fails or is stopped. Memory stays bounded:
+ * rows stream through in batches.
  */
 export class SalesImporter {
   private readonly pending = new Map<string, PendingImport>();
@@ -61,7 +73,7 @@ export class SalesImporter {
 
   constructor(
     private readonly store: SalesStore,
-    private readonly emitProgress: (progress: ImportProgress) => void,
+    private readonly events: ImportEvents,
     private readonly logger: Logger,
     private readonly reader = new ImportWorkerClient(logger),
   ) {}
@@ -135,7 +147,7 @@ export class SalesImporter {
           batch: async (columns) => this.store.call('stageBatch', previewId, columns),
           progress: (bytesRead, rows) => {
             totalBytes = Math.max(totalBytes, bytesRead);
-            this.emitProgress({ previewId, phase: 'reading', bytesRead, totalBytes, rows });
+            this.events.progress({ previewId, phase: 'reading', bytesRead, totalBytes, rows });
           },
         },
       );
@@ -145,7 +157,7 @@ export class SalesImporter {
     }
     await stopIfCancelled();
     const { sniff } = result;
-    this.emitProgress({ previewId, phase: 'reading', bytesRead: sniff.size, totalBytes: sniff.size, rows: 0 });
+    this.events.progress({ previewId, phase: 'reading', bytesRead: sniff.size, totalBytes: sniff.size, rows: 0 });
     const file = {
       previewId,
       fileName: sniff.name,
@@ -238,11 +250,7 @@ export class SalesImporter {
   }
 
   /** Writes a previewed file into the log: all of it, or (skipBadRows) all of its good rows. */
-  async commit(
-    previewId: string,
-    skipBadRows: boolean,
-    saveMapping: boolean,
-  ): Promise<ImportResult & { showIds: string[] }> {
+  async commit(previewId: string, skipBadRows: boolean, saveMapping: boolean): Promise<ImportResult> {
     const pending = this.pending.get(previewId);
     if (pending === undefined || pending.expiresAt < Date.now()) {
       throw new StudioError('sales/import-expired', 'This import preview is gone; preview the file again.');
@@ -270,8 +278,8 @@ export class SalesImporter {
     skipBadRows: boolean,
     saveMapping: boolean,
     run: RunningImport,
-  ): Promise<ImportResult & { showIds: string[] }> {
-    this.emitProgress({ previewId, phase: 'committing', bytesRead: 0, totalBytes: 0, rows: 0 });
+  ): Promise<ImportResult> {
+    this.events.progress({ previewId, phase: 'committing', bytesRead: 0, totalBytes: 0, rows: 0 });
     // Chunk by chunk, each its own short transaction in the database worker: a sale entered
     // during a million-row import waits for one chunk, not for the whole file.
     const { firstSeq, lastSeq } = await this.store.call(
@@ -279,12 +287,13 @@ export class SalesImporter {
       previewId,
       skipBadRows ? pending.badRowCount : 0,
     );
+    let written: ImportResult & { showIds: string[] };
     try {
       for (let from = firstSeq; from <= lastSeq; from += importRangeRows) {
         if (run.isCancelled) throw cancelled();
         const to = Math.min(lastSeq, from + importRangeRows - 1);
         await this.store.call('commitRange', previewId, from, to);
-        this.emitProgress({
+        this.events.progress({
           previewId,
           phase: 'committing',
           bytesRead: 0,
@@ -294,17 +303,22 @@ export class SalesImporter {
       }
       // Asked during the last range: still in time, nothing is acknowledged before commitEnd.
       if (run.isCancelled) throw cancelled();
+      // From here it is too late to stop the import (cancel says so); if its last step fails,
+      // its rows are taken out all the same, so no retry finds them in the log already.
+      run.phase = 'finishing';
+      written = await this.store.call('commitEnd', previewId);
     } catch (error) {
       await this.store.call('rollbackRanges', previewId).catch(() => undefined);
+      // The ranges written before the failure were counted until they were taken out.
+      this.events.changed(null);
       throw error;
     }
-    // From here the import is done: too late to stop it (cancel says so).
-    run.phase = 'finishing';
-    const result = await this.store.call('commitEnd', previewId);
+    const { showIds, ...result } = written;
+    this.events.changed(showIds.length === 1 ? (showIds[0] ?? null) : null);
     clearTimeout(pending.timer);
     this.pending.delete(previewId);
     if (saveMapping) await this.store.call('saveMapping', pending.mapping);
-    this.emitProgress({ previewId, phase: 'done', bytesRead: 0, totalBytes: 0, rows: result.imported });
+    this.events.progress({ previewId, phase: 'done', bytesRead: 0, totalBytes: 0, rows: result.imported });
     this.logger.info('import committed', {
       file: pending.fileName,
       imported: result.imported,

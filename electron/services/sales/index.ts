@@ -74,7 +74,14 @@ export function createSalesDomain(
     busyTimeoutMs: options.busyTimeoutMs,
   });
   const store = new SalesStore(location.dbOptions(), deps.logger.child('store'));
-  const importer = new SalesImporter(store, (p) => deps.emit('sales:import-progress', p), deps.logger.child('import'));
+  const importer = new SalesImporter(
+    store,
+    {
+      progress: (p) => deps.emit('sales:import-progress', p),
+      changed: (showId) => deps.emit('sales:changed', { reason: 'import', showId }),
+    },
+    deps.logger.child('import'),
+  );
   const backups = createBackups({ store, folder: () => location.folder, now, logger: deps.logger });
   const feed = createFeedBridge({
     store,
@@ -214,19 +221,7 @@ export function createSalesDomain(
     'sales:config-get': async () => store.call('config'),
     'sales:config-update': async (input) => store.call('updateConfig', input),
     'sales:import-preview': async (input) => importer.preview(input),
-    'sales:import-commit': async (input) => {
-      let outcome: Awaited<ReturnType<typeof importer.commit>>;
-      try {
-        outcome = await importer.commit(input.previewId, input.skipBadRows, input.saveMapping);
-      } catch (error) {
-        // Stopped or failed part way: the ranges written before it were counted until the roll-back.
-        deps.emit('sales:changed', { reason: 'import', showId: null });
-        throw error;
-      }
-      const { showIds, ...result } = outcome;
-      deps.emit('sales:changed', { reason: 'import', showId: showIds.length === 1 ? (showIds[0] ?? null) : null });
-      return result;
-    },
+    'sales:import-commit': async (input) => importer.commit(input.previewId, input.skipBadRows, input.saveMapping),
     'sales:import-cancel': async (input) => importer.cancel(input.previewId),
     'sales:mapping-list': async () => store.call('listMappings'),
     'sales:mapping-save': async (input) => store.call('saveMapping', input),
