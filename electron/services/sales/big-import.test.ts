@@ -3,8 +3,8 @@ import path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { StudioError } from '../../../shared/api/result';
 import { douyinHeaders, writeDouyinOrders } from '../../../test/fixtures/orders/make-fixtures';
+import { expectCode } from '../../../test/support/sales/import-checks';
 import type { SalesKit } from '../../../test/support/sales/test-kit';
 import { makeSalesKit } from '../../../test/support/sales/test-kit';
 
@@ -78,11 +78,9 @@ describe('large imports', () => {
     const huge = path.join(kit.dir, 'huge.csv');
     fs.writeFileSync(huge, `${douyinHeaders.join(',')}\r\n`);
     fs.truncateSync(huge, 5 * 1024 ** 3); // sparse: costs no disk
-    const error = await kit.call('sales:import-preview', { source: { kind: 'path', path: huge } }).then(
-      () => undefined,
-      (e: unknown) => e,
+    await expectCode(
+      kit.call('sales:import-preview', { source: { kind: 'path', path: huge } }),
+      'sales/import-too-large',
     );
-    expect(error).toBeInstanceOf(StudioError);
-    expect((error as StudioError).code).toBe('sales/import-too-large');
   });
 });

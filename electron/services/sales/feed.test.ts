@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 
-import { StudioError } from '../../../shared/api/result';
+import { rejection } from '../../../test/support/sales/import-checks';
 import type { SalesKit } from '../../../test/support/sales/test-kit';
 import { makeSalesKit } from '../../../test/support/sales/test-kit';
 import { fromObaOrder } from './feed-client';
@@ -183,12 +183,7 @@ describe('live order feed', () => {
     expect(Math.abs(seconds.sale.orderedAt - Date.now())).toBeLessThan(5000);
 
     const refuse = async (payload: unknown, code: string) => {
-      const error = await kit.call('sales:feed-push', payload as never).then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      expect(error, JSON.stringify(payload)).toBeInstanceOf(StudioError);
-      expect((error as StudioError).code).toBe(code);
+      expect((await rejection(kit.call('sales:feed-push', payload as never))).code, JSON.stringify(payload)).toBe(code);
     };
     await refuse({ ...order, amountFen: 12.5 }, 'app/invalid-payload');
     await refuse({ ...order, platform: 'myspace' }, 'app/invalid-payload');

@@ -4,7 +4,7 @@ import path from 'node:path';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 
-import { StudioError } from '../../../shared/api/result';
+import { expectCode } from '../../../test/support/sales/import-checks';
 import type { SalesKit, SeededShow } from '../../../test/support/sales/test-kit';
 import { fixture, kitPerTest } from '../../../test/support/sales/test-kit';
 import { allocate } from './taobao-pair';
@@ -141,17 +141,13 @@ describe('淘宝/千牛 order + item pairs', () => {
 
   it('refuses two files that are not a pair, with a coded error', async () => {
     const { orders } = writePair();
-    const error = await kit
-      .call('sales:import-preview', {
+    await expectCode(
+      kit.call('sales:import-preview', {
         source: { kind: 'path', path: orders },
         companion: { kind: 'path', path: fixture('douyin-utf8-bom.csv') },
-      })
-      .then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-    expect(error).toBeInstanceOf(StudioError);
-    expect((error as StudioError).code).toBe('sales/import-pair');
+      }),
+      'sales/import-pair',
+    );
   });
 
   it('spreads fen by the largest remainder, always summing to the total', () => {

@@ -4,7 +4,8 @@ import { expect } from 'vitest';
 
 import { StudioError } from '../../../shared/api/result';
 
-// Checks the import tests share: how a refused call failed, and what is staged on disk.
+// Checks the sales tests share: how a refused call failed (imports, the feed), and what an
+// import has staged on disk.
 
 /** The StudioError a call failed with (the test fails if it resolved or threw something else). */
 export async function rejection(promise: Promise<unknown>): Promise<StudioError> {
