@@ -33,6 +33,12 @@ interface PendingImport {
   badRowCount: number;
   expiresAt: number;
   timer: NodeJS.Timeout;
+  /**
+   * A commit failed and so did taking its rows out again (a full disk refuses both): they stay
+   * in the log, counted, and are taken out before the next try, or when the preview is dropped
+   * (at the latest, the next open takes them out).
+   */
+  hasLeftover?: boolean;
 }
 
 /** A preview or a commit under way, and whether the user has asked to stop it. */
@@ -280,6 +286,10 @@ export class SalesImporter {
     run: RunningImport,
   ): Promise<ImportResult> {
     this.events.progress({ previewId, phase: 'committing', bytesRead: 0, totalBytes: 0, rows: 0 });
+    if (pending.hasLeftover === true) {
+      await this.store.call('rollbackRanges', previewId);
+      pending.hasLeftover = false;
+    }
     // Chunk by chunk, each its own short transaction in the database worker: a sale entered
     // during a million-row import waits for one chunk, not for the whole file.
     const { firstSeq, lastSeq } = await this.store.call(
@@ -308,7 +318,7 @@ export class SalesImporter {
       run.phase = 'finishing';
       written = await this.store.call('commitEnd', previewId);
     } catch (error) {
-      await this.store.call('rollbackRanges', previewId).catch(() => undefined);
+      await this.takeOut(previewId, pending);
       // The ranges written before the failure were counted until they were taken out.
       this.events.changed(null);
       throw error;
@@ -327,11 +337,25 @@ export class SalesImporter {
     return result;
   }
 
+  /** Takes a failed commit's rows out again; if that fails too, they wait for the next try (hasLeftover). */
+  private async takeOut(previewId: string, pending: PendingImport): Promise<void> {
+    try {
+      await this.store.call('rollbackRanges', previewId);
+    } catch (error) {
+      pending.hasLeftover = true;
+      this.logger.error('a failed import could not be taken out again', {
+        file: pending.fileName,
+        code: error instanceof StudioError ? error.code : 'app/internal',
+      });
+    }
+  }
+
   private async discard(previewId: string): Promise<void> {
     const pending = this.pending.get(previewId);
     if (pending === undefined) return;
     clearTimeout(pending.timer);
     this.pending.delete(previewId);
+    if (pending.hasLeftover === true) await this.takeOut(previewId, pending);
     await this.dropStage(previewId);
   }
 
