@@ -183,6 +183,32 @@ describe('a commit that fails', () => {
     expect(whole.stored).toEqual(whole.fromSales);
   });
 
+  it('fails to save the column mapping asked for: the import is taken out too, and says so', async () => {
+    const p = await kit.call('sales:import-preview', { source: { kind: 'path', path: await ordersFile() } });
+    const { file } = await kit.call('sales:db-status');
+    const other = new Database(file);
+    other.exec(`CREATE TRIGGER refuse_mapping BEFORE INSERT ON column_mappings
+      BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`);
+    try {
+      const failed = await rejection(
+        kit.call('sales:import-commit', { previewId: p.previewId, skipBadRows: false, saveMapping: true }),
+      );
+      expect(failed.detail).toMatch(/refused by the test/u);
+      await expect(logState()).resolves.toMatchObject({ sales: 0, imports: 0 });
+    } finally {
+      other.exec('DROP TRIGGER refuse_mapping');
+      other.close();
+    }
+    // The same preview, asked again, imports and saves its mapping.
+    const done = await kit.call('sales:import-commit', {
+      previewId: p.previewId,
+      skipBadRows: false,
+      saveMapping: true,
+    });
+    expect(done.imported).toBe(rows);
+    expect(await kit.call('sales:mapping-list')).toHaveLength(1);
+  });
+
   it('fails and cannot be taken out either (a full disk refuses both): the next try takes the rows out first', async () => {
     const p = await kit.call('sales:import-preview', { source: { kind: 'path', path: await ordersFile() } });
     const { file } = await kit.call('sales:db-status');

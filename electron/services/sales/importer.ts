@@ -313,9 +313,12 @@ export class SalesImporter {
       }
       // Asked during the last range: still in time, nothing is acknowledged before commitEnd.
       if (run.isCancelled) throw cancelled();
-      // From here it is too late to stop the import (cancel says so); if its last step fails,
+      // From here it is too late to stop the import (cancel says so); if its last steps fail,
       // its rows are taken out all the same, so no retry finds them in the log already.
       run.phase = 'finishing';
+      // Before the import is done, not after: a failure here (a full disk) answered an import
+      // that was in the log with an error, and a retry with sales/import-expired.
+      if (saveMapping) await this.store.call('saveMapping', pending.mapping);
       written = await this.store.call('commitEnd', previewId);
     } catch (error) {
       await this.takeOut(previewId, pending);
@@ -327,7 +330,6 @@ export class SalesImporter {
     this.events.changed(showIds.length === 1 ? (showIds[0] ?? null) : null);
     clearTimeout(pending.timer);
     this.pending.delete(previewId);
-    if (saveMapping) await this.store.call('saveMapping', pending.mapping);
     this.events.progress({ previewId, phase: 'done', bytesRead: 0, totalBytes: 0, rows: result.imported });
     this.logger.info('import committed', {
       file: pending.fileName,
