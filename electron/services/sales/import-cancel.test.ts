@@ -209,26 +209,44 @@ describe('a commit that fails', () => {
     expect(await kit.call('sales:mapping-list')).toHaveLength(1);
   });
 
-  it('fails and cannot be taken out either (a full disk refuses both): the next try takes the rows out first', async () => {
-    const p = await kit.call('sales:import-preview', { source: { kind: 'path', path: await ordersFile() } });
+  /** A commit that fails and whose rows cannot be taken out either (a full disk refuses both): they stay. */
+  async function failLeavingRows(previewId: string): Promise<void> {
     const { file } = await kit.call('sales:db-status');
     const other = new Database(file);
     other.exec(`CREATE TRIGGER refuse_done BEFORE UPDATE OF state ON imports WHEN NEW.state = 'done'
       BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;
       CREATE TRIGGER refuse_delete BEFORE DELETE ON sales BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`);
     try {
-      await rejection(kit.call('sales:import-commit', { previewId: p.previewId }));
+      await rejection(kit.call('sales:import-commit', { previewId }));
       // Still in the log, as an import not done (the next open would take it out).
       await expect(logState()).resolves.toMatchObject({ sales: rows, imports: 1 });
     } finally {
       other.exec('DROP TRIGGER refuse_done; DROP TRIGGER refuse_delete');
       other.close();
     }
+  }
+
+  it('fails and cannot be taken out either (a full disk refuses both): the next try takes the rows out first', async () => {
+    const p = await kit.call('sales:import-preview', { source: { kind: 'path', path: await ordersFile() } });
+    await failLeavingRows(p.previewId);
     const done = await kit.call('sales:import-commit', { previewId: p.previewId });
     expect(done).toMatchObject({ imported: rows, duplicates: 0 });
     const whole = await logState();
     expect(whole).toMatchObject({ sales: rows, imports: 1 });
     expect(whole.stored).toEqual(whole.fromSales);
+  });
+
+  it('fails and cannot be taken out either: dropping the preview takes the rows out, and says the log changed', async () => {
+    const p = await kit.call('sales:import-preview', { source: { kind: 'path', path: await ordersFile() } });
+    const before = await logState();
+    await failLeavingRows(p.previewId);
+    const changed = kit.next('sales:changed', (e) => e.reason === 'import');
+    expect(await kit.call('sales:import-cancel', { previewId: p.previewId })).toEqual({ stopped: 'preview' });
+    await changed;
+    const after = await logState();
+    expect(after).toMatchObject({ sales: 0, imports: 0 });
+    expect(after.stored).toEqual(before.stored);
+    expect(after.stored).toEqual(after.fromSales);
   });
 
   it('refused before it writes (expired, bad rows): the log did not change, and no sales:changed says it did', async () => {

@@ -669,14 +669,17 @@ export class ImportStaging {
    * commit's, each its own transaction, answering other requests between them: a
    * million-order import stopped near its end took 8.8 s to take out in one transaction, and a
    * sale entered meanwhile waited for all of it. The import stays 'committing' until its last
-   * row is gone, so a crash part way leaves the rest to the next open (recoverImports).
+   * row is gone, so a crash part way leaves the rest to the next open (recoverImports). The rows
+   * taken out: 0 when the import is not committing (one short transaction says so).
    */
-  async rollbackRanges(importId: string): Promise<void> {
+  async rollbackRanges(importId: string): Promise<number> {
     let rows: number = importChunkRows.first;
+    let total = 0;
     for (;;) {
       const started = performance.now();
       const taken = this.rollbackChunk(importId, rows);
-      if (taken <= 0) return;
+      if (taken <= 0) return total;
+      total += taken;
       rows = nextChunkRows(rows, taken, performance.now() - started);
       await new Promise<void>((resolve) => setImmediate(resolve));
     }

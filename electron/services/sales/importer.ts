@@ -33,12 +33,6 @@ interface PendingImport {
   badRowCount: number;
   expiresAt: number;
   timer: NodeJS.Timeout;
-  /**
-   * A commit failed and so did taking its rows out again (a full disk refuses both): they stay
-   * in the log, counted, and are taken out before the next try, or when the preview is dropped
-   * (at the latest, the next open takes them out).
-   */
-  hasLeftover?: boolean;
 }
 
 /** A preview or a commit under way, and whether the user has asked to stop it. */
@@ -286,10 +280,9 @@ export class SalesImporter {
     run: RunningImport,
   ): Promise<ImportResult> {
     this.events.progress({ previewId, phase: 'committing', bytesRead: 0, totalBytes: 0, rows: 0 });
-    if (pending.hasLeftover === true) {
-      await this.store.call('rollbackRanges', previewId);
-      pending.hasLeftover = false;
-    }
+    // What an earlier try left in the log when taking it out failed too (a full disk refuses the
+    // deletes as well) goes first; with nothing left, one short transaction says so.
+    if ((await this.store.call('rollbackRanges', previewId)) > 0) this.events.changed(null);
     // Chunk by chunk, each its own short transaction in the database worker: a sale entered
     // during a million-row import waits for one chunk, not for the whole file.
     const { firstSeq, lastSeq } = await this.store.call(
@@ -321,7 +314,7 @@ export class SalesImporter {
       if (saveMapping) await this.store.call('saveMapping', pending.mapping);
       written = await this.store.call('commitEnd', previewId);
     } catch (error) {
-      await this.takeOut(previewId, pending);
+      await this.takeOut(previewId, pending.fileName);
       // The ranges written before the failure were counted until they were taken out.
       this.events.changed(null);
       throw error;
@@ -339,16 +332,20 @@ export class SalesImporter {
     return result;
   }
 
-  /** Takes a failed commit's rows out again; if that fails too, they wait for the next try (hasLeftover). */
-  private async takeOut(previewId: string, pending: PendingImport): Promise<void> {
+  /**
+   * Takes what a failed commit of this preview wrote out of the log again; the rows taken out.
+   * If that fails too, the rows stay, counted, until the next try or the preview's drop takes them
+   * out (at the latest, the next open does).
+   */
+  private async takeOut(previewId: string, fileName: string): Promise<number> {
     try {
-      await this.store.call('rollbackRanges', previewId);
+      return await this.store.call('rollbackRanges', previewId);
     } catch (error) {
-      pending.hasLeftover = true;
       this.logger.error('a failed import could not be taken out again', {
-        file: pending.fileName,
+        file: fileName,
         code: error instanceof StudioError ? error.code : 'app/internal',
       });
+      return 0;
     }
   }
 
@@ -357,7 +354,11 @@ export class SalesImporter {
     if (pending === undefined) return;
     clearTimeout(pending.timer);
     this.pending.delete(previewId);
-    if (pending.hasLeftover === true) await this.takeOut(previewId, pending);
+    // Not under a commit that is running (its preview's time ran out meanwhile): that one takes
+    // its own rows out when dropping its stage makes it fail.
+    if (!this.running.has(previewId) && (await this.takeOut(previewId, pending.fileName)) > 0) {
+      this.events.changed(null);
+    }
     await this.dropStage(previewId);
   }
 

@@ -241,7 +241,7 @@ export class SalesDb {
   rollbackImport(importId: string): void {
     this.staging.rollbackImport(importId);
   }
-  rollbackRanges(importId: string): Promise<void> {
+  rollbackRanges(importId: string): Promise<number> {
     return this.staging.rollbackRanges(importId);
   }
   /** Moves a staged file into the log, all chunks in one call (tests, small files). */
